@@ -1,0 +1,249 @@
+"""Reading CSV files and Excel workbooks into raw tables of text.
+
+A `RawTable` holds every cell as text, exactly as the file gave it, stored
+column by column as pandas categoricals (a few distinct values, many rows),
+with the row number a spreadsheet would show for each record. Nothing here
+interprets a value: that is `interchange`'s job. Large CSV files are parsed
+by Arrow's multi-threaded reader straight into dictionary-encoded columns, so
+a million-row file costs a few integer arrays rather than millions of Python
+strings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from .problems import Problem
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+def normalise_key(text: str) -> str:
+    """How headers and cell values are matched: case and surrounding spaces ignored."""
+    return text.strip().casefold()
+
+
+@dataclass
+class RawTable:
+    """A table read from one CSV file or one workbook sheet, all cells as text."""
+
+    source: str
+    headers: list[str]
+    columns: list[pd.Categorical]
+    rows: np.ndarray
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.rows)
+
+    @classmethod
+    def from_records(
+        cls, source: str, headers: list[str], records: list[list[str]], rows: list[int] | None = None
+    ) -> RawTable:
+        """Build a table from rows of text (used for workbooks and by the web app)."""
+        width = len(headers)
+        padded = [list(r[:width]) + [""] * (width - len(r)) for r in records]
+        by_column = list(zip(*padded, strict=True)) if padded else [() for _ in headers]
+        columns = [pd.Categorical(list(values)) for values in by_column]
+        numbers = np.asarray(rows if rows is not None else range(2, len(records) + 2), dtype=np.int64)
+        return cls(source, list(headers), columns, numbers)
+
+    @classmethod
+    def failed(cls, source: str, message: str, row: int | None = None) -> RawTable:
+        """A table that could not be read at all."""
+        return cls(source, [], [], np.zeros(0, dtype=np.int64), [Problem(source, row, None, message)])
+
+
+def read_table(path: Path, sheet: str) -> RawTable:
+    """Read `path` (CSV, or an Excel workbook's sheet named `sheet`)."""
+    if path.suffix.casefold() in EXCEL_SUFFIXES:
+        tables = read_workbook(path)
+        key = normalise_key(sheet)
+        if key in tables:
+            return tables[key]
+        if len(tables) == 1:
+            return next(iter(tables.values()))
+        names = ", ".join(table.source.rsplit("sheet ", 1)[-1] for table in tables.values())
+        return RawTable.failed(
+            path.name, f'has no sheet called "{sheet}" (it has: {names or "no sheets"})'
+        )
+    return read_csv(path)
+
+
+def read_csv(path: Path, source: str | None = None) -> RawTable:
+    """Read a UTF-8 CSV file (with or without a byte-order mark)."""
+    source = source or path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return RawTable.failed(source, f"the file {path} does not exist")
+    except IsADirectoryError:
+        return RawTable.failed(source, f"{path} is a folder, not a file")
+    except OSError as error:
+        return RawTable.failed(source, f"the file could not be read ({error.strerror})")
+    return parse_csv_bytes(raw, source)
+
+
+def parse_csv_bytes(raw: bytes, source: str) -> RawTable:
+    """Parse CSV content held in memory (a file's bytes or an upload)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return RawTable.failed(
+            source, "is saved as UTF-16 text; save it as CSV UTF-8 (comma delimited) instead"
+        )
+    bad_line = _first_bad_utf8_line(raw)
+    if bad_line is not None:
+        return RawTable.failed(
+            source,
+            "is not UTF-8 text (the first unreadable character is on this line); "
+            "save it as CSV UTF-8 (comma delimited)",
+            row=bad_line,
+        )
+    if not raw.strip():
+        return RawTable.failed(source, "the file is empty; it needs a header row")
+
+    first_line = raw.split(b"\n", 1)[0].decode("utf-8")
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    header_reader = csv.reader(io.StringIO(raw.decode("utf-8")), delimiter=delimiter)
+    headers = next(header_reader)
+    header_lines = max(1, header_reader.line_num)
+
+    names = [f"c{i}" for i in range(len(headers))]
+    string_dictionary = pa.dictionary(pa.int32(), pa.string())
+    bad_rows: list[Problem] = []
+
+    def on_invalid_row(row: pacsv.InvalidRow) -> str:
+        number = row.number if row.number is not None else None
+        bad_rows.append(
+            Problem(
+                source,
+                number,
+                None,
+                f"has {row.actual_columns} cells but the header has {row.expected_columns} "
+                "columns (check for a missing or extra comma, or an unclosed quote)",
+            )
+        )
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_lines),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid_row
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, string_dictionary),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        return RawTable.failed(source, f"could not be read as CSV ({_arrow_reason(error)})")
+    if bad_rows:
+        failed = RawTable.failed(source, "")
+        failed.problems = bad_rows
+        return failed
+    columns = [_to_categorical(table.column(i)) for i in range(table.num_columns)]
+    rows = np.arange(2, table.num_rows + 2, dtype=np.int64)
+    return RawTable(source, headers, columns, rows)
+
+
+def _to_categorical(column: pa.ChunkedArray) -> pd.Categorical:
+    """An Arrow dictionary column as one pandas categorical (chunks unified)."""
+    combined = column.unify_dictionaries().combine_chunks() if column.num_chunks else column
+    if isinstance(combined, pa.ChunkedArray):  # no chunks at all: an empty column
+        return pd.Categorical([])
+    codes = combined.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    categories = combined.dictionary.to_pylist()
+    unique = list(dict.fromkeys(categories))
+    if len(unique) != len(categories):  # a repeated dictionary entry: re-map onto unique ones
+        position = {value: i for i, value in enumerate(unique)}
+        remap = np.array([position[value] for value in categories], dtype=np.int32)
+        codes = remap[codes]
+        categories = unique
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+
+
+def _arrow_reason(error: Exception) -> str:
+    text = str(error).strip().splitlines()[0]
+    return text.removeprefix("CSV parse error: ")
+
+
+def _first_bad_utf8_line(raw: bytes) -> int | None:
+    """The 1-based line holding the first byte that is not UTF-8, or None."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return raw.count(b"\n", 0, error.start) + 1
+    return None
+
+
+def read_workbook(path: Path) -> dict[str, RawTable]:
+    """Read every sheet of an Excel workbook, keyed by normalised sheet name."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        return {"": RawTable.failed(path.name, f"the file {path} does not exist")}
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
+        return {
+            "": RawTable.failed(
+                path.name, "could not be opened as an Excel workbook (.xlsx); is it damaged?"
+            )
+        }
+    tables: dict[str, RawTable] = {}
+    try:
+        for sheet in book.worksheets:
+            source = f"{path.name}, sheet {sheet.title}"
+            tables[normalise_key(sheet.title)] = _read_sheet(sheet, source)
+    finally:
+        book.close()
+    return tables
+
+
+def _read_sheet(sheet: object, source: str) -> RawTable:
+    rows_iter = sheet.iter_rows(values_only=True)  # type: ignore[attr-defined]
+    header_cells = next(rows_iter, None)
+    if header_cells is None:
+        return RawTable.failed(source, "the sheet is empty; it needs a header row")
+    headers = [_cell_text(value) for value in header_cells]
+    while headers and headers[-1] == "":
+        headers.pop()
+    if not headers:
+        return RawTable.failed(source, "row 1 should hold the column headers but is empty", row=1)
+    width = len(headers)
+    records: list[list[str]] = []
+    numbers: list[int] = []
+    for number, cells in enumerate(rows_iter, start=2):
+        texts = [_cell_text(value) for value in cells[:width]]
+        if any(texts):
+            records.append(texts)
+            numbers.append(number)
+    return RawTable.from_records(source, headers, records, numbers)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    return str(value)

@@ -1,0 +1,298 @@
+"""The `joinedup` command line.
+
+    joinedup analyse RESPONSES [--relationships FILE] [--organisations FILE] [--json OUT]
+    joinedup synth OUTDIR [--organisations N] [--respondents N] [--seed S]
+
+Exit status: 0 when it worked, 2 when the input or a setting is wrong (every
+problem is listed on standard error and nothing is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from joinedup import __version__
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+FLAGS_SHOWN = 12
+
+ANALYSE_HELP = """\
+Analyse survey answers collected elsewhere and report where the partnership stands.
+
+RESPONSES is a CSV file with one row per respondent (columns respondent_id,
+organisation, optional role and round, the 31 statement codes CASE1 ... COMMIT3
+and optionally TEXT_IMPORTANT, TEXT_SIDESHOW, TEXT_OTHER), or an Excel workbook
+whose sheets are named responses, relationships and organisations.
+
+Without --json, a summary is printed. With --json FILE the full
+joinedup.analysis/1 result is written there (--json - for standard output).
+
+If anything in the files is wrong, every problem is listed with its file, row
+and column, nothing is written, and the exit status is 2.
+
+example:
+  joinedup synth demo/
+  joinedup analyse demo/responses.csv --relationships demo/relationships.csv \\
+      --organisations demo/organisations.csv --json result.json
+"""
+
+SYNTH_HELP = """\
+Write a realistic synthetic partnership (responses.csv, relationships.csv and
+organisations.csv) to OUTDIR, for trying Joined Up out. The same seed always
+gives the same files.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="joinedup",
+        description="Joined Up: is your partnership at a tipping point or a breaking point?",
+    )
+    parser.add_argument("--version", action="version", version=f"joinedup {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    analyse = commands.add_parser(
+        "analyse",
+        aliases=["analyze"],
+        help="analyse survey files and report the result",
+        description=ANALYSE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    analyse.add_argument("responses", type=Path, metavar="RESPONSES",
+                         help="responses CSV file, or an Excel workbook with all three sheets")
+    analyse.add_argument("--relationships", type=Path, metavar="FILE",
+                         help="ratings of partner organisations (CSV or workbook)")
+    analyse.add_argument("--organisations", type=Path, metavar="FILE",
+                         help="the member organisations, with sector (CSV or workbook)")
+    analyse.add_argument("--min-group-size", type=int, default=5, metavar="K",
+                         help="fewest respondents for an organisation to be reported on its own "
+                              "(default 5, at least 3)")
+    analyse.add_argument("--min-tie-raters", type=int, default=1, metavar="N",
+                         help="fewest raters before a relationship's trust and value are shown "
+                              "(default 1)")
+    analyse.add_argument("--min-text-group-size", type=int, default=10, metavar="N",
+                         help="fewest answers before free-text answers are shown (default 10)")
+    analyse.add_argument("--json", metavar="OUT",
+                         help="write the full result as JSON to OUT ('-' for standard output)")
+    analyse.set_defaults(handler=run_analyse)
+
+    synth = commands.add_parser(
+        "synth",
+        help="write a synthetic partnership's survey files",
+        description=SYNTH_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    synth.add_argument("outdir", type=Path, metavar="OUTDIR", help="folder to write the files to")
+    synth.add_argument("--organisations", type=int, default=12, metavar="N",
+                       help="number of organisations (default 12)")
+    synth.add_argument("--respondents", type=int, default=300, metavar="N",
+                       help="respondents per round (default 300)")
+    synth.add_argument("--ratings-per-respondent", type=int, default=4, metavar="N",
+                       help="partner organisations each respondent rates (default 4)")
+    synth.add_argument("--rounds", type=int, default=1, metavar="N",
+                       help="survey rounds (default 1)")
+    synth.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
+    synth.set_defaults(handler=run_synth)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_OK
+    code: int = args.handler(args)
+    return code
+
+
+# --------------------------------------------------------------------- analyse
+
+
+@contextmanager
+def _progress(console: Console) -> Iterator[Any]:
+    """A spinner with the current step on standard error (only on a terminal)."""
+    if not console.is_terminal:
+        yield lambda _: None
+        return
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=console, transient=True,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("Reading files", total=None)
+        yield lambda description: progress.update(task, description=description)
+
+
+def run_analyse(args: argparse.Namespace) -> int:
+    from joinedup.analysis import InputError, Settings, SettingsError, analyse, read_files, to_json
+
+    errors = Console(stderr=True, highlight=False)
+    try:
+        settings = Settings(args.min_group_size, args.min_tie_raters, args.min_text_group_size)
+    except SettingsError as error:
+        errors.print(f"joinedup analyse: {error}", markup=False)
+        return EXIT_BAD_INPUT
+    try:
+        with _progress(errors) as step:
+            step("Reading and checking files")
+            dataset, warnings = read_files(args.responses, args.relationships, args.organisations)
+            result = analyse(dataset, settings, progress=step)
+            step("Writing the result")
+            text = to_json(result)
+    except InputError as error:
+        _print_problems(errors, error.problems, error.warnings)
+        return EXIT_BAD_INPUT
+    for warning in warnings:
+        errors.print(f"warning: {warning}", markup=False)
+    if args.json == "-":
+        sys.stdout.write(text + "\n")
+    elif args.json:
+        _write_atomically(Path(args.json), text + "\n")
+        errors.print(f"Wrote the result to {args.json}", markup=False)
+    else:
+        _print_summary(Console(highlight=False), result, dataset.instrument)
+    return EXIT_OK
+
+
+def _print_problems(console: Console, problems: Sequence[Any], warnings: Sequence[Any]) -> None:
+    count = len(problems)
+    console.print(
+        f"Joined Up could not analyse these files: {count} "
+        f"{'problem' if count == 1 else 'problems'} to fix. Nothing was written.",
+        markup=False,
+    )
+    for problem in problems:
+        console.print(f"  {problem}", markup=False, soft_wrap=True)
+    for warning in warnings:
+        console.print(f"warning: {warning}", markup=False, soft_wrap=True)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename: never a half-written file."""
+    folder = path.parent if str(path.parent) else Path(".")
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=folder, prefix=f".{path.name}.", delete=False
+    ) as handle:
+        handle.write(text)
+        temporary = Path(handle.name)
+    os.replace(temporary, path)
+
+
+def _format(value: float | None, places: int = 0) -> str:
+    return "—" if value is None else f"{value:.{places}f}"
+
+
+def _print_summary(console: Console, result: dict[str, Any], instrument: Any) -> None:
+    from joinedup.analysis.vocabulary import BANDS, FLAGS, POSITION_SENTENCES, POSITIONS
+
+    partnership = result["partnership"]
+    units = result["units"]
+    console.print(f"[bold]Joined Up[/bold]: {result['respondents']} respondents, "
+                  f"{len(units)} reporting units")
+    if partnership.get("reason") == "too_few_respondents":
+        console.print(
+            f"There are no results: {result['respondents']} respondents in all, fewer than the "
+            f"minimum group size of {result['settings']['min_group_size']}.",
+            markup=False,
+        )
+        return
+    position = partnership["position"]
+    if position:
+        console.print(f"\n[bold]{POSITIONS[position]}[/bold]. {POSITION_SENTENCES[position]}")
+    console.print(
+        f"Momentum {_format(partnership['momentum'])}, strain {_format(partnership['strain'])} "
+        "(0-100; the threshold is 50)\n"
+    )
+    table = Table(title="The nine scales (partnership, each organisation counting equally)")
+    table.add_column("Scale")
+    table.add_column("Score", justify="right")
+    table.add_column("95% interval", justify="right")
+    table.add_column("Band")
+    table.add_column("Units", justify="right")
+    for scale in instrument.scales:
+        entry = partnership["scales"][scale.code]
+        interval = (
+            f"{_format(entry['ci_low'])}–{_format(entry['ci_high'])}"
+            if entry["score"] is not None
+            else "—"
+        )
+        table.add_row(
+            scale.name + ("" if scale.higher_is_better else " (higher is worse)"),
+            _format(entry["score"]),
+            interval,
+            BANDS.get(entry["band"] or "", "too few answers"),
+            str(entry["n_units"]),
+        )
+    console.print(table)
+    combined = [u for u in units if u["combined"]]
+    if combined:
+        console.print(
+            f"{combined[0]['name']} combines {len(combined[0]['organisations'])} organisations "
+            f"with fewer than {result['settings']['min_group_size']} respondents each, so that "
+            "no small group can be identified.",
+            markup=False,
+        )
+    flags = result["network"]["flags"]
+    if flags:
+        console.print("\n[bold]Relationship flags[/bold]")
+        for flag in flags[:FLAGS_SHOWN]:
+            if flag["type"] == "isolate":
+                console.print(f"  {FLAGS['isolate']}: {flag['organisation']}", markup=False)
+            else:
+                gap = f" (gap {flag['gap']:.0f})" if "gap" in flag else ""
+                console.print(
+                    f"  {FLAGS[flag['type']]}: {flag['a']} and {flag['b']}{gap}", markup=False
+                )
+        if len(flags) > FLAGS_SHOWN:
+            console.print(f"  … and {len(flags) - FLAGS_SHOWN} more (all are in the --json result)")
+
+
+# ----------------------------------------------------------------------- synth
+
+
+def run_synth(args: argparse.Namespace) -> int:
+    from joinedup.analysis.synth import SynthSpec, generate, write
+
+    errors = Console(stderr=True, highlight=False)
+    for name in ("organisations", "respondents", "rounds"):
+        if getattr(args, name) < 1:
+            errors.print(f"joinedup synth: --{name} must be at least 1", markup=False)
+            return EXIT_BAD_INPUT
+    if args.ratings_per_respondent < 0:
+        errors.print("joinedup synth: --ratings-per-respondent cannot be negative", markup=False)
+        return EXIT_BAD_INPUT
+    spec = SynthSpec(
+        organisations=args.organisations,
+        respondents=args.respondents,
+        ratings_per_respondent=args.ratings_per_respondent,
+        rounds=args.rounds,
+        seed=args.seed,
+    )
+    try:
+        with _progress(errors) as step:
+            step("Drawing answers")
+            tables = generate(spec)
+            step("Writing files")
+            paths = write(tables, args.outdir)
+    except ValueError as error:
+        errors.print(f"joinedup synth: {error}", markup=False)
+        return EXIT_BAD_INPUT
+    for path in paths:
+        errors.print(f"Wrote {path}", markup=False)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
