@@ -70,22 +70,51 @@ def build_parser() -> argparse.ArgumentParser:
         description=ANALYSE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    analyse.add_argument("responses", type=Path, metavar="RESPONSES",
-                         help="responses CSV file, or an Excel workbook with all three sheets")
-    analyse.add_argument("--relationships", type=Path, metavar="FILE",
-                         help="ratings of partner organisations (CSV or workbook)")
-    analyse.add_argument("--organisations", type=Path, metavar="FILE",
-                         help="the member organisations, with sector (CSV or workbook)")
-    analyse.add_argument("--min-group-size", type=int, default=5, metavar="K",
-                         help="fewest respondents for an organisation to be reported on its own "
-                              "(default 5, at least 3)")
-    analyse.add_argument("--min-tie-raters", type=int, default=1, metavar="N",
-                         help="fewest raters before a relationship's trust and value are shown "
-                              "(default 1)")
-    analyse.add_argument("--min-text-group-size", type=int, default=10, metavar="N",
-                         help="fewest answers before free-text answers are shown (default 10)")
-    analyse.add_argument("--json", metavar="OUT",
-                         help="write the full result as JSON to OUT ('-' for standard output)")
+    analyse.add_argument(
+        "responses",
+        type=Path,
+        metavar="RESPONSES",
+        help="responses CSV file, or an Excel workbook with all three sheets",
+    )
+    analyse.add_argument(
+        "--relationships",
+        type=Path,
+        metavar="FILE",
+        help="ratings of partner organisations (CSV or workbook)",
+    )
+    analyse.add_argument(
+        "--organisations",
+        type=Path,
+        metavar="FILE",
+        help="the member organisations, with sector (CSV or workbook)",
+    )
+    analyse.add_argument(
+        "--min-group-size",
+        type=int,
+        default=5,
+        metavar="K",
+        help="fewest respondents for an organisation to be reported on its own "
+        "(default 5, at least 3)",
+    )
+    analyse.add_argument(
+        "--min-tie-raters",
+        type=int,
+        default=1,
+        metavar="N",
+        help="fewest raters before a relationship's trust and value are shown (default 1)",
+    )
+    analyse.add_argument(
+        "--min-text-group-size",
+        type=int,
+        default=10,
+        metavar="N",
+        help="fewest answers before free-text answers are shown (default 10)",
+    )
+    analyse.add_argument(
+        "--json",
+        metavar="OUT",
+        help="write the full result as JSON to OUT ('-' for standard output)",
+    )
     analyse.set_defaults(handler=run_analyse)
 
     synth = commands.add_parser(
@@ -95,14 +124,30 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     synth.add_argument("outdir", type=Path, metavar="OUTDIR", help="folder to write the files to")
-    synth.add_argument("--organisations", type=int, default=12, metavar="N",
-                       help="number of organisations (default 12)")
-    synth.add_argument("--respondents", type=int, default=300, metavar="N",
-                       help="respondents per round (default 300)")
-    synth.add_argument("--ratings-per-respondent", type=int, default=4, metavar="N",
-                       help="partner organisations each respondent rates (default 4)")
-    synth.add_argument("--rounds", type=int, default=1, metavar="N",
-                       help="survey rounds (default 1)")
+    synth.add_argument(
+        "--organisations",
+        type=int,
+        default=12,
+        metavar="N",
+        help="number of organisations (default 12)",
+    )
+    synth.add_argument(
+        "--respondents",
+        type=int,
+        default=300,
+        metavar="N",
+        help="respondents per round (default 300)",
+    )
+    synth.add_argument(
+        "--ratings-per-respondent",
+        type=int,
+        default=4,
+        metavar="N",
+        help="partner organisations each respondent rates (default 4)",
+    )
+    synth.add_argument(
+        "--rounds", type=int, default=1, metavar="N", help="survey rounds (default 1)"
+    )
     synth.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
     synth.set_defaults(handler=run_synth)
     return parser
@@ -199,8 +244,9 @@ def _print_summary(console: Console, result: dict[str, Any], instrument: Any) ->
 
     partnership = result["partnership"]
     units = result["units"]
-    console.print(f"[bold]Joined Up[/bold]: {result['respondents']} respondents, "
-                  f"{len(units)} reporting units")
+    console.print(
+        f"[bold]Joined Up[/bold]: {result['respondents']} respondents, {len(units)} reporting units"
+    )
     if partnership.get("reason") == "too_few_respondents":
         console.print(
             f"There are no results: {result['respondents']} respondents in all, fewer than the "

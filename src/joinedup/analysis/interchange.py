@@ -221,7 +221,9 @@ class _Checker:
                 code = wanted[key]
                 if code in found:
                     self.problems.append(
-                        Problem(table.source, 1, header, f"the column {code} appears more than once")
+                        Problem(
+                            table.source, 1, header, f"the column {code} appears more than once"
+                        )
                     )
                 else:
                     found[code] = position
@@ -231,7 +233,9 @@ class _Checker:
                 )
             else:
                 self.warnings.append(
-                    Problem(table.source, 1, header, "this column is not one Joined Up uses; ignored")
+                    Problem(
+                        table.source, 1, header, "this column is not one Joined Up uses; ignored"
+                    )
                 )
         missing = [code for code in columns.required if code not in found]
         for code in missing:
@@ -269,7 +273,7 @@ class _Checker:
         column = table.columns[position]
         spellings = [str(value).strip() for value in column.categories]
         keys = [normalise_key(value) for value in spellings]
-        unique_keys, key_index = np.unique(np.array(keys + [""], dtype=object), return_inverse=True)
+        unique_keys, key_index = np.unique(np.array([*keys, ""], dtype=object), return_inverse=True)
         codes = np.asarray(column.codes)
         row_codes = key_index[codes]
         first_spelling: dict[str, str] = {}
@@ -458,8 +462,9 @@ class _Checker:
         row_ids = np.asarray(id_keys, dtype=object)[id_codes]
         self._blank(table, id_header, row_ids == "", "respondent_id")
 
-        respondent = self._match_respondents(table, found, row_ids, id_spellings, id_codes,
-                                             responses_source, respondents)
+        respondent = self._match_respondents(
+            table, found, row_ids, id_spellings, id_codes, responses_source, respondents
+        )
 
         known = respondent >= 0
         own_org = np.full(table.n_rows, -1, dtype=np.int32)
@@ -513,8 +518,9 @@ class _Checker:
         )
         frame = pd.DataFrame(
             {
-                "round": np.where(known, respondents["round"].to_numpy()[np.maximum(respondent, 0)],
-                                  0).astype(np.int16),
+                "round": np.where(
+                    known, respondents["round"].to_numpy()[np.maximum(respondent, 0)], 0
+                ).astype(np.int16),
                 "respondent": respondent.astype(np.int64),
                 "organisation": rater_org,
                 "partner": partner,
@@ -581,8 +587,9 @@ class _Checker:
         # Duplicated respondents are reported already; ratings match the first of each.
         first = pd.Series(np.arange(len(response_keys))).groupby(response_keys).first()
         found_at = pd.Index(first.index.to_numpy()).get_indexer(row_keys)
-        position = np.where((found_at >= 0) & (row_keys >= 0),
-                            first.to_numpy()[np.maximum(found_at, 0)], -1)
+        position = np.where(
+            (found_at >= 0) & (row_keys >= 0), first.to_numpy()[np.maximum(found_at, 0)], -1
+        )
         missing = (position < 0) & (row_ids != "") & ~ambiguous
         for row in np.flatnonzero(missing):
             self.problems.append(

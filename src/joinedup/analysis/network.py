@@ -103,8 +103,9 @@ def relationship_network(
         ratings["partner"].to_numpy() != ratings["organisation"].to_numpy()
     )
     rows = ratings.loc[active]
-    key = (rows["organisation"].to_numpy().astype(np.int64) * size
-           + rows["partner"].to_numpy().astype(np.int64))
+    key = rows["organisation"].to_numpy().astype(np.int64) * size + rows[
+        "partner"
+    ].to_numpy().astype(np.int64)
     trust_each = composite(rows, instrument.composite_items("trust"))
     value_each = composite(rows, instrument.composite_items("value"))
 
@@ -187,7 +188,9 @@ def _flags(
         {"type": "mutual_low_trust", "a": names[a], "b": names[b]}
         for a, b in zip(*np.nonzero(low), strict=True)
     ]
-    flags += [{"type": "isolate", "organisation": names[i]} for i in np.flatnonzero(degree == 0)]
+    flags += [
+        {"type": "isolate", "organisation": names[i]} for i in np.flatnonzero(degree == 0).tolist()
+    ]
     return flags
 
 

@@ -165,7 +165,9 @@ def _level_labels(scores: dict[str, float]) -> dict[str, Any]:
         "momentum": _number(momentum),
         "strain": _number(strain),
         "position": scoring.position(momentum, strain),
-        "alignment": scoring.alignment(scores.get("CASE", math.nan), scores.get("CHANGE", math.nan)),
+        "alignment": scoring.alignment(
+            scores.get("CASE", math.nan), scores.get("CHANGE", math.nan)
+        ),
     }
 
 

@@ -48,20 +48,28 @@ class RawTable:
 
     @classmethod
     def from_records(
-        cls, source: str, headers: list[str], records: list[list[str]], rows: list[int] | None = None
+        cls,
+        source: str,
+        headers: list[str],
+        records: list[list[str]],
+        rows: list[int] | None = None,
     ) -> RawTable:
         """Build a table from rows of text (used for workbooks and by the web app)."""
         width = len(headers)
         padded = [list(r[:width]) + [""] * (width - len(r)) for r in records]
         by_column = list(zip(*padded, strict=True)) if padded else [() for _ in headers]
         columns = [pd.Categorical(list(values)) for values in by_column]
-        numbers = np.asarray(rows if rows is not None else range(2, len(records) + 2), dtype=np.int64)
+        numbers = np.asarray(
+            rows if rows is not None else range(2, len(records) + 2), dtype=np.int64
+        )
         return cls(source, list(headers), columns, numbers)
 
     @classmethod
     def failed(cls, source: str, message: str, row: int | None = None) -> RawTable:
         """A table that could not be read at all."""
-        return cls(source, [], [], np.zeros(0, dtype=np.int64), [Problem(source, row, None, message)])
+        return cls(
+            source, [], [], np.zeros(0, dtype=np.int64), [Problem(source, row, None, message)]
+        )
 
 
 def read_table(path: Path, sheet: str) -> RawTable:
@@ -245,5 +253,5 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return]
+        return str(value.isoformat())
     return str(value)
