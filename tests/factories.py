@@ -114,8 +114,8 @@ def dataset(
     """A checked dataset built from rows (raises InputError like the files would)."""
     built, _ = load_tables(
         table("responses.csv", responses),
-        table("relationships.csv", relationships) if relationships is not None else None,
-        table("organisations.csv", organisations) if organisations is not None else None,
+        table("relationships.csv", relationships) if relationships else None,
+        table("organisations.csv", organisations) if organisations else None,
     )
     return built
 

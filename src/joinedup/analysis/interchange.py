@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -248,38 +249,50 @@ class _Checker:
         self,
         table: RawTable,
         position: int,
-        parse: Callable[[str], tuple[object, str | None]],
+        parse: Callable[[str], tuple[Any, str | None]],
         dtype: type | str = np.float64,
     ) -> np.ndarray:
         """Parse one column by its distinct values; report each bad cell."""
         column = table.columns[position]
         header = table.headers[position]
-        categories = list(column.categories)
-        parsed = [parse(str(value)) for value in categories]
-        values = np.array([value for value, _ in parsed] + [None], dtype=object)
+        parsed = [parse(str(value)) for value in column.categories]
         messages = [message for _, message in parsed]
         codes = np.asarray(column.codes)
-        bad_categories = np.array([m is not None for m in messages] + [False], dtype=bool)
-        bad_rows = np.flatnonzero(bad_categories[codes])
-        for row in bad_rows:
-            self.problems.append(
-                Problem(table.source, int(table.rows[row]), header, str(messages[codes[row]]))
-            )
-        result = values[codes]
-        return result.astype(dtype) if dtype is not object else result
+        bad_categories = np.array([m is not None for m in messages], dtype=bool)
+        if bad_categories.any():
+            for row in np.flatnonzero(bad_categories[codes]):
+                self.problems.append(
+                    Problem(table.source, int(table.rows[row]), header, str(messages[codes[row]]))
+                )
+        if dtype is object:
+            values = np.empty(len(parsed), dtype=object)
+            values[:] = [value for value, _ in parsed]
+        else:
+            values = np.array([value for value, _ in parsed], dtype=dtype)
+        return values[codes] if len(values) else np.zeros(len(codes), dtype=dtype)
 
     def _keys(self, table: RawTable, position: int) -> tuple[np.ndarray, list[str], list[str]]:
-        """Per-row codes of the normalised values, with the key and first spelling of each."""
+        """Per-row codes of the normalised values, with each key and the spelling shown for it.
+
+        Where several spellings share a key ("NHS Trust", "nhs trust "), the
+        one on the earliest row is shown, whatever order the rows come in.
+        """
         column = table.columns[position]
+        codes = np.asarray(column.codes)
         spellings = [str(value).strip() for value in column.categories]
         keys = [normalise_key(value) for value in spellings]
-        unique_keys, key_index = np.unique(np.array([*keys, ""], dtype=object), return_inverse=True)
-        codes = np.asarray(column.codes)
-        row_codes = key_index[codes]
-        first_spelling: dict[str, str] = {}
-        for key, spelling in zip(keys, spellings, strict=True):
-            first_spelling.setdefault(key, spelling)
-        return row_codes, list(unique_keys), [first_spelling.get(k, "") for k in unique_keys]
+        key_index, unique_keys = pd.factorize(np.array([*keys, ""], dtype=object))
+        category_order: list[int] | np.ndarray = range(len(keys))  # type: ignore[assignment]
+        if len(unique_keys) < len(keys) + (0 if "" in keys else 1):
+            first_row = np.full(len(keys), len(codes), dtype=np.int64)
+            present, where = np.unique(codes, return_index=True)
+            first_row[present] = where
+            category_order = np.argsort(first_row, kind="stable")
+        shown: dict[str, str] = {}
+        for category in category_order:
+            shown.setdefault(keys[category], spellings[category])
+        row_codes = key_index[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+        return row_codes, list(unique_keys), [shown.get(key, "") for key in unique_keys]
 
     def _blank(self, table: RawTable, header: str, blank: np.ndarray, what: str) -> None:
         for row in np.flatnonzero(blank):

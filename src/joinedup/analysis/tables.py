@@ -25,6 +25,7 @@ import pyarrow.csv as pacsv
 from .problems import Problem
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+HEADER_WINDOW = 1 << 20  # bytes read to find the header row
 
 
 def normalise_key(text: str) -> str:
@@ -110,20 +111,21 @@ def parse_csv_bytes(raw: bytes, source: str) -> RawTable:
         return RawTable.failed(
             source, "is saved as UTF-16 text; save it as CSV UTF-8 (comma delimited) instead"
         )
-    bad_line = _first_bad_utf8_line(raw)
-    if bad_line is not None:
-        return RawTable.failed(
-            source,
-            "is not UTF-8 text (the first unreadable character is on this line); "
-            "save it as CSV UTF-8 (comma delimited)",
-            row=bad_line,
-        )
-    if not raw.strip():
+    if len(raw) <= HEADER_WINDOW and not raw.strip():
         return RawTable.failed(source, "the file is empty; it needs a header row")
 
-    first_line = raw.split(b"\n", 1)[0].decode("utf-8")
+    # The header is parsed from the start of the file only: decoding a large
+    # file in Python would cost more than Arrow's whole parse.
+    head = raw[:HEADER_WINDOW]
+    try:
+        head_text = head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:  # not merely a character cut at the window's edge
+            return _not_utf8(source, raw)
+        head_text = head[: error.start].decode("utf-8")
+    first_line = head_text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    header_reader = csv.reader(io.StringIO(raw.decode("utf-8")), delimiter=delimiter)
+    header_reader = csv.reader(io.StringIO(head_text), delimiter=delimiter)
     headers = next(header_reader)
     header_lines = max(1, header_reader.line_num)
 
@@ -146,7 +148,7 @@ def parse_csv_bytes(raw: bytes, source: str) -> RawTable:
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(raw),
+            pa.py_buffer(raw),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_lines),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid_row
@@ -159,6 +161,8 @@ def parse_csv_bytes(raw: bytes, source: str) -> RawTable:
             ),
         )
     except pa.ArrowInvalid as error:
+        if _first_bad_utf8_line(raw) is not None:
+            return _not_utf8(source, raw)
         return RawTable.failed(source, f"could not be read as CSV ({_arrow_reason(error)})")
     if bad_rows:
         failed = RawTable.failed(source, "")
@@ -188,6 +192,15 @@ def _to_categorical(column: pa.ChunkedArray) -> pd.Categorical:
 def _arrow_reason(error: Exception) -> str:
     text = str(error).strip().splitlines()[0]
     return text.removeprefix("CSV parse error: ")
+
+
+def _not_utf8(source: str, raw: bytes) -> RawTable:
+    return RawTable.failed(
+        source,
+        "is not UTF-8 text (the first unreadable character is on this line); "
+        "save it as CSV UTF-8 (comma delimited)",
+        row=_first_bad_utf8_line(raw),
+    )
 
 
 def _first_bad_utf8_line(raw: bytes) -> int | None:
