@@ -4,9 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := examples/northshire
 
-.PHONY: setup demo test lint format bench clean
+STATIC := src/joinedup/site/static
 
-setup: $(VENV)/.installed
+.PHONY: setup frontend demo demo-cli test lint format bench clean
+
+setup: $(VENV)/.installed frontend
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +16,19 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# GOV.UK Frontend (and axe-core for the browser tests) from npm; Node is not needed at run time.
+frontend: $(STATIC)/joinedup.css
+
+$(STATIC)/joinedup.css: package.json package-lock.json src/joinedup/site/scss/joinedup.scss $(VENV)/.installed
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python src/joinedup/site/frontend.py
+
+# The web app on SQLite with a demo partnership, at http://127.0.0.1:8000/
 demo: setup
+	$(BIN)/joinedup demo
+
+# The command line on the bundled example partnership.
+demo-cli: setup
 	@mkdir -p build
 	$(BIN)/joinedup analyse $(EXAMPLE)/responses.csv \
 		--relationships $(EXAMPLE)/relationships.csv \

@@ -130,8 +130,9 @@ def result(
     return analyse(dataset(responses, relationships, organisations), Settings(**settings))
 
 
-def org_respondents(organisation: str, count: int, answer: int = 3, prefix: str | None = None,
-                    **cells: Any) -> list[dict[str, str]]:
+def org_respondents(
+    organisation: str, count: int, answer: int = 3, prefix: str | None = None, **cells: Any
+) -> list[dict[str, str]]:
     """`count` identical respondents of one organisation."""
     prefix = prefix or organisation
     return [response(f"{prefix}-{i}", organisation, answer, **cells) for i in range(count)]

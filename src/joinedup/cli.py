@@ -150,6 +150,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     synth.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
     synth.set_defaults(handler=run_synth)
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the web app with a production server",
+        description="Run the Joined Up web app (settings from environment variables; "
+        "see docs/architecture.md). Run `joinedup manage migrate` first.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.set_defaults(handler=run_serve)
+
+    demo = commands.add_parser(
+        "demo",
+        help="set up a demo site with a synthetic partnership, and serve it",
+        description="Create the database tables, a demo partnership (two closed survey rounds "
+        "and one open) and a facilitator account, print how to sign in, then serve the site.",
+    )
+    demo.add_argument(
+        "--email", default="facilitator@example.org", help="the demo facilitator's e-mail address"
+    )
+    demo.add_argument(
+        "--password", default="joined-up-demo", help="the demo facilitator's password"
+    )
+    demo.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    demo.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    demo.add_argument("--no-serve", action="store_true", help="set up only; do not serve")
+    demo.set_defaults(handler=run_demo)
+
+    manage = commands.add_parser(
+        "manage", help="run a Django management command (for example: migrate)", add_help=False
+    )
+    manage.add_argument("arguments", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=run_manage)
     return parser
 
 
@@ -187,8 +221,19 @@ def run_analyse(args: argparse.Namespace) -> int:
     try:
         settings = Settings(args.min_group_size, args.min_tie_raters, args.min_text_group_size)
     except SettingsError as error:
-        errors.print(f"joinedup analyse: {error}", markup=False)
+        message = str(error)
+        for name in ("min_group_size", "min_tie_raters", "min_text_group_size"):
+            message = message.replace(name, "--" + name.replace("_", "-"))
+        errors.print(f"joinedup analyse: {message}", markup=False)
         return EXIT_BAD_INPUT
+    if args.json and args.json != "-":
+        folder = Path(args.json).parent
+        if not folder.is_dir():
+            errors.print(
+                f"joinedup analyse: cannot write {args.json}: the folder {folder} does not exist",
+                markup=False,
+            )
+            return EXIT_BAD_INPUT
     try:
         with _progress(errors) as step:
             step("Reading and checking files")
@@ -204,7 +249,13 @@ def run_analyse(args: argparse.Namespace) -> int:
     if args.json == "-":
         sys.stdout.write(text + "\n")
     elif args.json:
-        _write_atomically(Path(args.json), text + "\n")
+        try:
+            _write_atomically(Path(args.json), text + "\n")
+        except OSError as error:
+            errors.print(
+                f"joinedup analyse: cannot write {args.json} ({error.strerror})", markup=False
+            )
+            return EXIT_BAD_INPUT
         errors.print(f"Wrote the result to {args.json}", markup=False)
     else:
         _print_summary(Console(highlight=False), result, dataset.instrument)
@@ -338,6 +389,70 @@ def run_synth(args: argparse.Namespace) -> int:
     for path in paths:
         errors.print(f"Wrote {path}", markup=False)
     return EXIT_OK
+
+
+# ------------------------------------------------------------------ web app
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "joinedup.site.settings")
+    import django
+
+    django.setup()
+
+
+def run_manage(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["joinedup manage", *args.arguments])
+    return EXIT_OK
+
+
+def _prepare_database() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    _django()
+    import waitress
+
+    from joinedup.site.wsgi import application
+
+    Console(stderr=True, highlight=False).print(
+        f"Joined Up is running at http://{args.host}:{args.port}/ (Ctrl+C to stop)", markup=False
+    )
+    waitress.serve(application, host=args.host, port=args.port, threads=args.threads)
+    return EXIT_OK
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    os.environ.setdefault("SITE_URL", f"http://{args.host}:{args.port}")
+    _django()
+    from joinedup.site.demo import seed_demo
+
+    console = Console(highlight=False)
+    console.print("Setting up the database…", markup=False)
+    _prepare_database()
+    console.print("Creating the demo partnership (two closed rounds, one open)…", markup=False)
+    accounts = seed_demo(args.email, args.password)
+    console.print(f"\nJoined Up demo: {accounts.partnership.name}", style="bold", markup=False)
+    console.print(f"  Address:  http://{args.host}:{args.port}/", markup=False)
+    console.print(f"  Sign in:  {args.email}", markup=False)
+    console.print(f"  Password: {args.password}", markup=False)
+    console.print(
+        "\nThere is no mail server, so here are survey links for three people invited to the "
+        "open round (use them in a private window):",
+        markup=False,
+    )
+    for email, organisation, url in accounts.invitation_links:
+        console.print(f"  {email} ({organisation}):\n    {url}", markup=False)
+    if args.no_serve:
+        return EXIT_OK
+    return run_serve(args)
 
 
 if __name__ == "__main__":

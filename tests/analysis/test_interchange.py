@@ -43,15 +43,10 @@ def test_bad_input_raises_input_error_holding_problem_objects():
     with pytest.raises(InputError) as caught:
         dataset([response("r1", "Council", CASE1="maybe")])
 
-    assert caught.value.problems == [
-        Problem(
-            "responses.csv",
-            2,
-            "CASE1",
-            '"maybe" is not an answer (1-5, an answer label such as Agree, '
-            "or blank, DK, N/A or Don't know)",
-        )
-    ]
+    problem = only(caught.value.problems)
+    assert isinstance(problem, Problem)
+    assert problem == Problem("responses.csv", 2, "CASE1", problem.message)
+    assert problem.message.startswith('"maybe" is not an answer (1-5')
 
 
 def test_every_problem_in_a_file_is_reported_at_once_in_row_order():

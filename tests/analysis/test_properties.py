@@ -91,8 +91,10 @@ PROPERTY_SETTINGS = settings(
 @given(partnerships())
 def test_every_score_is_on_the_0_to_100_scale(partnership: dict[str, Any]) -> None:
     analysed = _analyse(partnership)
-    keys = ("score", "momentum", "strain", "trust", "value", "mean_trust", "mean_value",
-            "trust_received", "trust_given", "value_received", "value_given", "self_commit")  # fmt: skip
+    keys = (
+        *("score", "momentum", "strain", "trust", "value", "mean_trust", "mean_value"),
+        *("trust_received", "trust_given", "value_received", "value_given", "self_commit"),
+    )
     for value in _scores(analysed, keys):
         assert 0.0 <= value <= 100.0
     for value in _scores(analysed, ("rwg", "density", "reciprocity", "betweenness")):
@@ -103,7 +105,9 @@ def test_every_score_is_on_the_0_to_100_scale(partnership: dict[str, Any]) -> No
 @given(partnerships())
 def test_no_merged_organisation_has_a_figure_of_its_own(partnership: dict[str, Any]) -> None:
     analysed = _analyse(partnership)
-    merged = {name for unit in analysed["units"] if unit["combined"] for name in unit["organisations"]}
+    merged = {
+        name for unit in analysed["units"] if unit["combined"] for name in unit["organisations"]
+    }
     own = {unit["name"] for unit in analysed["units"] if not unit["combined"]}
     assert not merged & own
     assert {gap["organisation"] for gap in analysed["perception_gaps"]} <= own
@@ -137,5 +141,7 @@ def _same(left: Any, right: Any) -> bool:
     if isinstance(left, dict) and isinstance(right, dict):
         return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
     if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(_same(a, b) for a, b in zip(left, right, strict=True))
+        return len(left) == len(right) and all(
+            _same(a, b) for a, b in zip(left, right, strict=True)
+        )
     return bool(left == right)

@@ -83,8 +83,16 @@ def read_files(
         elif len(sheets) == 1:
             responses_table = next(iter(sheets.values()))
         else:
+            names = ", ".join(table.source.rsplit("sheet ", 1)[-1] for table in sheets.values())
             raise InputError(
-                [Problem(responses.name, None, None, 'has no sheet called "responses"')]
+                [
+                    Problem(
+                        responses.name,
+                        None,
+                        None,
+                        f'has no sheet called "responses" (it has: {names})',
+                    )
+                ]
             )
         relationships_table = relationships_table or sheets.get("relationships")
         organisations_table = organisations_table or sheets.get("organisations")
@@ -164,7 +172,7 @@ def _code_parser(
         codes.append(code)
         lookup[code] = code
         lookup[code.replace("_", " ")] = code
-        lookup[normalise_key(label)] = code
+        lookup[" ".join(normalise_key(label).replace("-", " ").split())] = code
 
     def parse(raw: str) -> tuple[str | None, str | None]:
         key = normalise_key(raw)
@@ -319,8 +327,10 @@ class _Checker:
                 self.org_names.append(spelling)
             mapping[i] = self.org_codes[key]
         self._blank(table, header, np.asarray(keys, dtype=object)[row_codes] == "", what)
+        written = table.columns[position]
+        written_codes = np.asarray(written.codes)
         for row in np.flatnonzero(unknown[row_codes]):
-            raw = spellings[row_codes[row]]
+            raw = str(written.categories[written_codes[row]]).strip()
             self.problems.append(
                 Problem(
                     table.source,
@@ -462,7 +472,10 @@ class _Checker:
         self, table: RawTable, responses_source: str, respondents: pd.DataFrame | None
     ) -> pd.DataFrame | None:
         found = self._locate(table, relationships_columns(self.instrument))
-        if found is None or respondents is None:
+        if found is None:
+            return None
+        if respondents is None:  # still check what does not depend on the responses
+            self._check_relationship_cells(table, found)
             return None
         listed_source = getattr(self, "listed_source", None)
         organisation = self._organisation_codes(
@@ -544,6 +557,41 @@ class _Checker:
             frame[code] = self._parse(table, found[code], rating_parser)
         return frame
 
+    def _check_relationship_cells(self, table: RawTable, found: dict[str, int]) -> None:
+        listed_source = getattr(self, "listed_source", None)
+        organisation = self._organisation_codes(
+            table, found["organisation"], "organisation", listed_source
+        )
+        partner = self._organisation_codes(table, found["partner"], "partner", listed_source)
+        id_codes, id_keys, _ = self._keys(table, found["respondent_id"])
+        self._blank(
+            table,
+            table.headers[found["respondent_id"]],
+            np.asarray(id_keys, dtype=object)[id_codes] == "",
+            "respondent_id",
+        )
+        for row in np.flatnonzero((partner >= 0) & (partner == organisation)):
+            self.problems.append(
+                Problem(
+                    table.source,
+                    int(table.rows[row]),
+                    table.headers[found["partner"]],
+                    "a respondent cannot rate their own organisation",
+                )
+            )
+        self._parse(
+            table,
+            found["contact"],
+            _numeric_parser(
+                self.instrument.contact, f"a contact frequency (0-4, or {MISSING_HINT})"
+            ),
+        )
+        rating_parser = _numeric_parser(
+            self.instrument.rating, f"a rating (1-4, a label such as A little, or {MISSING_HINT})"
+        )
+        for code in self.instrument.rating_codes:
+            self._parse(table, found[code], rating_parser)
+
     def _match_respondents(
         self,
         table: RawTable,
@@ -565,7 +613,15 @@ class _Checker:
         row_vocab = distinct_vocab[id_codes] if len(id_codes) else np.zeros(0, np.int64)
         response_rounds = respondents["round"].to_numpy().astype(np.int64)
         ambiguous = np.zeros(table.n_rows, dtype=bool)
-        if "round" in found:
+        round_given = "round" in found and bool(
+            (
+                np.asarray(
+                    [normalise_key(str(v)) for v in table.columns[found["round"]].categories]
+                )
+                != ""
+            ).any()
+        )
+        if round_given:
             round_codes, round_labels = self._rounds(table, found["round"])
             to_response_round = np.array(
                 [

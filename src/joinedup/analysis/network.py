@@ -19,6 +19,7 @@ import pandas as pd
 from joinedup.instrument import Instrument
 
 ASYMMETRY_GAP = 25.0
+TOLERANCE = 1e-9  # as in scoring: a threshold met in arithmetic is met in floating point
 LOW_TRUST = 50.0
 
 
@@ -178,8 +179,8 @@ def _flags(
     upper = np.triu(both, k=1)
     with np.errstate(invalid="ignore"):
         gap = np.abs(trust - trust.T)
-        asymmetric = upper & (gap >= ASYMMETRY_GAP)
-        low = upper & (trust < LOW_TRUST) & (trust.T < LOW_TRUST)
+        asymmetric = upper & (gap >= ASYMMETRY_GAP - TOLERANCE)
+        low = upper & (trust < LOW_TRUST - TOLERANCE) & (trust.T < LOW_TRUST - TOLERANCE)
     flags: list[dict[str, Any]] = [
         {"type": "asymmetric", "a": names[a], "b": names[b], "gap": float(gap[a, b])}
         for a, b in zip(*np.nonzero(asymmetric), strict=True)

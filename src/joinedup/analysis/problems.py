@@ -48,8 +48,9 @@ class SettingsError(ValueError):
     """A setting (such as the minimum group size) is out of range."""
 
 
-def _sort_key(problem: Problem) -> tuple[str, int, str]:
-    return (problem.source, problem.row or 0, problem.column or "")
+def _sort_key(problem: Problem) -> tuple[str, int]:
+    # Stable: within a row, problems keep the order they were found (column order).
+    return (problem.source, problem.row or 0)
 
 
 def describe_value(raw: str, limit: int = 40) -> str:

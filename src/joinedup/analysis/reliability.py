@@ -20,7 +20,7 @@ def cronbach_alpha(items: np.ndarray) -> tuple[float, int]:
     if n_complete < 3 or n_items < 2:
         return math.nan, int(n_complete)
     total_variance = float(np.var(complete.sum(axis=1), ddof=1))
-    if total_variance == 0:
+    if total_variance < 1e-12:  # no variance in the totals (beyond rounding noise)
         return math.nan, int(n_complete)
     item_variance = float(np.var(complete, axis=0, ddof=1).sum())
     alpha = n_items / (n_items - 1) * (1 - item_variance / total_variance)
@@ -52,7 +52,10 @@ def icc(scores: np.ndarray, groups: np.ndarray) -> tuple[float, float]:
     ms_between = ss_between / (n_groups - 1)
     ms_within = ss_within / (total - n_groups)
     n0 = (total - float(np.sum(sizes**2)) / total) / (n_groups - 1)
+    # Sums of squares below this are rounding noise from identical means, not
+    # variance (scores run 0-100, so real variances are many orders larger).
+    noise = 1e-9
     denominator1 = ms_between + (n0 - 1) * ms_within
-    icc1 = (ms_between - ms_within) / denominator1 if denominator1 != 0 else math.nan
-    icc2 = (ms_between - ms_within) / ms_between if ms_between != 0 else math.nan
+    icc1 = (ms_between - ms_within) / denominator1 if denominator1 > noise else math.nan
+    icc2 = (ms_between - ms_within) / ms_between if ms_between > noise else math.nan
     return icc1, icc2

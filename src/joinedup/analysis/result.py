@@ -26,6 +26,7 @@ from .text import text_section
 SCHEMA = "joinedup.analysis/1"
 OTHER_ORGANISATIONS = "Other organisations"
 OTHER_ROLES = "Other roles"
+PERCEPTION_GAP = 20.0
 
 Progress = Callable[[str], None]
 
@@ -74,16 +75,24 @@ def analyse(
     role_section.pop("_figures")
 
     step("Reliability")
-    reliability = _reliability_section(values, scores, unit_of, instrument)
+    # With no reporting unit there are no results at all, reliability included.
+    reliability = _reliability_section(
+        values if units else values[:0],
+        scores if units else scores[:0],
+        unit_of[:0] if not units else unit_of,
+        instrument,
+    )
 
     step("Relationship network")
     network = relationship_network(this_round.ratings, names, instrument, settings.min_tie_raters)
 
     gaps = _perception_gaps(units, unit_section["units"], network["members"])
+    # Free text needs at least min_text_group_size answers; when there are no
+    # results at all (everyone together is fewer than k), none is shown.
     text = text_section(
         {code: people[code].to_numpy(dtype=object) for code in instrument.text_codes},
         instrument.text_codes,
-        settings.min_text_group_size,
+        settings.min_text_group_size if units else len(people) + 1,
     )
     result: dict[str, Any] = {
         "schema": SCHEMA,
@@ -228,7 +237,7 @@ def _perception_gaps(
                 "self_commit": self_commit,
                 "value_received": value,
                 "gap": gap,
-                "flagged": gap is not None and abs(gap) >= 20,
+                "flagged": gap is not None and scoring.at_least(abs(gap), PERCEPTION_GAP),
             }
         )
     return gaps

@@ -18,6 +18,10 @@ from scipy import stats
 from joinedup.instrument import Instrument
 
 THRESHOLD = 50.0
+# Scores are means of quarters and thirds, so a figure that is exactly on a
+# threshold in arithmetic can land a hair below it in floating point.
+# Comparisons with thresholds allow for that much.
+TOLERANCE = 1e-9
 RWG_NULL_VARIANCE = 2.0  # variance of a uniform answer on a five-point scale: (5² - 1) / 12
 MOMENTUM_SCALES = ("CASE", "TRUST", "CONVERSE", "RELATE", "COMMIT")
 STRAIN_SCALES = ("STRAIN", "SURVIVAL")
@@ -217,14 +221,19 @@ def favourable(score: float, higher_is_better: bool) -> float:
     return score if higher_is_better else 100.0 - score
 
 
+def at_least(value: float, threshold: float) -> bool:
+    """value ≥ threshold, allowing for floating-point rounding (see TOLERANCE)."""
+    return value >= threshold - TOLERANCE
+
+
 def band(score: float, higher_is_better: bool) -> str | None:
     """strength (favourable ≥ 75), developing (≥ 50) or concern; None when missing."""
     if score is None or math.isnan(score):
         return None
     value = favourable(score, higher_is_better)
-    if value >= 75:
+    if at_least(value, 75):
         return "strength"
-    if value >= 50:
+    if at_least(value, 50):
         return "developing"
     return "concern"
 
@@ -244,21 +253,21 @@ def position(momentum: float, strain: float) -> str | None:
     """Where the partnership stands, on a threshold of 50 (SPEC §3.9)."""
     if math.isnan(momentum) or math.isnan(strain):
         return None
-    if momentum >= THRESHOLD:
-        return "tipping_and_breaking" if strain >= THRESHOLD else "tipping_point"
-    return "breaking_point" if strain >= THRESHOLD else "holding_pattern"
+    if at_least(momentum, THRESHOLD):
+        return "tipping_and_breaking" if at_least(strain, THRESHOLD) else "tipping_point"
+    return "breaking_point" if at_least(strain, THRESHOLD) else "holding_pattern"
 
 
 def alignment(case: float, change: float) -> str | None:
     """Case for collaboration against readiness to change (SPEC §3.10)."""
     if math.isnan(case) or math.isnan(change):
         return None
-    if case >= 75 and change >= 75:
+    if at_least(case, 75) and at_least(change, 75):
         return "aligned"
-    if case >= 50 and change >= 50:
+    if at_least(case, 50) and at_least(change, 50):
         return "emerging"
-    if case >= 50:
+    if at_least(case, 50):
         return "collaborate_without_changing"
-    if change >= 50:
+    if at_least(change, 50):
         return "changing_alone"
     return "not_ready"

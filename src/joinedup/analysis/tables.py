@@ -104,46 +104,45 @@ def read_csv(path: Path, source: str | None = None) -> RawTable:
 
 
 def parse_csv_bytes(raw: bytes, source: str) -> RawTable:
-    """Parse CSV content held in memory (a file's bytes or an upload)."""
+    """Parse CSV content held in memory (a file's bytes or an upload).
+
+    Most files take the fast path: Arrow parses them on every core. A file
+    with blank lines or rows of the wrong length takes the careful path
+    (Python's csv module), which numbers every row exactly as a spreadsheet
+    does. Rows whose cells are all empty are skipped, as in a workbook.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return RawTable.failed(
-            source, "is saved as UTF-16 text; save it as CSV UTF-8 (comma delimited) instead"
-        )
+    head = raw[:HEADER_WINDOW]
+    refusal = _refuse(head, source)
+    if refusal is not None:
+        return refusal
     if len(raw) <= HEADER_WINDOW and not raw.strip():
         return RawTable.failed(source, "the file is empty; it needs a header row")
 
     # The header is parsed from the start of the file only: decoding a large
     # file in Python would cost more than Arrow's whole parse.
-    head = raw[:HEADER_WINDOW]
     try:
         head_text = head.decode("utf-8")
     except UnicodeDecodeError as error:
         if error.start < len(head) - 4:  # not merely a character cut at the window's edge
             return _not_utf8(source, raw)
         head_text = head[: error.start].decode("utf-8")
-    first_line = head_text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    header_reader = csv.reader(io.StringIO(head_text), delimiter=delimiter)
-    headers = next(header_reader)
+    first_line = head_text.replace("\r", "\n").split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=lambda d: (first_line.count(d), d == ","))
+    header_reader = csv.reader(io.StringIO(head_text, newline=""), delimiter=delimiter)
+    headers = next(header_reader, [])
     header_lines = max(1, header_reader.line_num)
+    if _has_blank_lines(raw) or b"\n" not in raw:
+        return _parse_carefully(raw, source, delimiter)
 
     names = [f"c{i}" for i in range(len(headers))]
     string_dictionary = pa.dictionary(pa.int32(), pa.string())
-    bad_rows: list[Problem] = []
+    wrong_length = False
 
     def on_invalid_row(row: pacsv.InvalidRow) -> str:
-        number = row.number if row.number is not None else None
-        bad_rows.append(
-            Problem(
-                source,
-                number,
-                None,
-                f"has {row.actual_columns} cells but the header has {row.expected_columns} "
-                "columns (check for a missing or extra comma, or an unclosed quote)",
-            )
-        )
+        nonlocal wrong_length
+        wrong_length = True
         return "skip"
 
     try:
@@ -164,13 +163,98 @@ def parse_csv_bytes(raw: bytes, source: str) -> RawTable:
         if _first_bad_utf8_line(raw) is not None:
             return _not_utf8(source, raw)
         return RawTable.failed(source, f"could not be read as CSV ({_arrow_reason(error)})")
-    if bad_rows:
-        failed = RawTable.failed(source, "")
-        failed.problems = bad_rows
-        return failed
+    if wrong_length:
+        return _parse_carefully(raw, source, delimiter)
     columns = [_to_categorical(table.column(i)) for i in range(table.num_columns)]
     rows = np.arange(2, table.num_rows + 2, dtype=np.int64)
-    return RawTable(source, headers, columns, rows)
+    return _without_empty_rows(RawTable(source, headers, columns, rows))
+
+
+def _refuse(head: bytes, source: str) -> RawTable | None:
+    """A clear message for files that are not CSV text at all."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:200].count(b"\x00") > 10:
+        return RawTable.failed(
+            source, "is saved as UTF-16 text; save it as CSV UTF-8 (comma delimited) instead"
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return RawTable.failed(
+            source, "is an old-style Excel file (.xls); save it as .xlsx or as CSV UTF-8"
+        )
+    if head.startswith(b"PK\x03\x04"):
+        return RawTable.failed(
+            source, "is an Excel workbook, not a CSV file; give it a name ending in .xlsx"
+        )
+    return None
+
+
+def _has_blank_lines(raw: bytes) -> bool:
+    """Whether an empty line comes before the last row (trailing ones don't count)."""
+    for blank in (b"\n\n", b"\n\r\n", b"\r\r"):
+        at = raw.find(blank)
+        if at >= 0 and raw[at:].strip():
+            return True
+    return False
+
+
+def _parse_carefully(raw: bytes, source: str, delimiter: str) -> RawTable:
+    """Parse with Python's csv module, numbering rows as a spreadsheet shows them."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _not_utf8(source, raw)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as error:
+        return RawTable.failed(
+            source, f"could not be read as CSV ({error})", row=reader.line_num or None
+        )
+    if not records:
+        return RawTable.failed(source, "the file is empty; it needs a header row")
+    headers = records[0]
+    width = len(headers)
+    kept: list[list[str]] = []
+    numbers: list[int] = []
+    problems = []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != width:
+            problems.append(
+                Problem(
+                    source,
+                    number,
+                    None,
+                    f"has {len(record)} cells but the header has {width} columns "
+                    "(check for a missing or extra comma, or an unclosed quote)",
+                )
+            )
+            continue
+        kept.append(record)
+        numbers.append(number)
+    if problems:
+        failed = RawTable.failed(source, "")
+        failed.problems = problems
+        return failed
+    return RawTable.from_records(source, headers, kept, numbers)
+
+
+def _without_empty_rows(table: RawTable) -> RawTable:
+    """Drop rows whose every cell is blank (a spreadsheet's empty rows)."""
+    if not table.columns or table.n_rows == 0:
+        return table
+    empty = np.ones(table.n_rows, dtype=bool)
+    for column in table.columns:
+        blank = np.array([str(value).strip() == "" for value in column.categories], dtype=bool)
+        empty &= blank[np.asarray(column.codes)] if len(blank) else False
+        if not empty.any():
+            return table
+    keep = np.flatnonzero(~empty)
+    columns = [
+        pd.Categorical.from_codes(np.asarray(c.codes)[keep], categories=c.categories)
+        for c in table.columns
+    ]
+    return RawTable(table.source, table.headers, columns, table.rows[keep], table.problems)
 
 
 def _to_categorical(column: pa.ChunkedArray) -> pd.Categorical:

@@ -13,22 +13,33 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+# A web address: with a scheme or www., any domain followed by a path
+# (bit.ly/x, forms.gle/x), or a bare domain ending in a common top-level
+# domain written in lower case (so "the council.Info sharing" is left alone).
 LINK = re.compile(
-    r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|uk|gov|nhs|io|info)(?:/\S*)?\b",
-    re.IGNORECASE,
+    r"(?:https?://|www\.)\S+"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}/\S*"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|uk|gov|nhs|io|info|co|me|ly|gle|app)\b"
 )
-# Runs of at least nine digits, allowing spaces, dots, dashes and brackets
-# between them, with an optional leading + (UK and international numbers).
-PHONE = re.compile(r"(?<![\w])\+?\(?\d(?:[\s().-]*\d){8,}(?![\w])")
+# A phone number starts with + (international) or 0 (UK), perhaps in
+# brackets, and has 9 to 15 digits, allowing spaces, dots and dashes between
+# them. Dates, years and counts ("2023 2024 2025") do not start that way.
+PHONE = re.compile(r"(?<![\w+])(?:\+|\(0|0)[\d\s().-]{7,22}\d(?![\w])")
+
+
+def _phone(match: re.Match[str]) -> str:
+    digits = sum(ch.isdigit() for ch in match.group(0))
+    return "[phone number removed]" if 9 <= digits <= 15 else match.group(0)
 
 
 def redact(text: str) -> str:
     """Remove e-mail addresses, links and phone numbers from an answer."""
     text = EMAIL.sub("[e-mail address removed]", text)
     text = LINK.sub("[link removed]", text)
-    return PHONE.sub("[phone number removed]", text)
+    return PHONE.sub(_phone, text)
 
 
 def text_section(
@@ -42,7 +53,9 @@ def text_section(
     section: dict[str, Any] = {}
     for code in codes:
         column = answers.get(code)
-        texts = [] if column is None else [str(t).strip() for t in column if str(t).strip()]
+        texts = pd.Series([] if column is None else column, dtype=object).fillna("").astype(str)
+        texts = texts.str.strip()
+        texts = texts[texts != ""]
         shown = len(texts) >= min_text_group_size
         section[code] = {
             "n": len(texts),

@@ -1,0 +1,1 @@
+"""People who sign in: facilitators, partner leads and viewers."""

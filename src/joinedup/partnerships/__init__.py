@@ -1,0 +1,1 @@
+"""Partnerships, their member organisations, and who may do what in each."""

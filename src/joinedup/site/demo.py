@@ -1,0 +1,105 @@
+"""The demo partnership: a synthetic partnership with two closed rounds and one open.
+
+`joinedup demo` sets up the database, calls `seed_demo` and serves the site,
+so that someone trying Joined Up sees it working with realistic data.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from joinedup.accounts.models import User
+from joinedup.analysis.synth import SynthSpec, generate
+from joinedup.partnerships.models import Membership, Organisation, Partnership, Role
+from joinedup.surveys import importing, services
+from joinedup.surveys.models import Round
+
+DEMO_NAME = "Northshire Together (demo)"
+ROUND_LABELS = ("Spring 2026", "Autumn 2026", "Spring 2027")
+
+
+@dataclass
+class DemoAccounts:
+    partnership: Partnership
+    facilitator: User
+    invitation_links: list[tuple[str, str, str]]  # email, organisation, link
+
+
+def _csv(frame: object) -> bytes:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)  # type: ignore[attr-defined]
+    return buffer.getvalue().encode("utf-8")
+
+
+@transaction.atomic
+def seed_demo(email: str, password: str, seed: int = 7) -> DemoAccounts:
+    """Create (or re-create) the demo partnership and its facilitator."""
+    Partnership.objects.filter(name=DEMO_NAME).delete()
+    facilitator = User.objects.filter(email__iexact=email).first()
+    if facilitator is None:
+        facilitator = User.objects.create_user(
+            email=email, password=password, name="Demo Facilitator"
+        )
+    else:
+        facilitator.set_password(password)
+        facilitator.failed_sign_ins = 0
+        facilitator.locked_until = None
+        facilitator.save()
+    partnership = Partnership.objects.create(
+        name=DEMO_NAME,
+        description=(
+            "A made-up partnership of councils, NHS bodies, emergency services, colleges and "
+            "voluntary organisations in the county of Northshire, with synthetic answers."
+        ),
+    )
+    Membership.objects.create(partnership=partnership, user=facilitator, role=Role.FACILITATOR)
+    tables = generate(
+        SynthSpec(organisations=12, respondents=160, ratings_per_respondent=4, rounds=3, seed=seed)
+    )
+    for row in tables["organisations"].itertuples():
+        Organisation.objects.create(
+            partnership=partnership,
+            name=row.organisation,
+            sector=row.sector,
+            budget_gap_pct=row.budget_gap_pct,
+            demand_growth_pct=row.demand_growth_pct,
+            vacancy_rate_pct=row.vacancy_rate_pct,
+        )
+    responses, relationships = tables["responses"], tables["relationships"]
+    links: list[tuple[str, str, str]] = []
+    for index, label in enumerate(ROUND_LABELS):
+        synth_label = f"Round {index + 1}"
+        survey_round = services.create_round(partnership, label)
+        services.open_round(survey_round)
+        these = responses[responses["round"] == synth_label].drop(columns=["round"])
+        ratings = relationships[relationships["round"] == synth_label].drop(columns=["round"])
+        if index == len(ROUND_LABELS) - 1:  # the open round is about half-way through
+            these = these.iloc[: len(these) // 2]
+            ratings = ratings[ratings["respondent_id"].isin(these["respondent_id"])]
+        importing.import_files(
+            survey_round,
+            importing.Upload("responses.csv", _csv(these)),
+            importing.Upload("relationships.csv", _csv(ratings)),
+        )
+        if index < len(ROUND_LABELS) - 1:
+            services.close_round(survey_round)
+        else:
+            links = _demo_invitations(survey_round)
+    return DemoAccounts(partnership, facilitator, links)
+
+
+def _demo_invitations(survey_round: Round) -> list[tuple[str, str, str]]:
+    organisations = list(survey_round.partnership.organisations.order_by("name")[:3])
+    people = [
+        (f"demo.respondent{i + 1}@example.org", organisation)
+        for i, organisation in enumerate(organisations)
+    ]
+    created, _ = services.add_invitations(survey_round, people)
+    return [
+        (link.invitation.email, link.invitation.organisation.name, link.url)
+        for link in created
+        if link.invitation is not None
+    ]

@@ -1,0 +1,129 @@
+"""GOV.UK Design System components as template tags.
+
+`{% field form.name %}` renders a form field as the matching GOV.UK component
+(text input, textarea, radios, checkboxes or select), with its label or
+legend, hint and error message; `{% error_summary form %}` renders the error
+summary that links to each field in error. Templates stay small and every
+form looks and behaves the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+
+register = template.Library()
+
+
+def _first_input_id(bound: BoundField) -> str:
+    widget = bound.field.widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{bound.id_for_label or bound.auto_id}_0" if bound.field.choices else bound.auto_id
+    return bound.id_for_label or bound.auto_id
+
+
+@register.inclusion_tag("govuk/field.html")
+def field(
+    bound: BoundField,
+    label_size: str = "",
+    inline: bool = False,
+    hint: str = "",
+    width: str = "",
+    is_page_heading: bool = False,
+    autocomplete: str = "",
+    rows: int = 5,
+    small: bool = False,
+) -> dict[str, Any]:
+    """Context for one field: which component, and everything it needs."""
+    widget = bound.field.widget
+    if isinstance(widget, forms.RadioSelect):
+        kind = "radios"
+    elif isinstance(widget, forms.CheckboxSelectMultiple):
+        kind = "checkboxes"
+    elif isinstance(widget, forms.Select):
+        kind = "select"
+    elif isinstance(widget, forms.Textarea):
+        kind = "textarea"
+    elif isinstance(widget, forms.CheckboxInput):
+        kind = "checkbox"
+    else:
+        kind = "input"
+    input_type = getattr(widget, "input_type", "text")
+    value = bound.value()
+    if kind == "checkboxes":
+        selected = {str(v) for v in (value or [])}
+    else:
+        selected = {"" if value is None else str(value)}
+    options = []
+    if kind in {"radios", "checkboxes", "select"}:
+        for index, (option_value, option_label) in enumerate(bound.field.choices):
+            text_value = "" if option_value is None else str(option_value)
+            hint_text = ""
+            if isinstance(option_label, tuple):
+                option_label, hint_text = option_label
+            options.append(
+                {
+                    "id": f"{bound.auto_id}_{index}" if kind != "select" else "",
+                    "value": text_value,
+                    "label": option_label,
+                    "hint": hint_text,
+                    "checked": text_value in selected,
+                    "divider": text_value == "__divider__",
+                }
+            )
+    error = " ".join(str(e) for e in bound.errors)
+    return {
+        "field": bound,
+        "kind": kind,
+        "input_type": input_type,
+        "id": bound.auto_id,
+        "name": bound.html_name,
+        "label": bound.label,
+        "hint": hint or bound.help_text,
+        "error": error,
+        "value": ""
+        if value is None or kind in {"radios", "checkboxes"} or input_type == "password"
+        else value,
+        "checked": bool(value) if kind == "checkbox" else False,
+        "options": options,
+        "label_size": label_size,
+        "inline": inline,
+        "width": width,
+        "is_page_heading": is_page_heading,
+        "autocomplete": autocomplete or widget.attrs.get("autocomplete", ""),
+        "required": bound.field.required,
+        "rows": rows,
+        "small": small,
+        "spellcheck": widget.attrs.get("spellcheck", ""),
+        "inputmode": widget.attrs.get("inputmode", ""),
+    }
+
+
+@register.inclusion_tag("govuk/error_summary.html")
+def error_summary(*forms_with_errors: forms.BaseForm) -> dict[str, Any]:
+    """The error summary for one or more forms: each error links to its field."""
+    items = []
+    for form in forms_with_errors:
+        if form is None or not form.is_bound:
+            continue
+        for error in form.non_field_errors():
+            items.append({"href": "", "text": error})
+        for name, errors in form.errors.items():
+            if name == "__all__":
+                continue
+            bound = form[name]
+            for error in errors:
+                items.append({"href": f"#{_first_input_id(bound)}", "text": error})
+    return {"items": items}
+
+
+@register.simple_tag
+def error_title_prefix(*forms_with_errors: forms.BaseForm) -> str:
+    """'Error: ' for the page title when a form has errors (GOV.UK pattern)."""
+    return (
+        "Error: "
+        if any(f is not None and f.is_bound and f.errors for f in forms_with_errors)
+        else ""
+    )

@@ -1,0 +1,1 @@
+"""Survey rounds, invitations, the survey itself, and the anonymous responses."""

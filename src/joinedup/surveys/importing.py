@@ -1,0 +1,127 @@
+"""Importing answers collected elsewhere into a round (the interchange files of SPEC §2).
+
+The files are checked by the analysis core exactly as `joinedup analyse`
+checks them, against the partnership's own list of organisations; any
+problem stops the import and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from joinedup.analysis import load_tables
+from joinedup.analysis.problems import Problem
+from joinedup.analysis.tables import EXCEL_SUFFIXES, RawTable, parse_csv_bytes, read_workbook
+
+from . import services
+from .models import Rating, Response, Round, RoundStatus
+
+
+class ImportRefused(Exception):
+    """The files are readable but cannot go into this round."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content: bytes
+
+
+def _table(upload: Upload, sheet: str) -> RawTable:
+    if Path(upload.name).suffix.casefold() in EXCEL_SUFFIXES:
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+            handle.write(upload.content)
+            handle.flush()
+            sheets = read_workbook(Path(handle.name))
+        if "" in sheets:
+            return RawTable.failed(upload.name, sheets[""].problems[0].message)
+        if sheet in sheets:
+            table = sheets[sheet]
+        elif len(sheets) == 1:
+            table = next(iter(sheets.values()))
+        else:
+            return RawTable.failed(upload.name, f'has no sheet called "{sheet}"')
+        table.source = f"{upload.name}, sheet {table.source.rsplit('sheet ', 1)[-1]}"
+        return table
+    return parse_csv_bytes(upload.content, upload.name)
+
+
+def import_files(
+    survey_round: Round, responses: Upload, relationships: Upload | None
+) -> tuple[int, list[Problem]]:
+    """Check the files and store their responses in the round; return (count, warnings)."""
+    if survey_round.status == RoundStatus.CLOSED:
+        raise ImportRefused("This round is closed: nothing more can be added to it.")
+    _, _, organisations = services.round_tables(survey_round)
+    responses_table = _table(responses, "responses")
+    relationships_table = _table(relationships, "relationships") if relationships else None
+    dataset, warnings = load_tables(responses_table, relationships_table, organisations)
+    if len(dataset.rounds) > 1:
+        raise ImportRefused(
+            "The file holds more than one round; import one round at a time "
+            "(keep only this round's rows, or remove the round column)."
+        )
+    by_name = {o.name.casefold(): o for o in survey_round.partnership.organisations.all()}
+    names = dataset.organisation_names
+    instrument = dataset.instrument
+    people = dataset.respondents
+    organisation_of = [by_name[names[code].casefold()] for code in people["organisation"]]
+    item_values = people[instrument.item_codes].to_numpy()
+    text = {code: people[code].to_numpy(dtype=object) for code in instrument.text_codes}
+    ids = people["respondent_id"].astype(str).to_numpy()
+    roles = people["role"].to_numpy(dtype=object)
+    with transaction.atomic():
+        existing = set(
+            Response.objects.filter(round=survey_round)
+            .exclude(imported_id="")
+            .values_list("imported_id", flat=True)
+        )
+        repeated = sorted(set(ids) & existing)
+        if repeated:
+            raise ImportRefused(
+                f"{len(repeated)} respondent_id values were imported into this round before "
+                f"(for example “{repeated[0]}”); nothing was imported twice."
+            )
+        created = Response.objects.bulk_create(
+            Response(
+                round=survey_round,
+                organisation=organisation_of[i],
+                role=roles[i] if isinstance(roles[i], str) else "",
+                answers={
+                    code: _integer(item_values[i, j])
+                    for j, code in enumerate(instrument.item_codes)
+                },
+                text_important=str(text["TEXT_IMPORTANT"][i] or ""),
+                text_sideshow=str(text["TEXT_SIDESHOW"][i] or ""),
+                text_other=str(text["TEXT_OTHER"][i] or ""),
+                imported_id=ids[i],
+            )
+            for i in range(len(people))
+        )
+        ratings = dataset.ratings
+        rating_values = ratings[["contact", *instrument.rating_codes]].to_numpy()
+        respondent = ratings["respondent"].to_numpy()
+        partner = ratings["partner"].to_numpy()
+        Rating.objects.bulk_create(
+            Rating(
+                response=created[respondent[r]],
+                partner=by_name[names[partner[r]].casefold()],
+                **{
+                    code: _integer(rating_values[r, j])
+                    for j, code in enumerate(["contact", *instrument.rating_codes])
+                },
+            )
+            for r in range(len(ratings))
+        )
+    return len(created), warnings
+
+
+def _integer(value: Any) -> int | None:
+    number = float(value)
+    return None if math.isnan(number) else int(number)

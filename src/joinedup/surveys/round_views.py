@@ -1,0 +1,292 @@
+"""Running a survey round: open it, invite people, follow completion, close it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from joinedup.analysis import InputError, to_json
+from joinedup.analysis.problems import Problem
+from joinedup.analysis.vocabulary import BANDS, POSITION_SENTENCES, POSITIONS
+from joinedup.instrument import load_instrument
+from joinedup.partnerships.access import (
+    FACILITATOR_ONLY,
+    MANAGES_INVITATIONS,
+    can_manage_organisation,
+    partnership_view,
+)
+from joinedup.partnerships.models import Membership, Organisation, Role
+
+from . import importing, services
+from .forms import InvitePeopleForm, RoundForm
+from .models import Invitation, Round, RoundStatus
+
+
+def _round(membership: Membership, round_id: int) -> Round:
+    survey_round = Round.objects.filter(partnership=membership.partnership, pk=round_id).first()
+    if survey_round is None:
+        raise Http404("No such round")
+    return survey_round
+
+
+def _managed_organisations(membership: Membership) -> list[Organisation]:
+    organisations = list(membership.partnership.organisations.order_by("name"))
+    return [o for o in organisations if can_manage_organisation(membership, o.pk)]
+
+
+@partnership_view(FACILITATOR_ONLY)
+def new_round(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey_round = services.create_round(membership.partnership, form.cleaned_data["label"])
+        except services.SurveyError as error:
+            form.add_error("label", str(error))
+        else:
+            messages.success(request, f"Round “{survey_round.label}” created as a draft.")
+            return redirect("surveys:round", membership.partnership_id, survey_round.pk)
+    return render(
+        request,
+        "surveys/rounds/new.html",
+        {"form": form, "partnership": membership.partnership, "membership": membership},
+    )
+
+
+@partnership_view()
+def round_detail(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    survey_round = _round(membership, round_id)
+    managed = {o.pk for o in _managed_organisations(membership)}
+    invitations = (
+        Invitation.objects.filter(round=survey_round, organisation_id__in=managed)
+        .select_related("organisation")
+        .order_by("organisation__name", "email")
+    )
+    result = survey_round.result
+    summary: dict[str, Any] | None = None
+    if result:
+        instrument = load_instrument(survey_round.instrument)
+        position = result["partnership"].get("position")
+        summary = {
+            "position": POSITIONS.get(position or "", ""),
+            "sentence": POSITION_SENTENCES.get(position or "", ""),
+            "respondents": result["respondents"],
+            "no_results": result["partnership"].get("reason") == "too_few_respondents",
+            "scales": [
+                {
+                    "name": scale.name,
+                    "score": result["partnership"]["scales"][scale.code]["score"],
+                    "band": BANDS.get(result["partnership"]["scales"][scale.code]["band"] or ""),
+                    "band_code": result["partnership"]["scales"][scale.code]["band"],
+                }
+                for scale in instrument.scales
+            ],
+            "combined": [u for u in result["units"] if u["combined"]],
+        }
+    return render(
+        request,
+        "surveys/rounds/detail.html",
+        {
+            "partnership": membership.partnership,
+            "membership": membership,
+            "round": survey_round,
+            "completion": services.completion_by_organisation(survey_round),
+            "invitations": invitations if membership.role != Role.VIEWER else [],
+            "is_facilitator": membership.role == Role.FACILITATOR,
+            "manages_invitations": membership.role in MANAGES_INVITATIONS,
+            "summary": summary,
+        },
+    )
+
+
+@require_POST
+@partnership_view(FACILITATOR_ONLY)
+def open_round(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    survey_round = _round(membership, round_id)
+    try:
+        services.open_round(survey_round)
+    except services.SurveyError as error:
+        messages.error(request, str(error))
+    else:
+        sent = services.send_pending(survey_round)
+        messages.success(
+            request,
+            f"The round is open. {sent} invitation{'s' if sent != 1 else ''} sent."
+            if sent
+            else "The round is open. Invite people to answer.",
+        )
+    return redirect("surveys:round", membership.partnership_id, survey_round.pk)
+
+
+@partnership_view(FACILITATOR_ONLY)
+def close_round(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    survey_round = _round(membership, round_id)
+    if request.method == "POST":
+        try:
+            services.close_round(survey_round)
+        except services.SurveyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "The round is closed and its results are ready.")
+        return redirect("surveys:round", membership.partnership_id, survey_round.pk)
+    return render(
+        request,
+        "surveys/rounds/close.html",
+        {
+            "partnership": membership.partnership,
+            "round": survey_round,
+            "responses": survey_round.responses.count(),
+        },
+    )
+
+
+@partnership_view(MANAGES_INVITATIONS)
+def invite(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    survey_round = _round(membership, round_id)
+    if survey_round.status == RoundStatus.CLOSED:
+        messages.error(request, "This round is closed: nobody new can be invited.")
+        return redirect("surveys:round", membership.partnership_id, survey_round.pk)
+    organisations = _managed_organisations(membership)
+    form = InvitePeopleForm(
+        request.POST or None, request.FILES or None, organisations=organisations
+    )
+    if request.method == "POST" and form.is_valid():
+        links, skipped = services.add_invitations(survey_round, form.people_found)
+        if survey_round.status == RoundStatus.OPEN:
+            sent = services.send_invitations(links)
+            note = f"{sent} invitation{'s' if sent != 1 else ''} sent."
+        else:
+            note = (
+                f"{len(links)} {'person' if len(links) == 1 else 'people'} added. Their "
+                "invitations will be sent when the round opens."
+            )
+        if skipped:
+            note += f" {len(skipped)} already invited, so not invited again."
+        messages.success(request, note)
+        return redirect("surveys:round", membership.partnership_id, survey_round.pk)
+    return render(
+        request,
+        "surveys/rounds/invite.html",
+        {
+            "partnership": membership.partnership,
+            "round": survey_round,
+            "form": form,
+            "organisations": organisations,
+        },
+    )
+
+
+@require_POST
+@partnership_view(MANAGES_INVITATIONS)
+def remind(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    survey_round = _round(membership, round_id)
+    organisations = (
+        None if membership.role == Role.FACILITATOR else _managed_organisations(membership)
+    )
+    try:
+        sent = services.remind(survey_round, organisations)
+    except services.SurveyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"{sent} reminder{'s' if sent != 1 else ''} sent to people who have not finished.",
+        )
+    return redirect("surveys:round", membership.partnership_id, survey_round.pk)
+
+
+@partnership_view(MANAGES_INVITATIONS)
+def open_links(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    survey_round = _round(membership, round_id)
+    organisations = _managed_organisations(membership)
+    new_link: dict[str, Any] | None = None
+    error = ""
+    if request.method == "POST":
+        chosen = next(
+            (o for o in organisations if str(o.pk) == request.POST.get("organisation")), None
+        )
+        if chosen is None:
+            error = "Select the organisation the link is for"
+        else:
+            try:
+                token = services.create_open_link(survey_round, chosen)
+            except services.SurveyError as problem:
+                error = str(problem)
+            else:
+                new_link = {"organisation": chosen, "url": services.open_link_url(token)}
+    existing = {link.organisation_id for link in survey_round.open_links.all()}
+    return render(
+        request,
+        "surveys/rounds/open_links.html",
+        {
+            "partnership": membership.partnership,
+            "round": survey_round,
+            "organisations": [
+                {"organisation": o, "has_link": o.pk in existing} for o in organisations
+            ],
+            "new_link": new_link,
+            "error": error,
+        },
+    )
+
+
+@partnership_view(FACILITATOR_ONLY)
+def import_responses(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    survey_round = _round(membership, round_id)
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    if survey_round.status == RoundStatus.CLOSED:
+        messages.error(request, "This round is closed: nothing more can be added to it.")
+        return redirect("surveys:round", membership.partnership_id, survey_round.pk)
+    if request.method == "POST":
+        responses_file = request.FILES.get("responses")
+        relationships_file = request.FILES.get("relationships")
+        if responses_file is None:
+            problems = [Problem("responses", None, None, "choose a responses file to upload")]
+        else:
+            try:
+                count, warnings = importing.import_files(
+                    survey_round,
+                    importing.Upload(Path(responses_file.name).name, responses_file.read()),
+                    importing.Upload(Path(relationships_file.name).name, relationships_file.read())
+                    if relationships_file
+                    else None,
+                )
+            except InputError as error:
+                problems = error.problems
+            except importing.ImportRefused as error:
+                problems = [Problem(responses_file.name, None, None, str(error))]
+            else:
+                messages.success(
+                    request, f"{count} response{'s' if count != 1 else ''} imported into the round."
+                )
+                return redirect("surveys:round", membership.partnership_id, survey_round.pk)
+    return render(
+        request,
+        "surveys/rounds/import.html",
+        {
+            "partnership": membership.partnership,
+            "round": survey_round,
+            "problems": problems,
+            "warnings": warnings,
+        },
+        status=400 if problems else 200,
+    )
+
+
+@partnership_view()
+def result_json(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    survey_round = _round(membership, round_id)
+    if survey_round.result is None:
+        raise Http404("This round has no result yet: it is computed when the round closes")
+    if membership.role not in set(Role.values):
+        raise PermissionDenied
+    response = HttpResponse(to_json(survey_round.result), content_type="application/json")
+    filename = f"joinedup-{survey_round.partnership_id}-{survey_round.pk}-result.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,455 @@
+"""What the surveys app does, one function per action.
+
+Views, management commands and the demo call these; none of them writes a
+survey model directly. Each function that changes several rows does so in
+one transaction, so a failure leaves nothing half-done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from joinedup.analysis import Settings, analyse, load_tables
+from joinedup.analysis.interchange import ORGANISATIONS_COLUMNS
+from joinedup.analysis.tables import RawTable
+from joinedup.instrument import load_instrument
+from joinedup.partnerships.models import Organisation, Partnership
+
+from .models import Draft, Invitation, OpenLink, Rating, Response, Round, RoundStatus
+from .tokens import new_token, token_hash
+
+
+class SurveyError(Exception):
+    """An action that cannot be done now; the message says why, in plain English."""
+
+
+# ----------------------------------------------------------------- rounds
+
+
+def create_round(partnership: Partnership, label: str) -> Round:
+    label = label.strip()
+    if partnership.rounds.filter(label__iexact=label).exists():
+        raise SurveyError(f"There is already a round called “{label}”.")
+    return Round.objects.create(partnership=partnership, label=label)
+
+
+def open_round(survey_round: Round) -> Round:
+    if survey_round.status != RoundStatus.DRAFT:
+        raise SurveyError("Only a draft round can be opened.")
+    if not survey_round.partnership.organisations.exists():
+        raise SurveyError("Add the member organisations before opening a round.")
+    survey_round.status = RoundStatus.OPEN
+    survey_round.opened_at = timezone.now()
+    survey_round.save(update_fields=["status", "opened_at"])
+    return survey_round
+
+
+@transaction.atomic
+def close_round(survey_round: Round) -> Round:
+    """Close an open round for good: no more answers; the analysis is computed and kept.
+
+    Drafts of people who had not finished are deleted: they were never
+    submitted, and keeping them would keep data nobody agreed to give.
+    """
+    locked = Round.objects.select_for_update().get(pk=survey_round.pk)
+    if locked.status != RoundStatus.OPEN:
+        raise SurveyError("Only an open round can be closed.")
+    locked.result = round_result(locked)
+    locked.status = RoundStatus.CLOSED
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "closed_at", "result"])
+    Draft.objects.filter(round=locked).delete()
+    return locked
+
+
+def partnership_settings(partnership: Partnership) -> Settings:
+    return Settings(
+        min_group_size=partnership.min_group_size,
+        min_tie_raters=partnership.min_tie_raters,
+        min_text_group_size=partnership.min_text_group_size,
+    )
+
+
+def round_result(survey_round: Round) -> dict[str, Any]:
+    """The joinedup.analysis/1 result of a round's responses, from the analysis core."""
+    dataset, _ = load_tables(*round_tables(survey_round))
+    return analyse(dataset, partnership_settings(survey_round.partnership))
+
+
+def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
+    """A round's responses, ratings and organisations as interchange tables.
+
+    Respondent ids here are the responses' random ids; they exist only in
+    memory, to link ratings to their respondent during the analysis.
+    """
+    instrument = load_instrument(survey_round.instrument)
+    organisations = list(survey_round.partnership.organisations.all())
+    names = {organisation.pk: organisation.name for organisation in organisations}
+    item_codes = instrument.item_codes
+    text_fields = {
+        "TEXT_IMPORTANT": "text_important",
+        "TEXT_SIDESHOW": "text_sideshow",
+        "TEXT_OTHER": "text_other",
+    }
+    response_headers = ["respondent_id", "organisation", "role", *item_codes, *text_fields]
+    response_rows = []
+    responses = Response.objects.filter(round=survey_round).order_by("id")
+    for response in responses:
+        answers = response.answers
+        response_rows.append(
+            [
+                str(response.pk),
+                names[response.organisation_id],
+                response.role,
+                *[_cell(answers.get(code)) for code in item_codes],
+                *[getattr(response, field) for field in text_fields.values()],
+            ]
+        )
+    rating_codes = instrument.rating_codes
+    rating_headers = ["respondent_id", "organisation", "partner", "contact", *rating_codes]
+    rating_rows = [
+        [
+            str(rating.response_id),
+            names[rating.response.organisation_id],
+            names[rating.partner_id],
+            _cell(rating.contact),
+            *[_cell(getattr(rating, code)) for code in rating_codes],
+        ]
+        for rating in Rating.objects.filter(response__round=survey_round)
+        .select_related("response")
+        .order_by("id")
+    ]
+    organisation_headers = [*ORGANISATIONS_COLUMNS.required, *ORGANISATIONS_COLUMNS.optional]
+    organisation_rows = [
+        [
+            organisation.name,
+            organisation.sector,
+            _cell(organisation.budget_gap_pct),
+            _cell(organisation.demand_growth_pct),
+            _cell(organisation.vacancy_rate_pct),
+        ]
+        for organisation in organisations
+    ]
+    return (
+        RawTable.from_records("responses", response_headers, response_rows),
+        RawTable.from_records("relationships", rating_headers, rating_rows),
+        RawTable.from_records("organisations", organisation_headers, organisation_rows),
+    )
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+# ------------------------------------------------------------ invitations
+
+
+@dataclass(frozen=True)
+class NewLink:
+    """A link just made: the token exists only here, to be sent and forgotten."""
+
+    invitation: Invitation | None
+    token: str
+
+    @property
+    def url(self) -> str:
+        return survey_url(self.token)
+
+
+def survey_url(token: str) -> str:
+    return f"{settings.SITE_URL}/s/{token}/"
+
+
+def open_link_url(token: str) -> str:
+    return f"{settings.SITE_URL}/o/{token}/"
+
+
+def add_invitations(
+    survey_round: Round, people: list[tuple[str, Organisation]]
+) -> tuple[list[NewLink], list[str]]:
+    """Invite people (e-mail, organisation) to a round; return new links and skipped addresses.
+
+    Someone already invited to the round is skipped, not invited twice.
+    """
+    if survey_round.status == RoundStatus.CLOSED:
+        raise SurveyError("This round is closed: nobody new can be invited.")
+    existing = set(Invitation.objects.filter(round=survey_round).values_list("email", flat=True))
+    created: list[NewLink] = []
+    skipped: list[str] = []
+    with transaction.atomic():
+        for email, organisation in people:
+            address = email.strip().lower()
+            if address in existing:
+                skipped.append(address)
+                continue
+            token = new_token()
+            invitation = Invitation.objects.create(
+                round=survey_round,
+                organisation=organisation,
+                email=address,
+                token_hash=token_hash(token),
+            )
+            existing.add(address)
+            created.append(NewLink(invitation, token))
+    return created, skipped
+
+
+def send_invitations(links: list[NewLink], reminder: bool = False) -> int:
+    """E-mail each person their private link; returns how many were sent."""
+    if not links:
+        return 0
+    connection = get_connection()
+    messages = []
+    for link in links:
+        invitation = link.invitation
+        assert invitation is not None
+        context = {
+            "partnership": invitation.round.partnership,
+            "round": invitation.round,
+            "organisation": invitation.organisation,
+            "url": link.url,
+            "reminder": reminder,
+            "min_group_size": invitation.round.partnership.min_group_size,
+        }
+        subject = (
+            f"Reminder: {invitation.round.partnership.name} partnership survey"
+            if reminder
+            else f"{invitation.round.partnership.name}: your partnership survey"
+        )
+        body = render_to_string("surveys/email/invitation.txt", context)
+        messages.append(EmailMessage(subject, body, to=[invitation.email], connection=connection))
+    sent = connection.send_messages(messages) or 0
+    now = timezone.now()
+    ids = [link.invitation.pk for link in links if link.invitation is not None]
+    if reminder:
+        Invitation.objects.filter(pk__in=ids).update(reminded_at=now)
+    else:
+        Invitation.objects.filter(pk__in=ids, sent_at__isnull=True).update(sent_at=now)
+    return sent
+
+
+def invite_and_send(
+    survey_round: Round, people: list[tuple[str, Organisation]]
+) -> tuple[int, list[str]]:
+    links, skipped = add_invitations(survey_round, people)
+    return send_invitations(links), skipped
+
+
+def remind(survey_round: Round, organisations: list[Organisation] | None = None) -> int:
+    """Send a reminder, with a fresh link, to everyone invited who has not finished.
+
+    A reminder carries a new token (only hashes are stored, so the old one
+    cannot be re-sent); the link in the earlier e-mail keeps working too,
+    and any answers saved so far move with it.
+    """
+    if survey_round.status != RoundStatus.OPEN:
+        raise SurveyError("Reminders can only be sent while the round is open.")
+    pending = Invitation.objects.filter(round=survey_round, done=False)
+    if organisations is not None:
+        pending = pending.filter(organisation__in=organisations)
+    links: list[NewLink] = []
+    with transaction.atomic():
+        for invitation in pending.select_related("round__partnership", "organisation"):
+            token = new_token()
+            new_hash = token_hash(token)
+            Draft.objects.filter(token_hash=invitation.token_hash).update(token_hash=new_hash)
+            invitation.previous_token_hash = invitation.token_hash
+            invitation.token_hash = new_hash
+            invitation.reminders += 1
+            invitation.save(update_fields=["previous_token_hash", "token_hash", "reminders"])
+            links.append(NewLink(invitation, token))
+    return send_invitations(links, reminder=True)
+
+
+def send_pending(survey_round: Round) -> int:
+    """Send invitations added while the round was a draft (each with a fresh token)."""
+    if survey_round.status != RoundStatus.OPEN:
+        raise SurveyError("Invitations are sent when the round is open.")
+    links: list[NewLink] = []
+    with transaction.atomic():
+        pending = Invitation.objects.filter(round=survey_round, sent_at__isnull=True)
+        for invitation in pending.select_related("round__partnership", "organisation"):
+            token = new_token()
+            invitation.token_hash = token_hash(token)
+            invitation.save(update_fields=["token_hash"])
+            links.append(NewLink(invitation, token))
+    return send_invitations(links)
+
+
+def create_open_link(survey_round: Round, organisation: Organisation) -> str:
+    """A link anyone in `organisation` may use; replaces (and disables) an earlier one."""
+    if survey_round.status == RoundStatus.CLOSED:
+        raise SurveyError("This round is closed.")
+    token = new_token()
+    OpenLink.objects.update_or_create(
+        round=survey_round, organisation=organisation, defaults={"token_hash": token_hash(token)}
+    )
+    return token
+
+
+def completion_by_organisation(survey_round: Round) -> list[dict[str, Any]]:
+    """Per organisation: invited, finished (by invitation), and responses received."""
+    organisations = survey_round.partnership.organisations.annotate(
+        invited=Count("invitation", filter=Q(invitation__round=survey_round), distinct=True),
+        finished=Count(
+            "invitation",
+            filter=Q(invitation__round=survey_round, invitation__done=True),
+            distinct=True,
+        ),
+        responses=Count("response", filter=Q(response__round=survey_round), distinct=True),
+    ).order_by("name")
+    return [
+        {
+            "organisation": organisation,
+            "invited": organisation.invited,
+            "finished": organisation.finished,
+            "responses": organisation.responses,
+        }
+        for organisation in organisations
+    ]
+
+
+# ----------------------------------------------------------- the survey
+
+
+@dataclass
+class SurveyVisit:
+    """What a survey link leads to."""
+
+    round: Round
+    organisation: Organisation
+    draft: Draft | None
+    invitation: Invitation | None
+    open_link: OpenLink | None
+
+
+def find_link(token: str) -> SurveyVisit | None:
+    """The round and organisation a token belongs to, or None for an unknown token."""
+    digest = token_hash(token)
+    draft = (
+        Draft.objects.select_related("round__partnership", "organisation")
+        .filter(token_hash=digest)
+        .first()
+    )
+    invitation = (
+        Invitation.objects.select_related("round__partnership", "organisation")
+        .filter(Q(token_hash=digest) | Q(previous_token_hash=digest))
+        .first()
+    )
+    if invitation is not None:
+        if draft is None:
+            draft = Draft.objects.filter(token_hash=invitation.token_hash).first()
+        return SurveyVisit(invitation.round, invitation.organisation, draft, invitation, None)
+    if draft is not None:
+        return SurveyVisit(draft.round, draft.organisation, draft, None, None)
+    link = (
+        OpenLink.objects.select_related("round__partnership", "organisation")
+        .filter(token_hash=digest)
+        .first()
+    )
+    if link is not None:
+        return SurveyVisit(link.round, link.organisation, None, None, link)
+    return None
+
+
+def start_draft(visit: SurveyVisit) -> tuple[Draft, str | None]:
+    """The draft for this visit, made if need be; for an open link, a new personal token too."""
+    if visit.round.status != RoundStatus.OPEN:
+        raise SurveyError("This survey is closed.")
+    if visit.draft is not None:
+        return visit.draft, None
+    if visit.invitation is not None:
+        if visit.invitation.done:
+            raise SurveyError("These answers have already been sent.")
+        try:
+            with transaction.atomic():
+                draft = Draft.objects.create(
+                    token_hash=visit.invitation.token_hash,
+                    round=visit.round,
+                    organisation=visit.organisation,
+                )
+        except IntegrityError:  # another tab made it first
+            draft = Draft.objects.get(token_hash=visit.invitation.token_hash)
+        return draft, None
+    token = new_token()
+    draft = Draft.objects.create(
+        token_hash=token_hash(token), round=visit.round, organisation=visit.organisation
+    )
+    return draft, token
+
+
+def save_draft(draft: Draft, updates: dict[str, Any]) -> Draft:
+    """Merge answers from one page into the draft."""
+    answers = dict(draft.answers)
+    answers.update(updates)
+    draft.answers = answers
+    draft.save(update_fields=["answers", "updated_at"])
+    return draft
+
+
+def submit(token: str) -> Round:
+    """Turn a draft into an anonymous response, exactly once.
+
+    In one transaction: the draft is deleted (if another tab already did,
+    nothing is stored twice), the response and its ratings are created with
+    no reference to the invitation, and the invitation is only marked done.
+    """
+    visit = find_link(token)
+    if visit is None or visit.draft is None:
+        raise SurveyError("These answers have already been sent.")
+    with transaction.atomic():
+        survey_round = Round.objects.select_for_update().get(pk=visit.round.pk)
+        if survey_round.status != RoundStatus.OPEN:
+            raise SurveyError("This survey closed before your answers were sent.")
+        draft = visit.draft
+        deleted, _ = Draft.objects.filter(pk=draft.pk).delete()
+        if not deleted:
+            raise SurveyError("These answers have already been sent.")
+        answers = draft.answers
+        instrument = load_instrument(survey_round.instrument)
+        items = answers.get("items", {})
+        response = Response.objects.create(
+            round=survey_round,
+            organisation=draft.organisation,
+            role=answers.get("role", "") or "",
+            answers={code: _answer(items.get(code)) for code in instrument.item_codes},
+            text_important=answers.get("text", {}).get("TEXT_IMPORTANT", ""),
+            text_sideshow=answers.get("text", {}).get("TEXT_SIDESHOW", ""),
+            text_other=answers.get("text", {}).get("TEXT_OTHER", ""),
+        )
+        partner_ids = set(
+            survey_round.partnership.organisations.exclude(pk=draft.organisation_id).values_list(
+                "pk", flat=True
+            )
+        )
+        ratings = answers.get("ratings", {})
+        Rating.objects.bulk_create(
+            Rating(
+                response=response,
+                partner_id=int(partner),
+                **{
+                    code: _answer(ratings.get(str(partner), {}).get(code))
+                    for code in ("contact", *instrument.rating_codes)
+                },
+            )
+            for partner in answers.get("partners", [])
+            if int(partner) in partner_ids
+        )
+        if visit.invitation is not None:
+            Invitation.objects.filter(pk=visit.invitation.pk).update(done=True)
+    return survey_round
+
+
+def _answer(value: Any) -> int | None:
+    """A stored answer: an integer, or None for "Don't know" and blanks."""
+    if value is None or value == "" or value == "dk":
+        return None
+    return int(value)
