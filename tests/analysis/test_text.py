@@ -56,8 +56,16 @@ def test_blank_answers_do_not_count() -> None:
 
 
 def test_the_threshold_follows_min_text_group_size() -> None:
-    assert answered(["a", "b", "c"], min_text_group_size=3)["shown"] is True
-    assert answered(["a", "b"], min_text_group_size=3)["shown"] is False
+    # Seven respondents in all (so there are results at k = 5), three or two of them writing.
+    assert answered(["a", "b", "c", "", "", "", ""], min_text_group_size=3)["shown"] is True
+    assert answered(["a", "b", "", "", "", "", ""], min_text_group_size=3)["shown"] is False
+
+
+def test_no_text_is_shown_when_there_are_no_results_at_all() -> None:
+    # Three respondents in all is fewer than k = 5: no figure, and no text either.
+    section = answered(["a", "b", "c"], min_text_group_size=3)
+    assert section["shown"] is False
+    assert section["answers"] == []
 
 
 def test_each_question_is_counted_on_its_own() -> None:

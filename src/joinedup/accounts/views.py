@@ -22,7 +22,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
-    form = SignInForm(request.POST or None, request=request)
+    form = SignInForm(request.POST if request.method == "POST" else None, request=request)
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend="joinedup.accounts.backends.EmailBackend")
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)

@@ -287,8 +287,9 @@ class _Checker:
         """
         column = table.columns[position]
         codes = np.asarray(column.codes)
-        spellings = [str(value).strip() for value in column.categories]
-        keys = [normalise_key(value) for value in spellings]
+        categories = pd.Series(column.categories, dtype=object).astype(str)
+        spellings = categories.str.strip().tolist()
+        keys = categories.str.strip().str.casefold().tolist()
         key_index, unique_keys = pd.factorize(np.array([*keys, ""], dtype=object))
         category_order: list[int] | np.ndarray = range(len(keys))  # type: ignore[assignment]
         if len(unique_keys) < len(keys) + (0 if "" in keys else 1):
@@ -296,9 +297,12 @@ class _Checker:
             present, where = np.unique(codes, return_index=True)
             first_row[present] = where
             category_order = np.argsort(first_row, kind="stable")
-        shown: dict[str, str] = {}
-        for category in category_order:
-            shown.setdefault(keys[category], spellings[category])
+        if isinstance(category_order, range):  # every key distinct: one spelling each
+            shown = dict(zip(keys, spellings, strict=True))
+        else:
+            shown = {}
+            for category in category_order:
+                shown.setdefault(keys[category], spellings[category])
         row_codes = key_index[codes] if len(codes) else np.zeros(0, dtype=np.int64)
         return row_codes, list(unique_keys), [shown.get(key, "") for key in unique_keys]
 

@@ -250,6 +250,6 @@ def _number(value: float | np.floating[Any] | None) -> float | None:
     return None if math.isnan(number) or math.isinf(number) else number
 
 
-def to_json(result: dict[str, Any], indent: int | None = 2) -> str:
+def to_json(result: dict[str, Any], indent: int | None = None) -> str:
     """The result as JSON text; refuses NaN so a missing figure is always null."""
     return json.dumps(result, indent=indent, ensure_ascii=False, allow_nan=False)

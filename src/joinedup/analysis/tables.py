@@ -107,7 +107,8 @@ def parse_csv_bytes(raw: bytes, source: str) -> RawTable:
     """Parse CSV content held in memory (a file's bytes or an upload).
 
     Most files take the fast path: Arrow parses them on every core. A file
-    with blank lines or rows of the wrong length takes the careful path
+    with blank lines, rows of the wrong length or old Mac line endings takes
+    the careful path
     (Python's csv module), which numbers every row exactly as a spreadsheet
     does. Rows whose cells are all empty are skipped, as in a workbook.
     """
@@ -133,7 +134,7 @@ def parse_csv_bytes(raw: bytes, source: str) -> RawTable:
     header_reader = csv.reader(io.StringIO(head_text, newline=""), delimiter=delimiter)
     headers = next(header_reader, [])
     header_lines = max(1, header_reader.line_num)
-    if _has_blank_lines(raw) or b"\n" not in raw:
+    if b"\n" not in raw:  # old Mac line endings (\r only): Arrow does not split on them
         return _parse_carefully(raw, source, delimiter)
 
     names = [f"c{i}" for i in range(len(headers))]
@@ -149,8 +150,13 @@ def parse_csv_bytes(raw: bytes, source: str) -> RawTable:
         table = pacsv.read_csv(
             pa.py_buffer(raw),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_lines),
+            # A blank line becomes a row of one cell, so it reaches on_invalid_row
+            # (and the careful path) instead of silently shifting row numbers.
             parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid_row
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid_row,
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, string_dictionary),
@@ -185,15 +191,6 @@ def _refuse(head: bytes, source: str) -> RawTable | None:
             source, "is an Excel workbook, not a CSV file; give it a name ending in .xlsx"
         )
     return None
-
-
-def _has_blank_lines(raw: bytes) -> bool:
-    """Whether an empty line comes before the last row (trailing ones don't count)."""
-    for blank in (b"\n\n", b"\n\r\n", b"\r\r"):
-        at = raw.find(blank)
-        if at >= 0 and raw[at:].strip():
-            return True
-    return False
 
 
 def _parse_carefully(raw: bytes, source: str, delimiter: str) -> RawTable:
@@ -263,14 +260,10 @@ def _to_categorical(column: pa.ChunkedArray) -> pd.Categorical:
     if isinstance(combined, pa.ChunkedArray):  # no chunks at all: an empty column
         return pd.Categorical([])
     codes = combined.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-    categories = combined.dictionary.to_pylist()
-    unique = list(dict.fromkeys(categories))
-    if len(unique) != len(categories):  # a repeated dictionary entry: re-map onto unique ones
-        position = {value: i for i, value in enumerate(unique)}
-        remap = np.array([position[value] for value in categories], dtype=np.int32)
-        codes = remap[codes]
-        categories = unique
-    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+    # unify_dictionaries leaves one dictionary without repeats, so its entries
+    # can serve as the categories directly.
+    categories = pd.Index(combined.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def _arrow_reason(error: Exception) -> str:

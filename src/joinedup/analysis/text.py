@@ -42,6 +42,13 @@ def redact(text: str) -> str:
     return PHONE.sub(_phone, text)
 
 
+def _redacted(texts: pd.Series) -> list[str]:
+    """Answers with contact details removed, sorted; each distinct answer redacted once."""
+    distinct = pd.unique(texts.to_numpy(dtype=object))
+    clean = {text: redact(text) for text in distinct}
+    return sorted(texts.map(clean).tolist())
+
+
 def text_section(
     answers: dict[str, np.ndarray], codes: Sequence[str], min_text_group_size: int
 ) -> dict[str, Any]:
@@ -61,6 +68,6 @@ def text_section(
             "n": len(texts),
             "shown": shown,
             "reason": None if shown else "too_few_answers",
-            "answers": sorted(redact(t) for t in texts) if shown else [],
+            "answers": _redacted(texts) if shown else [],
         }
     return section

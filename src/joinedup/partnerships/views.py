@@ -1,13 +1,20 @@
-"""Partnership pages: the list of a person's partnerships and each partnership's overview."""
+"""Partnership pages: the list of a person's partnerships, creating one, its overview,
+its name and description, and its disclosure thresholds.
+
+Organisations are in organisation_views.py and people in people_views.py.
+"""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from .access import partnership_view
-from .models import Membership
+from . import services
+from .access import FACILITATOR_ONLY, partnership_view
+from .forms import THRESHOLD_TEXT, PartnershipForm, ThresholdsForm
+from .models import Membership, Role
 
 
 @login_required
@@ -20,16 +27,81 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     return render(request, "partnerships/list.html", {"memberships": memberships})
 
 
+@login_required
+def new_partnership(request: HttpRequest) -> HttpResponse:
+    """Anyone signed in may start a partnership; they become its facilitator."""
+    form = PartnershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        partnership = services.create_partnership(
+            request.user,  # type: ignore[arg-type]
+            form.cleaned_data["name"],
+            form.cleaned_data["description"],
+        )
+        messages.success(
+            request,
+            f"{partnership.name} is set up and you are its facilitator. Next, add its member "
+            "organisations.",
+        )
+        return redirect("partnerships:overview", partnership.pk)
+    return render(request, "partnerships/new.html", {"form": form})
+
+
 @partnership_view()
 def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
     partnership = membership.partnership
+    facilitators = (
+        Membership.objects.filter(partnership=partnership, role=Role.FACILITATOR)
+        .select_related("user")
+        .order_by("user__name", "user__email")
+    )
     return render(
         request,
         "partnerships/overview.html",
         {
             "membership": membership,
             "partnership": partnership,
+            "is_facilitator": membership.role == Role.FACILITATOR,
             "rounds": partnership.rounds.order_by("-created_at"),
             "organisations": partnership.organisations.all(),
+            "people": partnership.memberships.count(),
+            "facilitators": [f.user for f in facilitators],
         },
+    )
+
+
+@partnership_view(FACILITATOR_ONLY)
+def edit_partnership(request: HttpRequest, membership: Membership) -> HttpResponse:
+    partnership = membership.partnership
+    form = PartnershipForm(
+        request.POST or None,
+        initial={"name": partnership.name, "description": partnership.description},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_partnership(
+            partnership, form.cleaned_data["name"], form.cleaned_data["description"]
+        )
+        messages.success(request, "The partnership’s name and description are saved.")
+        return redirect("partnerships:overview", partnership.pk)
+    return render(
+        request, "partnerships/edit.html", {"form": form, "partnership": partnership}
+    )
+
+
+@partnership_view(FACILITATOR_ONLY)
+def thresholds(request: HttpRequest, membership: Membership) -> HttpResponse:
+    partnership = membership.partnership
+    form = ThresholdsForm(
+        request.POST or None,
+        initial={name: getattr(partnership, name) for name in services.THRESHOLDS},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_thresholds(partnership, **form.cleaned_data)
+        messages.success(
+            request, "The privacy thresholds are saved. They apply to rounds closed from now on."
+        )
+        return redirect("partnerships:overview", partnership.pk)
+    return render(
+        request,
+        "partnerships/thresholds.html",
+        {"form": form, "partnership": partnership, "texts": THRESHOLD_TEXT},
     )

@@ -131,7 +131,9 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("STATIC_ROOT", str(Path.cwd() / "build" / "static")))
+# Static files are served from the app's own folders (WhiteNoise with finders);
+# STATIC_ROOT is needed only for `joinedup manage collectstatic` behind a CDN.
+STATIC_ROOT = Path(env("STATIC_ROOT")) if env("STATIC_ROOT") else None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

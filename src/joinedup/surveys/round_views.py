@@ -42,7 +42,7 @@ def _managed_organisations(membership: Membership) -> list[Organisation]:
 
 @partnership_view(FACILITATOR_ONLY)
 def new_round(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = RoundForm(request.POST or None)
+    form = RoundForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             survey_round = services.create_round(membership.partnership, form.cleaned_data["label"])
@@ -153,7 +153,9 @@ def invite(request: HttpRequest, membership: Membership, round_id: int) -> HttpR
         return redirect("surveys:round", membership.partnership_id, survey_round.pk)
     organisations = _managed_organisations(membership)
     form = InvitePeopleForm(
-        request.POST or None, request.FILES or None, organisations=organisations
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        organisations=organisations,
     )
     if request.method == "POST" and form.is_valid():
         links, skipped = services.add_invitations(survey_round, form.people_found)

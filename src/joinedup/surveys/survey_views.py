@@ -193,7 +193,11 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
 def about(request: HttpRequest, survey: _Context) -> HttpResponse:
     current = survey.url("about")
     initial = {"role": survey.answers.get("role", "")} if "role" in survey.answers else {}
-    form = AboutYouForm(request.POST or None, initial=initial, instrument=survey.instrument)
+    form = AboutYouForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        instrument=survey.instrument,
+    )
     if request.method == "POST" and form.is_valid():
         services.save_draft(survey.draft, {"role": form.cleaned_data["role"]})
         return survey.after_save(current)
@@ -210,7 +214,10 @@ def statements(request: HttpRequest, survey: _Context, number: int) -> HttpRespo
     saved = survey.answers.get("items", {})
     initial = {code: _as_choice(saved[code]) for code in scale.items if code in saved}
     form = StatementsForm(
-        request.POST or None, initial=initial, instrument=survey.instrument, scale=scale
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        instrument=survey.instrument,
+        scale=scale,
     )
     if request.method == "POST":
         leaving = request.POST.get("action") == "save-and-leave"
@@ -234,7 +241,9 @@ def partners(request: HttpRequest, survey: _Context) -> HttpResponse:
     current = survey.url("partners")
     options = survey.partners()
     initial = {"partners": [str(p) for p in survey.answers.get("partners", [])]}
-    form = PartnersForm(request.POST or None, initial=initial, partners=options)
+    form = PartnersForm(
+        request.POST if request.method == "POST" else None, initial=initial, partners=options
+    )
     if request.method == "POST" and form.is_valid():
         chosen = [int(p) for p in form.cleaned_data["partners"]]
         ratings = {k: v for k, v in survey.answers.get("ratings", {}).items() if int(k) in chosen}
@@ -262,7 +271,10 @@ def partner(request: HttpRequest, survey: _Context, partner_id: int) -> HttpResp
     saved = survey.answers.get("ratings", {}).get(str(partner_id), {})
     initial = {code: _as_choice(value) for code, value in saved.items()}
     form = PartnerRatingForm(
-        request.POST or None, initial=initial, instrument=survey.instrument, partner=organisation
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        instrument=survey.instrument,
+        partner=organisation,
     )
     if request.method == "POST":
         leaving = request.POST.get("action") == "save-and-leave"
@@ -293,7 +305,9 @@ def partner(request: HttpRequest, survey: _Context, partner_id: int) -> HttpResp
 def comments(request: HttpRequest, survey: _Context) -> HttpResponse:
     current = survey.url("comments")
     form = CommentsForm(
-        request.POST or None, initial=survey.answers.get("text", {}), instrument=survey.instrument
+        request.POST if request.method == "POST" else None,
+        initial=survey.answers.get("text", {}),
+        instrument=survey.instrument,
     )
     if request.method == "POST" and form.is_valid():
         text = {code: form.cleaned_data[code].strip() for code in survey.instrument.text_codes}

@@ -1,0 +1,236 @@
+"""Forms for setting up a partnership: its details, thresholds, organisations and people.
+
+Error messages follow the GOV.UK Design System: say what to do, in the
+words of the field ("Enter a whole number of 3 or more").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .models import ROLE_HINTS, SECTOR_CHOICES, Organisation, Role
+from .services import threshold_limits
+
+
+class PartnershipForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the partnership",
+        max_length=200,
+        help_text="For example, Northshire Together. Everyone invited to a survey sees it.",
+        error_messages={
+            "required": "Enter the name of the partnership",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    description = forms.CharField(
+        label="Description (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text="What the partnership is for and who is in it, in a sentence or two.",
+        error_messages={"max_length": "The description must be 2,000 characters or fewer"},
+    )
+
+
+# ------------------------------------------------------------- thresholds
+
+# What each threshold protects, in plain English. The settings page shows
+# these as hints; the overview summarises them.
+THRESHOLD_TEXT = {
+    "min_group_size": (
+        "Smallest group shown on its own",
+        "Organisations with fewer respondents than this are combined into “Other "
+        "organisations” and never shown on their own, and no score is shown unless at least "
+        "this many people answered its questions. This stops anyone working out how a few "
+        "people in a small organisation answered. At least {low}; most partnerships use 5.",
+    ),
+    "min_tie_raters": (
+        "People needed to show one organisation’s view of another",
+        "How one organisation rates its relationship with a partner is shown only when at least "
+        "this many of its people rated that partner. People are told before they answer that "
+        "their ratings are reported as their organisation’s view. At least {low}; most "
+        "partnerships use 1. Raise it to protect individual raters as well.",
+    ),
+    "min_text_group_size": (
+        "People needed to show written comments",
+        "Written answers to a question are shown only when at least this many people answered "
+        "it, and only for the whole partnership, never by organisation. Email addresses, phone "
+        "numbers and links are always removed. At least {low}; most partnerships use 10.",
+    ),
+}
+
+
+def _threshold_field(name: str) -> forms.IntegerField:
+    low, high = threshold_limits(name)
+    label, hint = THRESHOLD_TEXT[name]
+    too_low = f"Enter a whole number of {low} or more"
+    return forms.IntegerField(
+        label=label,
+        help_text=hint.format(low=low),
+        min_value=low,
+        max_value=high,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "required": too_low,
+            "invalid": too_low,
+            "min_value": too_low,
+            "max_value": f"Enter a whole number of {high} or fewer",
+        },
+    )
+
+
+class ThresholdsForm(forms.Form):
+    min_group_size = _threshold_field("min_group_size")
+    min_tie_raters = _threshold_field("min_tie_raters")
+    min_text_group_size = _threshold_field("min_text_group_size")
+
+
+# ---------------------------------------------------------- organisations
+
+
+class PercentField(forms.FloatField):
+    """A percentage typed as a number, with or without a % sign."""
+
+    def to_python(self, value: Any) -> float | None:
+        if isinstance(value, str):
+            value = value.strip().removesuffix("%").strip()
+        return super().to_python(value)
+
+
+def _percent_field(label: str, what: str, hint: str) -> PercentField:
+    message = f"Enter the {what} as a number, like 4.5, or leave it blank"
+    return PercentField(
+        label=label,
+        required=False,
+        help_text=hint,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={"invalid": message},
+    )
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the organisation",
+        max_length=200,
+        help_text="As people in it would recognise it. Survey answers are grouped by this name.",
+        error_messages={
+            "required": "Enter the name of the organisation",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    sector = forms.ChoiceField(
+        label="Sector",
+        choices=SECTOR_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the organisation’s sector",
+            "invalid_choice": "Select the organisation’s sector",
+        },
+    )
+    budget_gap_pct = _percent_field(
+        "Budget gap (optional)",
+        "budget gap",
+        "The savings the organisation must find this year, as a percentage of its budget, in %. "
+        "For example, 4.5.",
+    )
+    demand_growth_pct = _percent_field(
+        "Growth in demand (optional)",
+        "growth in demand",
+        "How much demand for its services grew over the last year, in %. A fall is negative, "
+        "like -2.",
+    )
+    vacancy_rate_pct = _percent_field(
+        "Vacancy rate (optional)",
+        "vacancy rate",
+        "The share of posts that are vacant, in %. For example, 8.",
+    )
+
+    @classmethod
+    def initial_for(cls, organisation: Organisation) -> dict[str, Any]:
+        return {name: getattr(organisation, name) for name in cls.base_fields}
+
+
+class OrganisationImportForm(forms.Form):
+    upload = forms.FileField(
+        label="Organisations file (CSV or Excel)",
+        help_text=(
+            "With columns organisation and sector, and optionally budget_gap_pct, "
+            "demand_growth_pct and vacancy_rate_pct."
+        ),
+        error_messages={
+            "required": "Select a file of organisations to upload",
+            "empty": "The file is empty: select a file with a header row and organisations",
+        },
+    )
+
+
+# ----------------------------------------------------------------- people
+
+
+def _role_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Role",
+        choices=[(role.value, (role.label, ROLE_HINTS[role])) for role in Role],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the person’s role",
+            "invalid_choice": "Select the person’s role",
+        },
+    )
+
+
+class RoleForm(forms.Form):
+    """A role and, for a partner lead, the organisation whose invitations they manage."""
+
+    role = _role_field()
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.pk): o for o in organisations}
+        self.fields["organisation"] = forms.ChoiceField(
+            label="Organisation (for a partner lead)",
+            required=False,
+            choices=[("", "Choose the organisation")]
+            + [(key, o.name) for key, o in self.organisations.items()],
+            help_text="A partner lead manages the survey invitations of this one organisation.",
+            error_messages={"invalid_choice": "Select one of the partnership’s organisations"},
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        organisation = self.organisations.get(cleaned.get("organisation") or "")
+        if cleaned.get("role") == Role.PARTNER_LEAD:
+            if organisation is None and "organisation" not in self.errors:
+                self.add_error(
+                    "organisation",
+                    "Select the organisation this partner lead manages invitations for"
+                    if self.organisations
+                    else "Add the partner lead’s organisation to the partnership first",
+                )
+        else:
+            organisation = None
+        cleaned["organisation_object"] = organisation
+        return cleaned
+
+
+class AddPersonForm(RoleForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We will email them to tell them, with a link to sign in.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the person’s email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+    name = forms.CharField(
+        label="Full name (optional)",
+        required=False,
+        max_length=200,
+        help_text="Used in emails and lists if they do not have a Joined Up account yet.",
+        error_messages={"max_length": "The name must be 200 characters or fewer"},
+    )
+    field_order = ["email", "name", "role", "organisation"]

@@ -1,0 +1,148 @@
+"""Fixtures for the web app: fixed personas, a partnership, and a real SMTP server.
+
+Personas (as in healthchecks' tests):
+- alice: facilitator of Northshire
+- bob: partner lead of Northshire for Northshire Police
+- carol: viewer of Northshire
+- dave: facilitator of another partnership (Southvale), a member of nothing in Northshire
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.test import Client
+
+from joinedup.accounts.models import User
+from joinedup.partnerships.models import Membership, Organisation, Partnership, Role
+from joinedup.surveys import services
+from joinedup.surveys.models import Round
+
+PASSWORD = "correct horse battery staple"
+ORGANISATIONS = [
+    ("Northshire County Council", "local_government"),
+    ("Northshire NHS Foundation Trust", "health"),
+    ("Northshire Police", "police"),
+    ("Age Well Northshire", "voluntary"),
+]
+
+
+@dataclass
+class World:
+    partnership: Partnership
+    organisations: dict[str, Organisation]
+    alice: User
+    bob: User
+    carol: User
+    dave: User
+    other: Partnership
+    other_round: Round
+
+    def client(self, user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="joinedup.accounts.backends.EmailBackend")
+        return client
+
+    def org(self, name: str) -> Organisation:
+        return self.organisations[name]
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    alice = User.objects.create_user("alice@example.org", PASSWORD, name="Alice Adams")
+    bob = User.objects.create_user("bob@example.org", PASSWORD, name="Bob Brown")
+    carol = User.objects.create_user("carol@example.org", PASSWORD, name="Carol Clark")
+    dave = User.objects.create_user("dave@example.org", PASSWORD, name="Dave Davies")
+    partnership = Partnership.objects.create(name="Northshire")
+    organisations = {
+        name: Organisation.objects.create(partnership=partnership, name=name, sector=sector)
+        for name, sector in ORGANISATIONS
+    }
+    Membership.objects.create(partnership=partnership, user=alice, role=Role.FACILITATOR)
+    Membership.objects.create(
+        partnership=partnership,
+        user=bob,
+        role=Role.PARTNER_LEAD,
+        organisation=organisations["Northshire Police"],
+    )
+    Membership.objects.create(partnership=partnership, user=carol, role=Role.VIEWER)
+    other = Partnership.objects.create(name="Southvale")
+    Organisation.objects.create(
+        partnership=other, name="Southvale Council", sector="local_government"
+    )
+    Membership.objects.create(partnership=other, user=dave, role=Role.FACILITATOR)
+    other_round = services.create_round(other, "Southvale 2027")
+    return World(partnership, organisations, alice, bob, carol, dave, other, other_round)
+
+
+@pytest.fixture
+def open_round(world: World) -> Round:
+    survey_round = services.create_round(world.partnership, "Spring 2027")
+    return services.open_round(survey_round)
+
+
+# ----------------------------------------------------------------- e-mail
+
+
+@dataclass
+class Mailbox:
+    """Messages received by a real SMTP server listening on loopback."""
+
+    host: str
+    port: int
+    messages: list[Message] = field(default_factory=list)
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[Message]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return list(self.messages)
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if address in str(m["To"])]
+
+    @staticmethod
+    def body(message: Message) -> str:
+        payload = message.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        return payload.decode(message.get_content_charset() or "utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class _Handler:
+    def __init__(self, mailbox: Mailbox) -> None:
+        self.mailbox = mailbox
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.mailbox.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def mailbox(settings: Any) -> Iterator[Mailbox]:
+    """Start an SMTP server on 127.0.0.1 and point Django's e-mail at it."""
+    box = Mailbox("127.0.0.1", free_port())
+    controller = Controller(_Handler(box), hostname=box.host, port=box.port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = box.host
+    settings.EMAIL_PORT = box.port
+    settings.EMAIL_USE_TLS = False
+    try:
+        yield box
+    finally:
+        controller.stop()

@@ -1,0 +1,233 @@
+"""Answering the survey through a private link: pages, saving, resuming and sending."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from joinedup.surveys import services
+from joinedup.surveys.models import Draft, Invitation, Rating, Response
+from joinedup.surveys.tokens import token_hash
+
+from .survey_steps import INSTRUMENT, answer_everything, start, submit
+
+
+@pytest.fixture
+def invited(world, open_round):
+    """One person invited from the council, with their private token."""
+    links, _ = services.add_invitations(
+        open_round, [("sam@example.org", world.org("Northshire County Council"))]
+    )
+    return links[0]
+
+
+def test_the_start_page_says_what_it_is_for_how_long_and_who_sees_what(client, invited) -> None:
+    page = client.get(f"/s/{invited.token}/").content.decode()
+    assert "Northshire partnership survey" in page
+    assert "15 minutes" in page
+    assert "at least 5 people" in page  # min_group_size
+    assert "at least 10 people" in page  # min_text_group_size
+    assert "Northshire County Council" in page
+
+
+def test_an_unknown_link_is_not_found(client, world) -> None:
+    assert client.get("/s/not-a-real-token/").status_code == 404
+
+
+def test_a_completed_survey_becomes_one_anonymous_response(client, world, invited) -> None:
+    token = start(client, invited.token)
+    assert token == invited.token
+    police = world.org("Northshire Police")
+    answer_everything(client, token, answer=5, partners=[police.pk], rating=4, contact=2)
+    response = submit(client, token)
+    assert response.status_code == 302 and response["Location"] == "/s/done/"
+
+    stored = Response.objects.get()
+    assert stored.organisation == world.org("Northshire County Council")
+    assert stored.role == "manager"
+    assert stored.answers == dict.fromkeys(INSTRUMENT.item_codes, 5)
+    rating = Rating.objects.get()
+    assert (rating.partner, rating.contact, rating.reliable, rating.involved) == (police, 2, 4, 4)
+    assert not Draft.objects.exists()
+    assert Invitation.objects.get().done is True
+    assert "Answers sent" in client.get("/s/done/").content.decode()
+
+
+def test_the_stored_response_cannot_be_joined_back_to_the_invitation(client, world, invited):
+    token = start(client, invited.token)
+    answer_everything(client, token)
+    submit(client, token)
+    # The response's columns hold nothing that identifies the person or their link.
+    columns = {f.column for f in Response._meta.get_fields() if hasattr(f, "column")}
+    assert columns == {
+        "id", "round_id", "organisation_id", "role", "answers", "text_important",
+        "text_sideshow", "text_other", "imported_id",
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM surveys_response")
+        row = [str(cell) for cell in cursor.fetchone()]
+    invitation = Invitation.objects.get()
+    for secret in (invitation.email, invitation.token_hash, invited.token):
+        assert all(secret not in cell for cell in row)
+    # Nor does any other table link a response to an invitation or a draft.
+    for model in (Invitation, Draft):
+        assert not [f for f in model._meta.get_fields() if f.related_model is Response]
+
+
+def test_answers_are_saved_page_by_page_and_the_same_link_resumes(world, invited) -> None:
+    first_visit = Client()
+    token = start(first_visit, invited.token)
+    first_visit.post(f"/s/{token}/about/", {"role": "executive"})
+    first_visit.post(f"/s/{token}/statements/1/", dict.fromkeys(INSTRUMENT.scales[0].items, "2"))
+    # The tab is closed; later, on another device, the same link is opened.
+    later = Client()
+    page = later.get(f"/s/{invited.token}/").content.decode()
+    assert "Continue where you left off" in page
+    statements = later.get(f"/s/{token}/statements/1/").content.decode()
+    assert statements.count('value="2" checked') == len(INSTRUMENT.scales[0].items)
+    assert 'value="executive" checked' in later.get(f"/s/{token}/about/").content.decode()
+
+
+def test_save_and_come_back_later_keeps_a_half_answered_page(client, invited) -> None:
+    token = start(client, invited.token)
+    first = INSTRUMENT.scales[0].items[0]
+    response = client.post(f"/s/{token}/statements/1/", {first: "dk", "action": "save-and-leave"})
+    assert response.status_code == 302 and response["Location"].endswith("/saved/")
+    assert Draft.objects.get().answers["items"] == {first: "dk"}
+    assert "Your answers have been saved" in client.get(response["Location"]).content.decode()
+
+
+def test_a_page_with_an_unanswered_statement_shows_the_error_beside_it_and_in_a_summary(
+    client, invited
+) -> None:
+    token = start(client, invited.token)
+    items = INSTRUMENT.scales[0].items
+    page = client.post(f"/s/{token}/statements/1/", {items[0]: "4"}).content.decode()
+    assert "There is a problem" in page
+    assert f'href="#id_{items[1]}_0"' in page  # the summary links to the field
+    assert "govuk-form-group--error" in page
+    assert page.count("Select how far you agree with this statement") >= 2 * (len(items) - 1)
+    assert "<title>Error: " in page
+
+
+def test_answers_cannot_be_sent_until_every_statement_is_answered(client, invited) -> None:
+    token = start(client, invited.token)
+    page = submit(client, token).content.decode()
+    assert "There is a problem" in page
+    assert not Response.objects.exists()
+
+
+def test_sending_twice_from_two_tabs_stores_exactly_one_response(client, world, invited):
+    token = start(client, invited.token)
+    answer_everything(client, token)
+    other_tab = Client()
+    assert submit(client, token).status_code == 302
+    again = submit(other_tab, token)
+    assert Response.objects.count() == 1
+    assert "already been sent" in again.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submissions_store_one_response(world) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers with row locks: runs on PostgreSQL (CI)")
+    survey_round = services.open_round(services.create_round(world.partnership, "Race"))
+    links, _ = services.add_invitations(
+        survey_round, [("race@example.org", world.org("Northshire Police"))]
+    )
+    client = Client()
+    token = start(client, links[0].token)
+    answer_everything(client, token)
+    outcomes: list[str] = []
+
+    def send() -> None:
+        try:
+            services.submit(token)
+            outcomes.append("sent")
+        except services.SurveyError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Response.objects.filter(round=survey_round).count() == 1
+    assert sorted(outcomes) == ["refused", "sent"]
+
+
+def test_a_round_closed_while_someone_answers_tells_them_and_keeps_what_it_holds(
+    client, world, open_round, invited
+) -> None:
+    earlier, _ = services.add_invitations(
+        open_round, [("early@example.org", world.org("Northshire Police"))]
+    )
+    early_client = Client()
+    early = start(early_client, earlier[0].token)
+    answer_everything(early_client, early)
+    submit(early_client, early)
+
+    token = start(client, invited.token)
+    answer_everything(client, token)
+    services.close_round(open_round)
+
+    page = submit(client, token)
+    assert page.status_code == 410
+    assert "This survey has closed" in page.content.decode()
+    assert client.get(f"/s/{token}/statements/1/").status_code == 410
+    assert Response.objects.filter(round=open_round).count() == 1  # the earlier answers remain
+    assert not Draft.objects.exists()  # unsent answers are not kept
+
+
+def test_an_open_link_gives_each_person_their_own_link(world, open_round) -> None:
+    token = services.create_open_link(open_round, world.org("Age Well Northshire"))
+    first, second = Client(), Client()
+    mine = start(first, token, open_link=True)
+    theirs = start(second, token, open_link=True)
+    assert len({mine, theirs, token}) == 3
+    answer_everything(first, mine)
+    submit(first, mine)
+    assert Response.objects.get().organisation == world.org("Age Well Northshire")
+    assert Draft.objects.filter(token_hash=token_hash(theirs)).exists()
+
+
+def test_changing_partners_from_check_your_answers_asks_for_the_new_ratings(
+    client, world, invited
+) -> None:
+    token = start(client, invited.token)
+    police, trust = world.org("Northshire Police"), world.org("Northshire NHS Foundation Trust")
+    answer_everything(client, token, partners=[police.pk])
+    response = client.post(
+        f"/s/{token}/partners/?change=1", {"partners": [str(police.pk), str(trust.pk)]}
+    )
+    assert response["Location"] == f"/s/{token}/partners/{trust.pk}/"
+
+
+def test_the_check_page_lists_every_answer_with_a_change_link(client, world, invited) -> None:
+    token = start(client, invited.token)
+    answer_everything(client, token, answer="dk", comments={"TEXT_IMPORTANT": "Hospital discharge"})
+    page = client.get(f"/s/{token}/check/").content.decode()
+    assert page.count("Don&#x27;t know") == len(INSTRUMENT.item_codes)
+    assert "Hospital discharge" in page
+    assert page.count("?change=1") >= len(INSTRUMENT.scales) + 3
+
+
+def test_every_survey_page_renders_for_a_phone_sized_screen_without_javascript(
+    client, world, invited
+) -> None:
+    token = start(client, invited.token)
+    police = world.org("Northshire Police")
+    answer_everything(client, token, partners=[police.pk])
+    pages = ["about/", "partners/", f"partners/{police.pk}/", "comments/", "check/"]
+    pages += [f"statements/{n}/" for n in range(1, len(INSTRUMENT.scales) + 1)]
+    for page in pages:
+        response = client.get(f"/s/{token}/{page}")
+        assert response.status_code == 200, page
+        html = response.content.decode()
+        assert 'name="viewport"' in html and "govuk-back-link" in html
+        assert "<script" not in html.split("</main>")[0].split("<main")[1]  # no script needed
