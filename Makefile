@@ -37,8 +37,14 @@ demo-cli: setup
 		--relationships $(EXAMPLE)/relationships.csv \
 		--organisations $(EXAMPLE)/organisations.csv --json build/northshire-result.json
 
+# Everything on SQLite; then, when DATABASE_URL names a PostgreSQL database (as
+# in CI), the web tests again on it.
 test: setup
-	$(BIN)/pytest
+	env -u DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "Web tests again, on $$DATABASE_URL"; \
+		$(BIN)/pytest tests/web; \
+	fi
 
 lint: setup
 	$(BIN)/ruff check src tests bench

@@ -18,7 +18,7 @@ from joinedup.analysis.problems import Problem
 from . import services
 from .access import FACILITATOR_ONLY, partnership_view
 from .forms import OrganisationForm, OrganisationImportForm
-from .models import Membership, Organisation, Role
+from .models import SECTOR_CHOICES, Membership, Organisation, Role
 
 
 def _organisation(membership: Membership, organisation_id: int) -> Organisation:
@@ -144,6 +144,11 @@ def import_organisations(request: HttpRequest, membership: Membership) -> HttpRe
     return render(
         request,
         "partnerships/organisations/import.html",
-        {"form": form, "partnership": partnership, "problems": problems},
+        {
+            "form": form,
+            "partnership": partnership,
+            "problems": problems,
+            "sectors": SECTOR_CHOICES,
+        },
         status=400 if problems else 200,
     )

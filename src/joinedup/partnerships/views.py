@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 
 from . import services
 from .access import FACILITATOR_ONLY, partnership_view
-from .forms import THRESHOLD_TEXT, PartnershipForm, ThresholdsForm
+from .forms import PartnershipForm, ThresholdsForm
 from .models import Membership, Role
 
 
@@ -103,5 +103,5 @@ def thresholds(request: HttpRequest, membership: Membership) -> HttpResponse:
     return render(
         request,
         "partnerships/thresholds.html",
-        {"form": form, "partnership": partnership, "texts": THRESHOLD_TEXT},
+        {"form": form, "partnership": partnership},
     )
