@@ -9,9 +9,24 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest, QueryDict
+from django.utils.datastructures import MultiValueDict
 
 from .models import ROLE_HINTS, SECTOR_CHOICES, Organisation, Role
 from .services import threshold_limits
+
+
+def submitted(request: HttpRequest) -> QueryDict | None:
+    """A POST's form data, or None for a GET.
+
+    Not `request.POST or None`: an empty POST would leave the form unbound,
+    so a submitted blank form would show no errors and do nothing.
+    """
+    return request.POST if request.method == "POST" else None
+
+
+def submitted_files(request: HttpRequest) -> MultiValueDict | None:
+    return request.FILES if request.method == "POST" else None
 
 
 class PartnershipForm(forms.Form):
@@ -169,8 +184,19 @@ class OrganisationImportForm(forms.Form):
 # ----------------------------------------------------------------- people
 
 
+class HintedChoiceField(forms.ChoiceField):
+    """Choices given as (value, (label, hint)), which `{% field %}` shows as radios with hints.
+
+    Django reads a tuple label as a group of choices, so validation checks
+    the values only.
+    """
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in {str(key) for key, _ in self.choices}
+
+
 def _role_field() -> forms.ChoiceField:
-    return forms.ChoiceField(
+    return HintedChoiceField(
         label="Role",
         choices=[(role.value, (role.label, ROLE_HINTS[role])) for role in Role],
         widget=forms.RadioSelect,

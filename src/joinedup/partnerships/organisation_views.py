@@ -17,7 +17,7 @@ from joinedup.analysis.problems import Problem
 
 from . import services
 from .access import FACILITATOR_ONLY, partnership_view
-from .forms import OrganisationForm, OrganisationImportForm
+from .forms import OrganisationForm, OrganisationImportForm, submitted, submitted_files
 from .models import SECTOR_CHOICES, Membership, Organisation, Role
 
 
@@ -58,7 +58,7 @@ def organisation_list(request: HttpRequest, membership: Membership) -> HttpRespo
 @partnership_view(FACILITATOR_ONLY)
 def add_organisation(request: HttpRequest, membership: Membership) -> HttpResponse:
     partnership = membership.partnership
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.add_organisation(partnership, **form.cleaned_data)
@@ -80,7 +80,7 @@ def edit_organisation(
 ) -> HttpResponse:
     partnership = membership.partnership
     organisation = _organisation(membership, organisation_id)
-    form = OrganisationForm(request.POST or None, initial=OrganisationForm.initial_for(organisation))
+    form = OrganisationForm(submitted(request), initial=OrganisationForm.initial_for(organisation))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_organisation(organisation, **form.cleaned_data)
@@ -122,7 +122,7 @@ def remove_organisation(
 @partnership_view(FACILITATOR_ONLY)
 def import_organisations(request: HttpRequest, membership: Membership) -> HttpResponse:
     partnership = membership.partnership
-    form = OrganisationImportForm(request.POST or None, request.FILES or None)
+    form = OrganisationImportForm(submitted(request), submitted_files(request))
     problems: list[Problem] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["upload"]

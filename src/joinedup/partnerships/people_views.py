@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .access import FACILITATOR_ONLY, partnership_view
-from .forms import AddPersonForm, RoleForm
-from .models import Membership, Role
+from .forms import AddPersonForm, RoleForm, submitted
+from .models import ROLE_HINTS, Membership, Organisation, Role
 
 
 def _member(membership: Membership, member_id: int) -> Membership:
@@ -31,16 +31,15 @@ def _member(membership: Membership, member_id: int) -> Membership:
     return member
 
 
-def _organisations(membership: Membership) -> list:
+def _organisations(membership: Membership) -> list[Organisation]:
     return list(membership.partnership.organisations.order_by("name"))
 
 
 @partnership_view(FACILITATOR_ONLY)
 def people(request: HttpRequest, membership: Membership) -> HttpResponse:
     partnership = membership.partnership
-    members = (
-        partnership.memberships.select_related("user", "organisation")
-        .order_by("role", "user__name", "user__email")
+    members = partnership.memberships.select_related("user", "organisation").order_by(
+        "role", "user__name", "user__email"
     )
     return render(
         request,
@@ -52,6 +51,7 @@ def people(request: HttpRequest, membership: Membership) -> HttpResponse:
                 for m in members
             ],
             "me": membership,
+            "role_hints": [(role.label, ROLE_HINTS[role]) for role in Role],
         },
     )
 
@@ -59,7 +59,7 @@ def people(request: HttpRequest, membership: Membership) -> HttpResponse:
 @partnership_view(FACILITATOR_ONLY)
 def add_person(request: HttpRequest, membership: Membership) -> HttpResponse:
     partnership = membership.partnership
-    form = AddPersonForm(request.POST or None, organisations=_organisations(membership))
+    form = AddPersonForm(submitted(request), organisations=_organisations(membership))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -99,13 +99,15 @@ def change_role(request: HttpRequest, membership: Membership, member_id: int) ->
     partnership = membership.partnership
     member = _member(membership, member_id)
     form = RoleForm(
-        request.POST or None,
+        submitted(request),
         organisations=_organisations(membership),
         initial={"role": member.role, "organisation": member.organisation_id or ""},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_role(member, form.cleaned_data["role"], form.cleaned_data["organisation_object"])
+            services.change_role(
+                member, form.cleaned_data["role"], form.cleaned_data["organisation_object"]
+            )
         except services.PartnershipError as error:
             form.add_error(error.field, str(error))
         else:
@@ -168,7 +170,11 @@ def send_link(request: HttpRequest, membership: Membership, member_id: int) -> H
         messages.error(request, str(error))
     else:
         if sent:
-            messages.success(request, f"A new link to choose a password is on its way to {member.user.email}.")
+            messages.success(
+                request, f"A new link to choose a password is on its way to {member.user.email}."
+            )
         else:
-            messages.error(request, f"The email to {member.user.email} could not be sent. Try again later.")
+            messages.error(
+                request, f"The email to {member.user.email} could not be sent. Try again later."
+            )
     return redirect("partnerships:people", membership.partnership_id)

@@ -137,7 +137,9 @@ def add_organisation(
                 partnership=partnership, name=name, sector=sector, **pressure
             )
     except IntegrityError as error:  # added by someone else a moment ago
-        raise PartnershipError(f"There is already an organisation called “{name}”.", "name") from error
+        raise PartnershipError(
+            f"There is already an organisation called “{name}”.", "name"
+        ) from error
 
 
 def update_organisation(
@@ -159,7 +161,9 @@ def update_organisation(
         with transaction.atomic():
             organisation.save()
     except IntegrityError as error:
-        raise PartnershipError(f"There is already an organisation called “{name}”.", "name") from error
+        raise PartnershipError(
+            f"There is already an organisation called “{name}”.", "name"
+        ) from error
     return organisation
 
 
@@ -289,7 +293,9 @@ def check_organisations(
         raise InputError([Problem(table.source, None, None, "the file lists no organisations")])
     name_limit = Organisation._meta.get_field("name").max_length or 200
     present = {
-        normalise_key(header) for header in table.headers if normalise_key(header) in PRESSURE_COLUMNS
+        normalise_key(header)
+        for header in table.headers
+        if normalise_key(header) in PRESSURE_COLUMNS
     }
     rows: list[OrganisationRow] = []
     for number, record in zip(table.rows, frame.itertuples(index=False), strict=True):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 
 from . import services
 from .access import FACILITATOR_ONLY, partnership_view
-from .forms import PartnershipForm, ThresholdsForm
+from .forms import PartnershipForm, ThresholdsForm, submitted
 from .models import Membership, Role
 
 
@@ -30,7 +30,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def new_partnership(request: HttpRequest) -> HttpResponse:
     """Anyone signed in may start a partnership; they become its facilitator."""
-    form = PartnershipForm(request.POST or None)
+    form = PartnershipForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         partnership = services.create_partnership(
             request.user,  # type: ignore[arg-type]
@@ -73,7 +73,7 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
 def edit_partnership(request: HttpRequest, membership: Membership) -> HttpResponse:
     partnership = membership.partnership
     form = PartnershipForm(
-        request.POST or None,
+        submitted(request),
         initial={"name": partnership.name, "description": partnership.description},
     )
     if request.method == "POST" and form.is_valid():
@@ -82,16 +82,14 @@ def edit_partnership(request: HttpRequest, membership: Membership) -> HttpRespon
         )
         messages.success(request, "The partnership’s name and description are saved.")
         return redirect("partnerships:overview", partnership.pk)
-    return render(
-        request, "partnerships/edit.html", {"form": form, "partnership": partnership}
-    )
+    return render(request, "partnerships/edit.html", {"form": form, "partnership": partnership})
 
 
 @partnership_view(FACILITATOR_ONLY)
 def thresholds(request: HttpRequest, membership: Membership) -> HttpResponse:
     partnership = membership.partnership
     form = ThresholdsForm(
-        request.POST or None,
+        submitted(request),
         initial={name: getattr(partnership, name) for name in services.THRESHOLDS},
     )
     if request.method == "POST" and form.is_valid():

@@ -104,8 +104,8 @@ def round_detail(request: HttpRequest, membership: Membership, round_id: int) ->
     )
 
 
-@require_POST
 @partnership_view(FACILITATOR_ONLY)
+@require_POST
 def open_round(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     survey_round = _round(membership, round_id)
     try:
@@ -183,8 +183,8 @@ def invite(request: HttpRequest, membership: Membership, round_id: int) -> HttpR
     )
 
 
-@require_POST
 @partnership_view(MANAGES_INVITATIONS)
+@require_POST
 def remind(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     survey_round = _round(membership, round_id)
     organisations = (
