@@ -9,16 +9,10 @@ Personas (as in healthchecks' tests):
 
 from __future__ import annotations
 
-import socket
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email import message_from_bytes
-from email.message import Message
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import Client
 
 from joinedup.accounts.models import User
@@ -88,61 +82,3 @@ def world(db: Any) -> World:
 def open_round(world: World) -> Round:
     survey_round = services.create_round(world.partnership, "Spring 2027")
     return services.open_round(survey_round)
-
-
-# ----------------------------------------------------------------- e-mail
-
-
-@dataclass
-class Mailbox:
-    """Messages received by a real SMTP server listening on loopback."""
-
-    host: str
-    port: int
-    messages: list[Message] = field(default_factory=list)
-
-    def wait_for(self, count: int, timeout: float = 10.0) -> list[Message]:
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return list(self.messages)
-
-    def to(self, address: str) -> list[Message]:
-        return [m for m in self.messages if address in str(m["To"])]
-
-    @staticmethod
-    def body(message: Message) -> str:
-        payload = message.get_payload(decode=True)
-        assert isinstance(payload, bytes)
-        return payload.decode(message.get_content_charset() or "utf-8")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class _Handler:
-    def __init__(self, mailbox: Mailbox) -> None:
-        self.mailbox = mailbox
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.mailbox.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def mailbox(settings: Any) -> Iterator[Mailbox]:
-    """Start an SMTP server on 127.0.0.1 and point Django's e-mail at it."""
-    box = Mailbox("127.0.0.1", free_port())
-    controller = Controller(_Handler(box), hostname=box.host, port=box.port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = box.host
-    settings.EMAIL_PORT = box.port
-    settings.EMAIL_USE_TLS = False
-    try:
-        yield box
-    finally:
-        controller.stop()

@@ -55,7 +55,8 @@ def field(
     if kind == "checkboxes":
         selected = {str(v) for v in (value or [])}
     else:
-        selected = {"" if value is None else str(value)}
+        # Nothing is pre-selected until there is a value (GOV.UK: never pre-select radios).
+        selected = set() if value is None else {str(value)}
     options = []
     if kind in {"radios", "checkboxes", "select"}:
         for index, (option_value, option_label) in enumerate(bound.field.choices):
