@@ -297,6 +297,7 @@ class _Checker:
             present, where = np.unique(codes, return_index=True)
             first_row[present] = where
             category_order = np.argsort(first_row, kind="stable")
+        shown: dict[str, str]
         if isinstance(category_order, range):  # every key distinct: one spelling each
             shown = dict(zip(keys, spellings, strict=True))
         else:

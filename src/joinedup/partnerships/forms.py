@@ -215,6 +215,8 @@ class RoleForm(forms.Form):
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisations = {str(o.pk): o for o in organisations}
+        # After validation: the partner lead's organisation, or None for other roles.
+        self.chosen_organisation: Organisation | None = None
         self.fields["organisation"] = forms.ChoiceField(
             label="Organisation (for a partner lead)",
             required=False,
@@ -237,7 +239,7 @@ class RoleForm(forms.Form):
                 )
         else:
             organisation = None
-        cleaned["organisation_object"] = organisation
+        self.chosen_organisation = organisation
         return cleaned
 
 

@@ -67,7 +67,7 @@ def add_person(request: HttpRequest, membership: Membership) -> HttpResponse:
                 partnership,
                 data["email"],
                 data["role"],
-                data["organisation_object"],
+                form.chosen_organisation,
                 name=data["name"],
                 added_by=request.user,  # type: ignore[arg-type]
             )
@@ -105,9 +105,7 @@ def change_role(request: HttpRequest, membership: Membership, member_id: int) ->
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_role(
-                member, form.cleaned_data["role"], form.cleaned_data["organisation_object"]
-            )
+            services.change_role(member, form.cleaned_data["role"], form.chosen_organisation)
         except services.PartnershipError as error:
             form.add_error(error.field, str(error))
         else:
