@@ -29,7 +29,9 @@ SPEC_KEYS = {
     "text",
     "trend",
 }
-ADDED_KEYS = {"round"}  # the label of the round analysed (SPEC §2), null without rounds
+# "round": the label of the round analysed (SPEC §2), null without rounds;
+# "strengths": the scales to build on, beside the recommendations (issue 4).
+ADDED_KEYS = {"round", "strengths"}
 
 
 def partnership_rows() -> tuple[list[dict[str, str]], list[dict[str, str]]]:

@@ -153,7 +153,7 @@ def test_free_text_is_reported_for_the_partnership_only() -> None:
     outcome = result(rows)
     assert set(outcome["text"]) == {"TEXT_IMPORTANT", "TEXT_SIDESHOW", "TEXT_OTHER"}
     important = outcome["text"]["TEXT_IMPORTANT"]
-    assert set(important) == {"n", "shown", "reason", "answers"}
+    assert set(important) == {"n", "shown", "reason", "answers", "themes"}
     assert all(isinstance(a, str) for a in important["answers"])
     assert sorted(important["answers"]) == ["Discharge delays"] * 6 + ["Housing"] * 6
     # No unit or role carries text, and no text entry names an organisation.

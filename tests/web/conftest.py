@@ -10,9 +10,11 @@ Personas (as in healthchecks' tests):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 
 from joinedup.accounts.models import User
@@ -50,12 +52,22 @@ class World:
         return self.organisations[name]
 
 
+@cache
+def _password_hash() -> str:
+    # Argon2 is slow by design: hash the shared test password once per run.
+    return make_password(PASSWORD)
+
+
+def _person(email: str, name: str) -> User:
+    return User.objects.create(email=email, name=name, password=_password_hash())
+
+
 @pytest.fixture
 def world(db: Any) -> World:
-    alice = User.objects.create_user("alice@example.org", PASSWORD, name="Alice Adams")
-    bob = User.objects.create_user("bob@example.org", PASSWORD, name="Bob Brown")
-    carol = User.objects.create_user("carol@example.org", PASSWORD, name="Carol Clark")
-    dave = User.objects.create_user("dave@example.org", PASSWORD, name="Dave Davies")
+    alice = _person("alice@example.org", "Alice Adams")
+    bob = _person("bob@example.org", "Bob Brown")
+    carol = _person("carol@example.org", "Carol Clark")
+    dave = _person("dave@example.org", "Dave Davies")
     partnership = Partnership.objects.create(name="Northshire")
     organisations = {
         name: Organisation.objects.create(partnership=partnership, name=name, sector=sector)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -36,7 +40,21 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:sign-in")
 
 
+class ResetForm(PasswordResetForm):
+    """Django's reset form, which also reaches people who have never set a password.
+
+    Someone added to a partnership gets an account with no usable password
+    and a one-hour link to choose one; if that link expires, "I have
+    forgotten my password" must still work for them.
+    """
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        model = get_user_model()
+        return iter(model._default_manager.filter(email__iexact=email, is_active=True))
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"

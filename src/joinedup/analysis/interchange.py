@@ -130,6 +130,30 @@ def load_tables(
     return check.build(org_frame, respondents, ratings), warnings
 
 
+def check_organisations(
+    table: RawTable, instrument: Instrument | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check an organisations file on its own (the web app's organisation import).
+
+    Returns one row per organisation, in file order, with columns `row` (the
+    spreadsheet row), `name`, `sector` and the pressure indicators, and the
+    warnings; raises `InputError` listing every problem.
+    """
+    problems: list[Problem] = list(table.problems)
+    warnings: list[Problem] = []
+    if problems:
+        raise InputError(problems)
+    checker = _Checker(instrument or load_instrument(), problems, warnings)
+    frame = checker.organisations(table)
+    if frame is None or problems:
+        raise InputError(problems, warnings)
+    names = np.asarray(checker.org_names, dtype=object)
+    checked = frame.drop(columns=["code"])
+    checked.insert(0, "name", names[frame["code"].to_numpy()] if len(frame) else [])
+    checked.insert(0, "row", table.rows)
+    return checked, warnings
+
+
 # ------------------------------------------------------------- value parsers
 
 

@@ -10,18 +10,22 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from joinedup.instrument import Instrument
 
 from . import scoring
 from .dataset import Dataset
 from .network import relationship_network
+from .recommendations import recommend
 from .reliability import cronbach_alpha, icc
 from .settings import Settings
 from .text import text_section
+from .trend import compare_rounds
 
 SCHEMA = "joinedup.analysis/1"
 OTHER_ORGANISATIONS = "Other organisations"
@@ -31,10 +35,47 @@ PERCEPTION_GAP = 20.0
 Progress = Callable[[str], None]
 
 
+@dataclass
+class RoundFigures:
+    """One round's scores and units, as the trend needs them."""
+
+    label: str | None
+    units: list[scoring.Unit]
+    unit_of: np.ndarray
+    scores: np.ndarray
+    values: np.ndarray
+    unit_entries: list[dict[str, Any]]
+    partnership: dict[str, Any]
+
+
+def score_round(
+    people: pd.DataFrame, names: list[str], instrument: Instrument, k: int, label: str | None = None
+) -> RoundFigures:
+    """Scale scores, reporting units and unit and partnership figures of one round."""
+    values = scoring.item_values(people[instrument.item_codes].to_numpy(np.float64), instrument)
+    scores = scoring.respondent_scores(values, instrument)
+    org_of = people["organisation"].to_numpy()
+    sizes = np.bincount(org_of, minlength=len(names)) if len(org_of) else np.zeros(len(names), int)
+    units = scoring.reporting_units(
+        list(zip(names, sizes.tolist(), strict=True)), k, OTHER_ORGANISATIONS
+    )
+    unit_of = scoring.unit_codes(names, units)[org_of] if len(org_of) else np.zeros(0, np.int64)
+    section = _groups_section(units, unit_of, scores, values, instrument, k, with_rwg=True)
+    partnership = _partnership_section(section.pop("_figures"), units, instrument)
+    return RoundFigures(label, units, unit_of, scores, values, section["units"], partnership)
+
+
 def analyse(
-    dataset: Dataset, settings: Settings | None = None, progress: Progress | None = None
+    dataset: Dataset,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    previous: Dataset | None = None,
 ) -> dict[str, Any]:
-    """Analyse the last round of `dataset` and return the result document."""
+    """Analyse the last round of `dataset` and return the result document.
+
+    The trend compares it with the round before it in `dataset`, or with the
+    last round of `previous` when that is given (`joinedup analyse --previous`).
+    """
     settings = settings or Settings()
     step = progress or (lambda _: None)
     current = len(dataset.rounds) - 1
@@ -45,17 +86,8 @@ def analyse(
 
     step("Scoring scales")
     people = this_round.respondents
-    values = scoring.item_values(people[instrument.item_codes].to_numpy(np.float64), instrument)
-    scores = scoring.respondent_scores(values, instrument)
-    org_of = people["organisation"].to_numpy()
-
-    step("Reporting units")
-    sizes = np.bincount(org_of, minlength=len(names)) if len(org_of) else np.zeros(len(names), int)
-    units = scoring.reporting_units(
-        list(zip(names, sizes.tolist(), strict=True)), k, OTHER_ORGANISATIONS
-    )
-    unit_of = scoring.unit_codes(names, units)[org_of] if len(org_of) else np.zeros(0, np.int64)
-    unit_section = _groups_section(units, unit_of, scores, values, instrument, k, with_rwg=True)
+    figures = score_round(people, names, instrument, k, dataset.rounds[current] or None)
+    units, unit_of, scores, values = figures.units, figures.unit_of, figures.scores, figures.values
 
     step("Roles")
     roles = people["role"].to_numpy(dtype=object)
@@ -69,10 +101,8 @@ def analyse(
     role_section = _groups_section(
         role_units, role_unit_of, scores, values, instrument, k, with_rwg=False, key="roles"
     )
-
-    step("Partnership")
-    partnership = _partnership_section(unit_section.pop("_figures"), units, instrument)
     role_section.pop("_figures")
+    partnership = figures.partnership
 
     step("Reliability")
     # With no reporting unit there are no results at all, reliability included.
@@ -86,7 +116,7 @@ def analyse(
     step("Relationship network")
     network = relationship_network(this_round.ratings, names, instrument, settings.min_tie_raters)
 
-    gaps = _perception_gaps(units, unit_section["units"], network["members"])
+    gaps = _perception_gaps(units, figures.unit_entries, network["members"])
     # Free text needs at least min_text_group_size answers; when there are no
     # results at all (everyone together is fewer than k), none is shown.
     text = text_section(
@@ -94,6 +124,11 @@ def analyse(
         instrument.text_codes,
         settings.min_text_group_size if units else len(people) + 1,
     )
+
+    step("Trend")
+    before = _previous_figures(dataset, previous, instrument, k)
+    trend = compare_rounds(figures, before, instrument) if before and units else None
+
     result: dict[str, Any] = {
         "schema": SCHEMA,
         "instrument": instrument.id,
@@ -101,18 +136,41 @@ def analyse(
         "round": dataset.rounds[current] or None,
         "respondents": len(people),
         "partnership": partnership,
-        "units": unit_section["units"],
+        "units": figures.unit_entries,
         "roles": role_section["units"],
         "reliability": reliability,
         "network": network,
         "perception_gaps": gaps,
         "recommendations": [],
         "text": text,
-        "trend": None,
+        "trend": trend,
     }
     if not units:
         result["partnership"]["reason"] = "too_few_respondents"
+    step("Recommendations")
+    result["recommendations"], result["strengths"] = recommend(result, instrument)
     return result
+
+
+def _previous_figures(
+    dataset: Dataset, previous: Dataset | None, instrument: Instrument, k: int
+) -> RoundFigures | None:
+    """The figures of the round to compare with, if there is one."""
+    if previous is not None:
+        last = len(previous.rounds) - 1
+        source = previous.round_subset(last) if len(previous.rounds) > 1 else previous
+        label = previous.rounds[last] or "previous"
+        return score_round(source.respondents, previous.organisation_names, instrument, k, label)
+    if len(dataset.rounds) < 2:
+        return None
+    index = len(dataset.rounds) - 2
+    return score_round(
+        dataset.round_subset(index).respondents,
+        dataset.organisation_names,
+        instrument,
+        k,
+        dataset.rounds[index],
+    )
 
 
 def _role_codes(roles: np.ndarray, role_codes: Sequence[str]) -> np.ndarray:
@@ -123,8 +181,6 @@ def _role_codes(roles: np.ndarray, role_codes: Sequence[str]) -> np.ndarray:
 
 
 def _factorize(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
-    import pandas as pd
-
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     return np.where(codes < 0, len(uniques), codes), list(uniques)
 

@@ -9,6 +9,7 @@ order says nothing about who wrote them.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -69,5 +70,163 @@ def text_section(
             "shown": shown,
             "reason": None if shown else "too_few_answers",
             "answers": _redacted(texts) if shown else [],
+            "themes": themes(texts) if shown else [],
         }
     return section
+
+
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "after",
+        "all",
+        "also",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "being",
+        "but",
+        "by",
+        "can",
+        "could",
+        "do",
+        "does",
+        "doing",
+        "done",
+        "each",
+        "for",
+        "from",
+        "get",
+        "gets",
+        "getting",
+        "had",
+        "has",
+        "have",
+        "having",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "just",
+        "more",
+        "most",
+        "much",
+        "must",
+        "need",
+        "needs",
+        "no",
+        "not",
+        "of",
+        "on",
+        "one",
+        "or",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "own",
+        "partners",
+        "partnership",
+        "really",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
+)
+THEME_SIMILARITY = 0.5
+THEME_EXAMPLES = 3
+
+
+def _words(text: str) -> frozenset[str]:
+    """Content words of an answer: lower case, no stop words, a plural 's' dropped."""
+    found = re.findall(r"[a-z][a-z']+", text.lower())
+    return frozenset(
+        word[:-1] if word.endswith("s") and len(word) > 3 else word
+        for word in found
+        if word not in STOP_WORDS and len(word) > 2
+    )
+
+
+def themes(texts: pd.Series) -> list[dict[str, Any]]:
+    """Similar answers grouped together, most common theme first.
+
+    Answers are compared by their content words (Jaccard similarity of at
+    least 0.5 with a theme's first answer joins the theme). A theme is
+    labelled by its most common answer; it carries its count, up to three
+    example answers and its commonest words. Answers are redacted first.
+    """
+    counts = Counter(texts.map(lambda t: " ".join(t.split())).tolist())
+    clean = {text: redact(text) for text in counts}
+    groups: list[dict[str, Any]] = []
+    for text, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])):
+        words = _words(clean[text])
+        home = None
+        for group in groups:
+            union = words | group["words"]
+            if union and len(words & group["words"]) / len(union) >= THEME_SIMILARITY:
+                home = group
+                break
+        if home is None:
+            home = {"words": words, "answers": Counter(), "vocabulary": Counter()}
+            groups.append(home)
+        home["answers"][clean[text]] += count
+        for word in re.findall(r"[a-z][a-z']+", clean[text].lower()):
+            if word not in STOP_WORDS and len(word) > 2:
+                home["vocabulary"][word] += count
+    result: list[dict[str, Any]] = []
+    for group in groups:
+        answers: Counter[str] = group["answers"]
+        vocabulary: Counter[str] = group["vocabulary"]
+        ranked = sorted(answers.items(), key=lambda pair: (-pair[1], pair[0]))
+        result.append(
+            {
+                "label": ranked[0][0],
+                "count": sum(answers.values()),
+                "examples": [text for text, _ in ranked[:THEME_EXAMPLES]],
+                "keywords": [w for w, _ in vocabulary.most_common(3)],
+            }
+        )
+    result.sort(key=lambda theme: (-theme["count"], theme["label"]))
+    return result

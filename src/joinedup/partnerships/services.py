@@ -26,9 +26,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from joinedup.accounts.models import User
-from joinedup.analysis import InputError, Settings
+from joinedup.analysis import InputError, Settings, interchange
 from joinedup.analysis.dataset import PRESSURE_COLUMNS
-from joinedup.analysis.interchange import _Checker
 from joinedup.analysis.problems import Problem
 from joinedup.analysis.tables import (
     EXCEL_SUFFIXES,
@@ -37,7 +36,7 @@ from joinedup.analysis.tables import (
     parse_csv_bytes,
     read_workbook,
 )
-from joinedup.instrument import Instrument, load_instrument
+from joinedup.instrument import Instrument
 
 from .models import ROLE_HINTS, Membership, Organisation, Partnership, Role
 
@@ -281,14 +280,8 @@ def check_organisations(
     Returns the organisations and the warnings (unknown columns); raises
     `InputError` listing every problem, with its row and column.
     """
-    problems: list[Problem] = list(table.problems)
-    warnings: list[Problem] = []
-    if problems:
-        raise InputError(problems)
-    checker = _Checker(instrument or load_instrument(), problems, warnings)
-    frame = checker.organisations(table)
-    if frame is None or problems:
-        raise InputError(problems, warnings)
+    frame, warnings = interchange.check_organisations(table, instrument)
+    problems: list[Problem] = []
     if table.n_rows == 0:
         raise InputError([Problem(table.source, None, None, "the file lists no organisations")])
     name_limit = Organisation._meta.get_field("name").max_length or 200
@@ -298,8 +291,8 @@ def check_organisations(
         if normalise_key(header) in PRESSURE_COLUMNS
     }
     rows: list[OrganisationRow] = []
-    for number, record in zip(table.rows, frame.itertuples(index=False), strict=True):
-        name = checker.org_names[record.code]
+    for record in frame.itertuples(index=False):
+        number, name = record.row, str(record.name)
         if len(name) > name_limit:
             problems.append(
                 Problem(

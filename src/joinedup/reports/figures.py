@@ -1,0 +1,171 @@
+"""What a chart is (`Chart`, `Table`), how its figures are written, and its HTML figure.
+
+A chart is four things a reader can use in any medium: a title, a plain-English
+description (its text alternative, which also states the main message), an
+inline SVG, and a table of every figure plotted. Numbers in tables and labels
+are rounded for reading (scores to whole numbers, betweenness to two places);
+the result document keeps the unrounded figures.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .svg import escape
+
+MINUS = "\u2212"  # a real minus sign: screen readers say "minus", not "dash"
+NO_FIGURE = "–"  # shown where a figure is suppressed or missing
+
+
+@dataclass(frozen=True)
+class Table:
+    """The figures behind a chart: a caption, column headers and rows of display text.
+
+    `numeric` marks the columns that hold numbers (right-aligned when shown).
+    """
+
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart, ready for a web page or a printed report.
+
+    `svg` is a complete inline <svg> (role="img", labelled by its own <title>
+    and <desc>); `description` is the same text alternative for use beside it;
+    `table` holds the figures plotted; `extra_tables` holds any further
+    figures a reader may need (such as the network's flagged pairs).
+    """
+
+    id: str
+    title: str
+    description: str
+    svg: str
+    table: Table
+    extra_tables: tuple[Table, ...] = field(default=())
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        return (self.table, *self.extra_tables)
+
+
+# --------------------------------------------------------------- numbers
+
+
+def present(value: Any) -> bool:
+    """True for a finite number (a figure that is shown)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def rounded(value: float, places: int = 0) -> float:
+    """Half away from zero, as people round (Python's round() goes to even)."""
+    quantum = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def whole(value: Any, missing: str = NO_FIGURE) -> str:
+    """A score as a whole number ("68"), or `missing`."""
+    if not present(value):
+        return missing
+    return _signed(rounded(value), 0, plus=False)
+
+
+def places(value: Any, digits: int = 2, missing: str = NO_FIGURE) -> str:
+    """A number to `digits` decimal places ("0.13"), or `missing`."""
+    if not present(value):
+        return missing
+    return _signed(rounded(value, digits), digits, plus=False)
+
+
+def signed(value: Any, missing: str = NO_FIGURE) -> str:
+    """A change or gap as a whole number with its sign ("+23", "−17", "0")."""
+    if not present(value):
+        return missing
+    return _signed(rounded(value), 0, plus=True)
+
+
+def interval(low: Any, high: Any) -> str:
+    """An interval for a table: "52 to 60"."""
+    if not (present(low) and present(high)):
+        return NO_FIGURE
+    return f"{whole(low)} to {whole(high)}"
+
+
+def _signed(value: float, digits: int, plus: bool) -> str:
+    if value == 0:
+        return f"{0:.{digits}f}"
+    body = f"{abs(value):.{digits}f}"
+    if value < 0:
+        return MINUS + body
+    return ("+" if plus else "") + body
+
+
+def count_phrase(count: int, singular: str, plural: str | None = None) -> str:
+    """ "1 unit", "3 units"."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+def listing(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# ------------------------------------------------------------------- HTML
+
+
+def figure_html(chart: Chart, heading_level: int = 3) -> str:
+    """The chart as an HTML <figure>: heading, SVG, description and tables.
+
+    Tables use GOV.UK Frontend's classes, so they look right on the site and
+    read as plain tables in print.
+    """
+    heading = f"h{min(max(heading_level, 2), 6)}"
+    parts = [
+        f'<figure class="ju-chart" id="{escape(chart.id)}">',
+        f'<{heading} class="govuk-heading-m">{escape(chart.title)}</{heading}>',
+        chart.svg,
+        f'<p class="govuk-body ju-chart__description">{escape(chart.description)}</p>',
+    ]
+    parts.extend(table_html(table) for table in chart.tables)
+    parts.append("</figure>")
+    return "\n".join(parts)
+
+
+def table_html(table: Table) -> str:
+    """One table as GOV.UK-styled HTML, numbers right-aligned."""
+    numeric = table.numeric or tuple(False for _ in table.headers)
+
+    def cell_class(kind: str, column: int) -> str:
+        extra = (
+            f" govuk-table__{kind}--numeric" if column < len(numeric) and numeric[column] else ""
+        )
+        return f"govuk-table__{kind}{extra}"
+
+    head = "".join(
+        f'<th scope="col" class="{cell_class("header", i)}">{escape(h)}</th>'
+        for i, h in enumerate(table.headers)
+    )
+    body = []
+    for row in table.rows:
+        cells = [
+            f'<th scope="row" class="govuk-table__header">{escape(row[0])}</th>'
+            if i == 0
+            else f'<td class="{cell_class("cell", i)}">{escape(value)}</td>'
+            for i, value in enumerate(row)
+        ]
+        body.append(f'<tr class="govuk-table__row">{"".join(cells)}</tr>')
+    return (
+        '<table class="govuk-table">'
+        f'<caption class="govuk-table__caption govuk-table__caption--s">{escape(table.caption)}'
+        "</caption>"
+        f'<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>'
+        f'<tbody class="govuk-table__body">{"".join(body)}</tbody></table>'
+    )

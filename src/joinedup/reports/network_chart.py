@@ -1,0 +1,483 @@
+"""The network map: organisations and the trust between them (SPEC §4).
+
+Organisations sit on a circle (see `network_layout`), sized by the trust
+they receive and coloured and lettered by sector. Each pair that works
+together is one line, split at its middle: the half next to an organisation
+shows how far that organisation trusts the other (colour and thickness), so
+a one-way or lopsided relationship is visible without arrows. Ties whose
+figures are not shown (too few raters) are thin grey dashes with no value.
+Flagged pairs are drawn last, as heavy dashed lines with a symbol.
+
+The network is governed by `min_tie_raters` rather than the reporting-unit
+rule, so every organisation is named here (see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from . import reading, svg
+from .figures import Chart, Table, count_phrase, listing, places, present, whole
+from .network_layout import circular_layout
+from .palette import (
+    FLAG_COLOUR,
+    HIDDEN_TIE,
+    LOW_TRUST,
+    SECTOR_STYLE,
+    TRUST_STEPS,
+    UNIT_COLOUR,
+    UNKNOWN_SECTOR,
+    ink_on,
+    trust_style,
+)
+from .svg import INK, MUTED_INK, SMALL
+
+WIDTH = 820
+LABEL_ROOM = 158  # the longest label, in pixels at 12px
+MAX_TIE_ROWS = 200  # above this, ties are summarised rather than listed one by one
+FLAG_SYMBOL = {"asymmetric": "≠", "mutual_low_trust": "!"}
+FLAG_DASH = {"asymmetric": "9 5", "mutual_low_trust": "3 4"}
+FLAG_WORDS = {"asymmetric": "One-sided trust", "mutual_low_trust": "Low trust both ways"}
+
+
+@dataclass(frozen=True)
+class Node:
+    name: str
+    x: float
+    y: float
+    angle: float
+    radius: float
+    sector: str
+
+
+def network_map(
+    result: dict[str, Any], sectors: dict[str, str] | None = None, *, chart_id: str = "network-map"
+) -> Chart:
+    """The relationship network, for every organisation named in the partnership.
+
+    `sectors` maps organisation names to sector codes (SPEC §2); without it
+    the map has no sector colours. The layout is a circle ordered by sector
+    and name, so the same result always gives the same picture.
+    """
+    title = "Who works with whom, and how far they trust each other"
+    section = reading.network(result)
+    names = [str(n) for n in section.get("organisations") or []]
+    ties = [t for t in section.get("ties") or [] if isinstance(t, dict)]
+    members = {
+        str(m.get("organisation")): m for m in section.get("members") or [] if isinstance(m, dict)
+    }
+    flags = [f for f in section.get("flags") or [] if isinstance(f, dict)]
+    sector_of = _match_sectors(names, sectors)
+    sector_names = reading.sector_labels()
+
+    table = _member_table(title, names, members, sector_of, sector_names)
+    extra = _flag_table(flags, ties)
+    tie_table = _tie_table(ties)
+    extra_tables = tuple(t for t in (extra, tie_table) if t is not None)
+    if len(names) < 2 or not ties:
+        reason = (
+            "there are fewer than two organisations in the network."
+            if len(names) < 2
+            else "no organisation named a partner it works with."
+        )
+        chart = reading.no_figures(chart_id, title, reason, table)
+        return Chart(chart.id, chart.title, chart.description, chart.svg, table, extra_tables)
+
+    order = list(SECTOR_STYLE)
+    angles = circular_layout(names, sector_of, order)
+    many = len(names) > 16
+    radius = 236 if many else 214
+    centre_x, centre_y = WIDTH / 2, (radius + LABEL_ROOM + 30 if many else radius + 70)
+    smallest, largest = (6.0, 13.0) if many else (9.0, 18.0)
+    nodes = {}
+    for name in names:
+        received = members.get(name, {}).get("trust_received")
+        size = smallest + (largest - smallest) * (float(received) / 100 if present(received) else 0)
+        x, y = svg.polar(centre_x, centre_y, radius, angles[name])
+        nodes[name] = Node(name, x, y, angles[name], size, sector_of.get(name, ""))
+
+    edges = _edges(ties, flags, nodes)
+    node_marks = "".join(
+        _node(node, members.get(node.name, {}), sector_of, sector_names, bool(sectors))
+        for node in nodes.values()
+    )
+    labels = "".join(
+        _node_label(node, centre_x, centre_y, radius, largest, many) for node in nodes.values()
+    )
+    top = centre_y + radius + (LABEL_ROOM + 20 if many else 60)
+    legend, legend_height = _legend(
+        top, sector_of, sectors is not None, ties, flags, smallest, largest
+    )
+    description = _description(names, ties, members, flags, section, sectors is not None)
+    body = edges + svg.group([node_marks]) + svg.group([labels], {"font-size": SMALL}) + legend
+    document = svg.document(chart_id, title, description, WIDTH, top + legend_height, body)
+    return Chart(chart_id, title, description, document, table, extra_tables)
+
+
+def _match_sectors(names: list[str], sectors: dict[str, str] | None) -> dict[str, str]:
+    """Sectors by organisation name, matching names ignoring case and surrounding spaces."""
+    if not sectors:
+        return {}
+    lookup = {str(k).strip().casefold(): str(v).strip().casefold() for k, v in sectors.items()}
+    return {n: lookup[n.strip().casefold()] for n in names if n.strip().casefold() in lookup}
+
+
+# ------------------------------------------------------------------ drawing
+
+
+def _edges(ties: list[dict[str, Any]], flags: list[dict[str, Any]], nodes: dict[str, Node]) -> str:
+    by_pair: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+    for tie in ties:
+        a, b = str(tie.get("from")), str(tie.get("to"))
+        if a in nodes and b in nodes and a != b:
+            by_pair.setdefault(tuple(sorted((a, b))), {})[a] = tie  # type: ignore[index]
+    flagged = {}
+    for flag in flags:
+        if flag.get("type") in FLAG_SYMBOL and flag.get("a") in nodes and flag.get("b") in nodes:
+            flagged.setdefault(tuple(sorted((str(flag["a"]), str(flag["b"])))), flag)
+    # Thick high-trust halves first, so thin low-trust ones stay visible on top.
+    layers: dict[int, list[str]] = {0: [], 1: [], 2: [], 3: []}
+    for (a, b), pair in sorted(by_pair.items()):
+        if (a, b) in flagged:
+            continue
+        start, end = nodes[a], nodes[b]
+        mx, my = (start.x + end.x) / 2, (start.y + end.y) / 2
+        for source, (x, y) in ((a, (start.x, start.y)), (b, (end.x, end.y))):
+            tie = pair.get(source)
+            if tie is None:
+                continue
+            if not tie.get("shown") or not present(tie.get("trust")):
+                layers[3].append(svg.line(x, y, mx, my, HIDDEN_TIE, 0.75, stroke_dasharray="3 3"))
+                continue
+            colour, width = trust_style(float(tie["trust"]))
+            layer = 0 if width > 2 else 1 if width > 1.2 else 2
+            layers[layer].append(svg.line(x, y, mx, my, colour, width, stroke_opacity="0.7"))
+    flag_marks = []
+    for (a, b), flag in sorted(flagged.items()):
+        start, end = nodes[a], nodes[b]
+        kind = str(flag["type"])
+        flag_marks.append(
+            svg.line(
+                start.x, start.y, end.x, end.y, FLAG_COLOUR, 3, stroke_dasharray=FLAG_DASH[kind]
+            )
+        )
+        flag_marks.append(
+            _badge(
+                (start.x + end.x) / 2,
+                (start.y + end.y) / 2,
+                kind,
+                f"{FLAG_WORDS[kind]}: {a} and {b}",
+            )
+        )
+    return "".join(svg.group(layers[i]) for i in range(4)) + svg.group(
+        flag_marks, {"class": "flags"}
+    )
+
+
+def _badge(x: float, y: float, kind: str, tip: str) -> str:
+    return svg.element(
+        "g",
+        None,
+        svg.tooltip(tip)
+        + svg.circle(x, y, 8, "#ffffff", stroke=FLAG_COLOUR, stroke_width=2)
+        + svg.text(
+            x, y, FLAG_SYMBOL[kind], size=SMALL, anchor="middle", weight="bold", fill=FLAG_COLOUR
+        ),
+    )
+
+
+def _node(
+    node: Node,
+    member: dict[str, Any],
+    sector_of: dict[str, str],
+    sector_names: dict[str, str],
+    with_sectors: bool,
+) -> str:
+    fill, letter = (
+        SECTOR_STYLE.get(node.sector, UNKNOWN_SECTOR) if with_sectors else (UNIT_COLOUR, "")
+    )
+    received = member.get("trust_received")
+    tip = f"{node.name}: trust received {whole(received, 'not rated')}"
+    if with_sectors:
+        tip += f"; {sector_names.get(node.sector, 'sector not given')}"
+    isolate = not member.get("degree")
+    outline = {"stroke": INK, "stroke_width": 1}
+    if isolate:
+        outline = {"stroke": INK, "stroke_width": 1.5, "stroke_dasharray": "2 2"}
+    body = svg.tooltip(tip) + svg.circle(
+        node.x, node.y, node.radius, fill if present(received) else "#ffffff", **outline
+    )
+    if letter and node.radius >= 7.5:
+        ink = ink_on(fill) if present(received) else INK
+        body += svg.text(
+            node.x,
+            node.y,
+            letter,
+            size=SMALL if node.radius >= 10 else 10,
+            anchor="middle",
+            weight="bold",
+            fill=ink,
+        )
+    return svg.element("g", None, body)
+
+
+def _node_label(
+    node: Node, cx: float, cy: float, radius: float, largest: float, radial: bool
+) -> str:
+    label = svg.shorten(node.name, LABEL_ROOM - 4, SMALL)
+    cos, sin = math.cos(node.angle), math.sin(node.angle)
+    if radial:
+        x, y = svg.polar(cx, cy, radius + largest + 6, node.angle)
+        degrees = math.degrees(node.angle)
+        if cos < -1e-9:
+            return svg.text(x, y, label, size=SMALL, anchor="end", rotate=degrees + 180)
+        return svg.text(x, y, label, size=SMALL, rotate=degrees)
+    x, y = svg.polar(cx, cy, radius + node.radius + 7, node.angle)
+    if abs(cos) < 0.35:  # near the top or bottom: centre the label above or below
+        y += 10 * (1 if sin > 0 else -1)
+        return svg.text(x, y, label, size=SMALL, anchor="middle")
+    return svg.text(x, y, label, size=SMALL, anchor="start" if cos > 0 else "end")
+
+
+def _legend(
+    top: float,
+    sector_of: dict[str, str],
+    with_sectors: bool,
+    ties: list[dict[str, Any]],
+    flags: list[dict[str, Any]],
+    smallest: float,
+    largest: float,
+) -> tuple[str, float]:
+    parts = []
+    left = 40
+    y = top
+    parts.append(svg.text(left, y, "How to read it", size=13, weight="bold"))
+    y += 24
+    parts.append(svg.circle(left + smallest, y, smallest, "#ffffff", stroke=INK, stroke_width=1))
+    parts.append(
+        svg.circle(
+            left + 2 * smallest + 10 + largest, y, largest, "#ffffff", stroke=INK, stroke_width=1
+        )
+    )
+    parts.append(
+        svg.text(
+            left + 2 * smallest + 2 * largest + 20,
+            y,
+            "Circle size: trust the organisation receives from partners (low to high)",
+            size=SMALL,
+        )
+    )
+    y += max(largest, 10) + 16
+    if with_sectors:
+        present_sectors = [code for code in SECTOR_STYLE if code in set(sector_of.values())]
+        labels = reading.sector_labels()
+        x = left
+        for code in present_sectors:
+            fill, letter = SECTOR_STYLE[code]
+            text = labels.get(code, code)
+            needed = 30 + svg.text_width(text, SMALL) + 18
+            if x + needed > WIDTH - left:
+                x, y = left, y + 26
+            parts.append(svg.circle(x + 10, y, 10, fill, stroke=INK, stroke_width=1))
+            parts.append(
+                svg.text(
+                    x + 10, y, letter, size=SMALL, anchor="middle", weight="bold", fill=ink_on(fill)
+                )
+            )
+            parts.append(svg.text(x + 26, y, text, size=SMALL))
+            x += needed
+        y += 30
+    entries: list[tuple[str, float, str | None, str]] = [
+        (colour, 2.4 if floor >= 75 else 1.5, None, words) for floor, colour, words in TRUST_STEPS
+    ]
+    entries.append((LOW_TRUST[0], 1.0, None, LOW_TRUST[1]))
+    if any(not t.get("shown") for t in ties):
+        entries.append((HIDDEN_TIE, 0.75, "3 3", "Too few raters: no figures shown"))
+    column = (WIDTH - 2 * left) / 2
+    for index, (colour, width, dash, words) in enumerate(entries):
+        x = left + (index % 2) * column
+        row_y = y + (index // 2) * 22
+        parts.append(svg.line(x, row_y, x + 36, row_y, colour, width, stroke_dasharray=dash))
+        parts.append(svg.text(x + 46, row_y, words, size=SMALL))
+    y += math.ceil(len(entries) / 2) * 22 + 6
+    kinds = [k for k in FLAG_SYMBOL if any(f.get("type") == k for f in flags)]
+    for index, kind in enumerate(kinds):
+        x = left + (index % 2) * column
+        parts.append(svg.line(x, y, x + 36, y, FLAG_COLOUR, 3, stroke_dasharray=FLAG_DASH[kind]))
+        parts.append(_badge(x + 18, y, kind, FLAG_WORDS[kind]))
+        gap_note = " (25 or more apart)" if kind == "asymmetric" else " (both below 50)"
+        parts.append(svg.text(x + 46, y, FLAG_WORDS[kind] + gap_note, size=SMALL))
+    if kinds:
+        y += 26
+    note = (
+        "Each line is split at its middle: the half next to an organisation shows how far that "
+        "organisation trusts the other."
+    )
+    for line in svg.wrap(note, WIDTH - 2 * left, SMALL):
+        parts.append(svg.text(left, y, line, size=SMALL, fill=MUTED_INK))
+        y += 17
+    return svg.group(parts, {"class": "legend"}), y - top + 12
+
+
+# ------------------------------------------------------------------ text
+
+
+def _description(
+    names: list[str],
+    ties: list[dict[str, Any]],
+    members: dict[str, dict[str, Any]],
+    flags: list[dict[str, Any]],
+    section: dict[str, Any],
+    with_sectors: bool,
+) -> str:
+    shown = sum(1 for t in ties if t.get("shown"))
+    density = section.get("density")
+    sentences = [
+        f"A map of {count_phrase(len(names), 'organisation')} on a circle"
+        + (
+            ", grouped and coloured by sector (with a letter for each sector)"
+            if with_sectors
+            else ""
+        )
+        + f", joined by {count_phrase(len(ties), 'tie')} where one names the other as a partner it "
+        "works with"
+        + (f" (density {whole(density * 100)}%)" if present(density) else "")
+        + ". Circles are sized by the trust each receives. Each line is split at its middle; the "
+        "half next to an organisation shows how far it trusts the other: blue and thick for high "
+        "trust (75 or more), grey for some trust (50 to 74), orange-red and thin for low trust "
+        "(below 50)."
+    ]
+    if shown < len(ties):
+        sentences.append(
+            f"{count_phrase(len(ties) - shown, 'tie')} had too few raters for figures and "
+            "are drawn as grey dashes."
+        )
+    rated = sorted(
+        (
+            (float(m["trust_received"]), n)
+            for n, m in members.items()
+            if present(m.get("trust_received"))
+        ),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    if len(rated) >= 2:
+        sentences.append(
+            f"Most trusted: {rated[0][1]} ({whole(rated[0][0])}); least trusted: "
+            f"{rated[-1][1]} ({whole(rated[-1][0])})."
+        )
+    if present(section.get("mean_trust")):
+        sentences.append(f"Mean trust across all ties: {whole(section['mean_trust'])}.")
+    for kind, words in FLAG_WORDS.items():
+        pairs = [f for f in flags if f.get("type") == kind]
+        if pairs:
+            named = [f"{f.get('a')} and {f.get('b')}" for f in pairs[:4]]
+            more = f", and {len(pairs) - 4} more" if len(pairs) > 4 else ""
+            sentences.append(
+                f"{words} (heavy dashed line, symbol {FLAG_SYMBOL[kind]}): "
+                f"{count_phrase(len(pairs), 'pair')}, including {listing(named)}{more}."
+                if len(pairs) > 4
+                else f"{words} (heavy dashed line, symbol {FLAG_SYMBOL[kind]}): {listing(named)}."
+            )
+    isolates = [str(f.get("organisation")) for f in flags if f.get("type") == "isolate"]
+    if isolates:
+        sentences.append(f"Not connected to anyone (dashed outline): {listing(isolates)}.")
+    return " ".join(sentences)
+
+
+def _member_table(
+    title: str,
+    names: list[str],
+    members: dict[str, dict[str, Any]],
+    sector_of: dict[str, str],
+    sector_names: dict[str, str],
+) -> Table:
+    rows = []
+    for name in sorted(names, key=lambda n: (n.casefold(), n)):
+        member = members.get(name, {})
+        rows.append(
+            (
+                name,
+                sector_names.get(sector_of.get(name, ""), "–"),
+                whole(member.get("trust_received")),
+                whole(member.get("trust_given")),
+                whole(member.get("value_received")),
+                whole(member.get("value_given")),
+                places(member.get("betweenness")),
+                whole(member.get("degree")),
+            )
+        )
+    return Table(
+        f"{title}: each organisation (trust and value 0 to 100)",
+        (
+            "Organisation",
+            "Sector",
+            "Trust received",
+            "Trust given",
+            "Value received",
+            "Value given",
+            "Betweenness",
+            "Partners (ties in or out)",
+        ),
+        tuple(rows),
+        (False, False, True, True, True, True, True, True),
+    )
+
+
+def _flag_table(flags: list[dict[str, Any]], ties: list[dict[str, Any]]) -> Table | None:
+    pairs = [f for f in flags if f.get("type") in FLAG_WORDS]
+    if not pairs:
+        return None
+    trust = {(str(t.get("from")), str(t.get("to"))): t.get("trust") for t in ties if t.get("shown")}
+    rows = []
+    for flag in pairs:
+        a, b = str(flag.get("a")), str(flag.get("b"))
+        forward, backward = trust.get((a, b)), trust.get((b, a))
+        gap = flag.get("gap")
+        if not present(gap) and present(forward) and present(backward):
+            gap = abs(forward - backward)
+        rows.append(
+            (
+                f"{a} and {b}",
+                FLAG_WORDS[str(flag["type"])],
+                whole(forward),
+                whole(backward),
+                whole(gap),
+            )
+        )
+    return Table(
+        "Flagged pairs: trust each way, 0 to 100",
+        (
+            "Pair (first and second)",
+            "Flag",
+            "First's trust in second",
+            "Second's trust in first",
+            "Gap",
+        ),
+        tuple(rows),
+        (False, False, True, True, True),
+    )
+
+
+def _tie_table(ties: list[dict[str, Any]]) -> Table | None:
+    if not ties or len(ties) > MAX_TIE_ROWS:
+        return None
+    rows = []
+    for tie in sorted(
+        ties, key=lambda t: (str(t.get("from")).casefold(), str(t.get("to")).casefold())
+    ):
+        shown = bool(tie.get("shown"))
+        rows.append(
+            (
+                f"{tie.get('from')} → {tie.get('to')}",
+                whole(tie.get("trust")) if shown else "not shown",
+                whole(tie.get("value")) if shown else "not shown",
+            )
+        )
+    return Table(
+        "Each tie: how far one organisation trusts and values another, 0 to 100",
+        ("Tie (rater → rated)", "Trust", "Value"),
+        tuple(rows),
+        (False, True, True),
+    )

@@ -1,0 +1,172 @@
+"""Reading a `joinedup.analysis/1` result for charts, defensively.
+
+Charts are drawn from stored results, which may be empty, partial, or from a
+round with no results at all; every accessor here returns something usable
+(an empty list, an empty dict, None) instead of raising. Only
+`result["units"]` is ever used for unit-level figures, so an organisation
+merged into "Other organisations" can never appear on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from joinedup.analysis import vocabulary
+from joinedup.instrument import DEFAULT_INSTRUMENT, load_instrument
+
+from . import svg
+from .figures import Chart, Table, present
+
+MOMENTUM_SCALES = ("CASE", "TRUST", "CONVERSE", "RELATE", "COMMIT")
+STRAIN_SCALES = ("STRAIN", "SURVIVAL")
+
+# Names short enough for a column heading or an axis.
+SHORT_NAMES = {
+    "CASE": "Case for collaboration",
+    "CHANGE": "Readiness to change",
+    "STRAIN": "Strain",
+    "PLACE": "Commitment to place",
+    "SURVIVAL": "Self-preservation",
+    "TRUST": "Trust",
+    "CONVERSE": "Right conversations",
+    "RELATE": "Right relationships",
+    "COMMIT": "Bringing it to bear",
+}
+
+ZONE_NAMES = {
+    "tipping_point": "Tipping point",
+    "tipping_and_breaking": "Tipping and breaking",
+    "breaking_point": "Breaking point",
+    "holding_pattern": "Holding pattern",
+    "aligned": "The stars align",
+    "emerging": "Emerging",
+    "collaborate_without_changing": "Collaborate without changing",
+    "changing_alone": "Changing alone",
+    "not_ready": "Not ready",
+}
+
+
+@dataclass(frozen=True)
+class ScaleInfo:
+    code: str
+    name: str
+    short: str
+    higher_is_better: bool
+
+
+def scales(result: dict[str, Any]) -> list[ScaleInfo]:
+    """The instrument's scales, in the order they are asked."""
+    try:
+        instrument = load_instrument(str(result.get("instrument") or DEFAULT_INSTRUMENT))
+    except KeyError:
+        instrument = load_instrument()
+    return [
+        ScaleInfo(s.code, s.name, SHORT_NAMES.get(s.code, s.name), s.higher_is_better)
+        for s in instrument.scales
+    ]
+
+
+def sector_labels() -> dict[str, str]:
+    """Sector codes and their labels, from the instrument."""
+    return {label.code: label.label for label in load_instrument().sectors}
+
+
+def partnership(result: dict[str, Any]) -> dict[str, Any]:
+    section = result.get("partnership")
+    return section if isinstance(section, dict) else {}
+
+
+def units(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The reporting units (own organisations, then "Other organisations")."""
+    found = result.get("units")
+    return [u for u in found if isinstance(u, dict)] if isinstance(found, list) else []
+
+
+def network(result: dict[str, Any]) -> dict[str, Any]:
+    section = result.get("network")
+    return section if isinstance(section, dict) else {}
+
+
+def scale_figure(level: dict[str, Any], code: str) -> dict[str, Any]:
+    """One scale's entry at a level (partnership or unit), or {}."""
+    found = (level.get("scales") or {}).get(code)
+    return found if isinstance(found, dict) else {}
+
+
+def score(level: dict[str, Any], code: str) -> float | None:
+    value = scale_figure(level, code).get("score")
+    return float(value) if present(value) else None
+
+
+def number(entry: dict[str, Any], key: str) -> float | None:
+    value = entry.get(key)
+    return float(value) if present(value) else None
+
+
+def combined_interval(level: dict[str, Any], codes: tuple[str, ...]) -> tuple[float, float] | None:
+    """Momentum's or strain's interval: the mean of its scales' interval bounds.
+
+    Momentum and strain are means of scale scores, and the result gives no
+    interval for them; the mean of the available component intervals is a
+    simple stand-in that charts say they use.
+    """
+    lows, highs = [], []
+    for code in codes:
+        figure = scale_figure(level, code)
+        if all(present(figure.get(k)) for k in ("score", "ci_low", "ci_high")):
+            lows.append(float(figure["ci_low"]))
+            highs.append(float(figure["ci_high"]))
+    if not lows:
+        return None
+    return sum(lows) / len(lows), sum(highs) / len(highs)
+
+
+def trend_entry(result: dict[str, Any], *path: str) -> dict[str, Any]:
+    """An entry of the trend section (e.g. "partnership", "scales", "CASE"), or {}."""
+    node: Any = result.get("trend")
+    for key in path:
+        if not isinstance(node, dict):
+            return {}
+        node = node.get(key)
+    return node if isinstance(node, dict) else {}
+
+
+def position_words(code: str | None) -> str:
+    return vocabulary.POSITIONS.get(code or "", "not placed")
+
+
+def band_word(band: str | None) -> str:
+    return vocabulary.BANDS.get(band or "", "Too few answers")
+
+
+# ----------------------------------------------------------- empty charts
+
+
+def no_results_reason(result: dict[str, Any], otherwise: str) -> str:
+    """Why a chart is empty: no results at all (too few respondents), or `otherwise`."""
+    if partnership(result).get("reason") == "too_few_respondents":
+        k = (result.get("settings") or {}).get("min_group_size", 5)
+        return (
+            f"fewer than {k} people answered in all, so no figures can be shown without "
+            "risking identifying them."
+        )
+    return otherwise
+
+
+def no_figures(
+    chart_id: str, title: str, reason: str, table: Table, description: str | None = None
+) -> Chart:
+    """A chart that says plainly there is nothing to draw, and why."""
+    message = f"No figures to show: {reason}"
+    lines = svg.wrap(message, 580, 14)
+    width, height = 640, 64 + 20 * len(lines)
+    body = svg.rect(8, 8, width - 16, height - 16, "#f3f2f1", stroke="#b1b4b6") + "".join(
+        svg.text(
+            width / 2, height / 2 + 20 * (i - (len(lines) - 1) / 2), line, anchor="middle", size=14
+        )
+        for i, line in enumerate(lines)
+    )
+    text = description or f"{title}. {message}"
+    document = svg.document(chart_id, title, text, width, height, body)
+    return Chart(chart_id, title, text, document, table)
