@@ -115,6 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OUT",
         help="write the full result as JSON to OUT ('-' for standard output)",
     )
+    analyse.add_argument(
+        "--previous",
+        type=Path,
+        metavar="FILE",
+        help="the previous round's responses, for the trend (when RESPONSES does not hold "
+        "two rounds in a round column)",
+    )
     analyse.set_defaults(handler=run_analyse)
 
     synth = commands.add_parser(
@@ -238,7 +245,14 @@ def run_analyse(args: argparse.Namespace) -> int:
         with _progress(errors) as step:
             step("Reading and checking files")
             dataset, warnings = read_files(args.responses, args.relationships, args.organisations)
-            result = analyse(dataset, settings, progress=step)
+            previous = None
+            if args.previous:
+                step("Reading the previous round")
+                previous, previous_warnings = read_files(
+                    args.previous, organisations=args.organisations
+                )
+                warnings += previous_warnings
+            result = analyse(dataset, settings, progress=step, previous=previous)
             step("Writing the result")
             text = to_json(result)
     except InputError as error:

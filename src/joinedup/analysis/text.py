@@ -197,7 +197,14 @@ def themes(texts: pd.Series) -> list[dict[str, Any]]:
     labelled by its most common answer; it carries its count, up to three
     example answers and its commonest words. Answers are redacted first.
     """
-    counts = Counter(texts.map(lambda t: " ".join(t.split())).tolist())
+    spaced = texts.map(lambda t: " ".join(t.split()))
+    # Answers that differ only in case or spacing count as one; the spelling
+    # shown is the commonest.
+    spellings = Counter(spaced.tolist())
+    shown: dict[str, str] = {}
+    for spelling, _ in sorted(spellings.items(), key=lambda pair: (-pair[1], pair[0])):
+        shown.setdefault(spelling.casefold(), spelling)
+    counts = Counter(shown[t.casefold()] for t in spaced.tolist())
     clean = {text: redact(text) for text in counts}
     groups: list[dict[str, Any]] = []
     for text, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])):
