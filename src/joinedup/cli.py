@@ -122,7 +122,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="the previous round's responses, for the trend (when RESPONSES does not hold "
         "two rounds in a round column)",
     )
+    _add_output_arguments(analyse)
     analyse.set_defaults(handler=run_analyse)
+
+    report = commands.add_parser(
+        "report",
+        help="render a saved result as reports and exports",
+        description="Render a saved joinedup.analysis/1 result (from `joinedup analyse --json`) "
+        "as an HTML or PDF report, an Excel workbook, CSV files or a GraphML network.",
+    )
+    report.add_argument("result", type=Path, metavar="RESULT.json", help="a saved result")
+    report.add_argument(
+        "--organisations",
+        type=Path,
+        metavar="FILE",
+        help="the organisations file, to colour the network map by sector",
+    )
+    report.add_argument(
+        "--previous",
+        type=Path,
+        metavar="RESULT.json",
+        help="the previous round's saved result, for the arrow on the position map",
+    )
+    _add_output_arguments(report)
+    report.set_defaults(handler=run_report)
 
     synth = commands.add_parser(
         "synth",
@@ -194,6 +217,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    outputs = parser.add_argument_group("reports and exports")
+    outputs.add_argument("--html", type=Path, metavar="FILE", help="a self-contained HTML report")
+    outputs.add_argument("--pdf", type=Path, metavar="FILE", help="the board-ready PDF report")
+    outputs.add_argument("--xlsx", type=Path, metavar="FILE", help="an Excel workbook of figures")
+    outputs.add_argument("--csv", type=Path, metavar="FOLDER", help="tidy CSV files, in FOLDER")
+    outputs.add_argument(
+        "--graphml", type=Path, metavar="FILE", help="the relationship network as GraphML"
+    )
+    outputs.add_argument(
+        "--title",
+        metavar="NAME",
+        default="Partnership",
+        help="the partnership's name, for the report's cover",
+    )
+
+
+def _targets(args: argparse.Namespace) -> Any:
+    from joinedup.reports.outputs import Targets
+
+    return Targets(html=args.html, pdf=args.pdf, xlsx=args.xlsx, graphml=args.graphml, csv=args.csv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -233,14 +279,17 @@ def run_analyse(args: argparse.Namespace) -> int:
             message = message.replace(name, "--" + name.replace("_", "-"))
         errors.print(f"joinedup analyse: {message}", markup=False)
         return EXIT_BAD_INPUT
+    from joinedup.reports.outputs import check_targets
+
+    target_problems = check_targets(_targets(args))
     if args.json and args.json != "-":
         folder = Path(args.json).parent
         if not folder.is_dir():
-            errors.print(
-                f"joinedup analyse: cannot write {args.json}: the folder {folder} does not exist",
-                markup=False,
-            )
-            return EXIT_BAD_INPUT
+            target_problems.append(f"cannot write {args.json}: the folder {folder} does not exist")
+    if target_problems:
+        for problem in target_problems:
+            errors.print(f"joinedup analyse: {problem}", markup=False)
+        return EXIT_BAD_INPUT
     try:
         with _progress(errors) as step:
             step("Reading and checking files")
@@ -255,6 +304,7 @@ def run_analyse(args: argparse.Namespace) -> int:
             result = analyse(dataset, settings, progress=step, previous=previous)
             step("Writing the result")
             text = to_json(result)
+            written = _write_reports(result, args, dataset, step)
     except InputError as error:
         _print_problems(errors, error.problems, error.warnings)
         return EXIT_BAD_INPUT
@@ -271,8 +321,84 @@ def run_analyse(args: argparse.Namespace) -> int:
             )
             return EXIT_BAD_INPUT
         errors.print(f"Wrote the result to {args.json}", markup=False)
-    else:
+    elif not written:
         _print_summary(Console(highlight=False), result, dataset.instrument)
+    for path in written:
+        errors.print(f"Wrote {path}", markup=False)
+    return EXIT_OK
+
+
+def _sectors(dataset: Any) -> dict[str, str] | None:
+    frame = dataset.organisations
+    sectors = {
+        str(name): str(sector)
+        for name, sector in zip(frame["name"], frame["sector"], strict=True)
+        if isinstance(sector, str)
+    }
+    return sectors or None
+
+
+def _write_reports(
+    result: dict[str, Any], args: argparse.Namespace, dataset: Any, step: Any
+) -> list[Path]:
+    from joinedup.reports.outputs import write_outputs
+    from joinedup.reports.report import ReportOptions
+
+    targets = _targets(args)
+    if not targets.requested():
+        return []
+    options = ReportOptions(partnership=args.title, sectors=_sectors(dataset))
+    return write_outputs(result, targets, options, step)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Render a saved result as reports and exports."""
+    import json
+
+    from joinedup.analysis import SCHEMA, InputError
+    from joinedup.analysis.interchange import check_organisations
+    from joinedup.analysis.tables import read_table
+    from joinedup.reports.outputs import check_targets, write_outputs
+    from joinedup.reports.report import ReportOptions
+
+    errors = Console(stderr=True, highlight=False)
+    targets = _targets(args)
+    problems = check_targets(targets)
+    if not targets.requested():
+        problems.append("say what to write: --html, --pdf, --xlsx, --csv or --graphml")
+    results = []
+    for path in (args.result, args.previous):
+        if path is None:
+            results.append(None)
+            continue
+        try:
+            loaded = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            problems.append(f"{path}: the file does not exist")
+            continue
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            problems.append(f"{path}: not a JSON result ({error})")
+            continue
+        if not isinstance(loaded, dict) or loaded.get("schema") != SCHEMA:
+            problems.append(f"{path}: not a {SCHEMA} result (made by `joinedup analyse --json`)")
+            continue
+        results.append(loaded)
+    sectors = None
+    if args.organisations:
+        try:
+            frame, _ = check_organisations(read_table(args.organisations, "organisations"))
+            sectors = dict(zip(frame["name"], frame["sector"], strict=True))
+        except InputError as error:
+            problems += [str(problem) for problem in error.problems]
+    if problems:
+        for problem in problems:
+            errors.print(f"joinedup report: {problem}", markup=False)
+        return EXIT_BAD_INPUT
+    options = ReportOptions(partnership=args.title, sectors=sectors, previous=results[1])
+    with _progress(errors) as step:
+        written = write_outputs(results[0], targets, options, step)
+    for path in written:
+        errors.print(f"Wrote {path}", markup=False)
     return EXIT_OK
 
 

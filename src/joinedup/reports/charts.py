@@ -16,6 +16,7 @@ empty or partial result; a chart with nothing to draw says so.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from . import reading
@@ -28,7 +29,6 @@ from .scatter import (
     Cross,
     Marker,
     Zone,
-    covering_range,
     scatter,
     symmetric_range,
 )
@@ -227,8 +227,8 @@ def _position_description(
 # -------------------------------------------------------- alignment diagram
 
 ALIGNMENT_NOTES = {
-    "aligned": "case and readiness both 75+",
-    "emerging": "case and readiness both 50+",
+    "aligned": "both 75 or more",
+    "emerging": "both 50 or more",
     "collaborate_without_changing": "a case, but no readiness to change",
     "changing_alone": "readiness, but no case",
     "not_ready": "neither yet",
@@ -284,7 +284,7 @@ def alignment_diagram(result: dict[str, Any], *, chart_id: str = "alignment") ->
     everything += [
         v for v in (cross.x_low, cross.x_high, cross.y_low, cross.y_high) if v is not None
     ]
-    low, high = covering_range(everything, (50.0, 90.0))
+    low, high = _alignment_range(everything)
     axes = Axes(
         "Case for collaboration", "Readiness to change our own organisation", low, high, (50.0,)
     )
@@ -314,6 +314,13 @@ def alignment_diagram(result: dict[str, Any], *, chart_id: str = "alignment") ->
         (False, True, False, True, False, False),
     )
     return Chart(chart_id, title, description, drawing, table)
+
+
+def _alignment_range(values: list[float]) -> tuple[float, float]:
+    """Fives around the data, but at least 40 to 90, so every zone has room for its name."""
+    low = min(40.0, math.floor((min(values) - 3) / 5) * 5)
+    high = max(90.0, math.ceil((max(values) + 3) / 5) * 5)
+    return max(low, 0.0), min(high, 100.0)
 
 
 def _alignment_zones(low: float, high: float) -> list[Zone]:

@@ -83,11 +83,11 @@ def places(value: Any, digits: int = 2, missing: str = NO_FIGURE) -> str:
     return _signed(rounded(value, digits), digits, plus=False)
 
 
-def signed(value: Any, missing: str = NO_FIGURE) -> str:
-    """A change or gap as a whole number with its sign ("+23", "−17", "0")."""
+def signed(value: Any, missing: str = NO_FIGURE, digits: int = 0) -> str:
+    """A change or gap with its sign ("+23", "−17", "0"), whole unless `digits` is given."""
     if not present(value):
         return missing
-    return _signed(rounded(value), 0, plus=True)
+    return _signed(rounded(value, digits), digits, plus=True)
 
 
 def interval(low: Any, high: Any) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .svg import text_width
 
 LINE_HEIGHT = 1.25  # of the font size
+RETRIES = 3  # passes, each placing first the labels the last pass could not place
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,36 @@ class Box:
             and self.x1 <= other.x1
             and self.y1 <= other.y1
         )
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1
+
+    def crossed_by(self, x0: float, y0: float, x1: float, y1: float) -> bool:
+        """Whether the segment from (x0, y0) to (x1, y1) passes through this box.
+
+        Liang & Barsky's clipping: the segment crosses the box when some part
+        of its parameter range [0, 1] lies inside all four edges.
+        """
+        dx, dy = x1 - x0, y1 - y0
+        low, high = 0.0, 1.0
+        for p, q in (
+            (-dx, x0 - self.x0),
+            (dx, self.x1 - x0),
+            (-dy, y0 - self.y0),
+            (dy, self.y1 - y0),
+        ):
+            if p == 0:
+                if q < 0:
+                    return False
+                continue
+            t = q / p
+            if p < 0:
+                low = max(low, t)
+            else:
+                high = min(high, t)
+            if low > high:
+                return False
+        return True
 
     def nearest(self, x: float, y: float) -> tuple[float, float]:
         """The point of this box nearest to (x, y)."""
@@ -80,21 +111,50 @@ def place_labels(
     obstacles: Sequence[Box] = (),
     size: float = 12.0,
     reach: float = 110.0,
+    lines: Sequence[Box] = (),
 ) -> list[Placement | None]:
-    """A placement for each point's label (None where no free spot lies within `reach`)."""
-    taken: list[Box] = list(obstacles)
-    taken.extend(
+    """A placement for each point's label (None where no free spot lies within `reach`).
+
+    Labels avoid the points, each other, `obstacles` and `lines`; leader
+    lines may cross `lines` (other lines) but nothing else.
+    """
+    fixed: list[Box] = list(obstacles)
+    fixed.extend(
         Box(p.x - p.radius, p.y - p.radius, p.x + p.radius, p.y + p.radius) for p in points
     )
     order = sorted(
         range(len(points)), key=lambda i: (-points[i].priority, -_crowding(points, i), i)
     )
+    best: list[Placement | None] = []
+    for _ in range(RETRIES):
+        placements = _place_in_order(points, order, fixed, bounds, lines, size, reach)
+        missed = [i for i in order if placements[i] is None]
+        if not best or len(missed) < sum(p is None for p in best):
+            best = placements
+        if not missed:
+            break
+        # Try again with the labels that found no room placed first (after
+        # any with a higher priority).
+        order = sorted(order, key=lambda i: (-points[i].priority, placements[i] is not None))
+    return best
+
+
+def _place_in_order(
+    points: Sequence[Point],
+    order: list[int],
+    fixed: list[Box],
+    bounds: Box,
+    lines: Sequence[Box],
+    size: float,
+    reach: float,
+) -> list[Placement | None]:
+    taken = list(fixed)
     placements: list[Placement | None] = [None] * len(points)
     for index in order:
         point = points[index]
         width = text_width(point.label, size, point.bold)
         height = size * LINE_HEIGHT
-        found = _search(point, width, height, bounds, taken, reach)
+        found = _search(point, width, height, bounds, taken, lines, reach)
         if found is not None:
             placements[index] = found
             taken.append(found.box)
@@ -111,17 +171,32 @@ def _crowding(points: Sequence[Point], index: int, radius: float = 40.0) -> int:
 
 
 def _search(
-    point: Point, width: float, height: float, bounds: Box, taken: list[Box], reach: float
+    point: Point,
+    width: float,
+    height: float,
+    bounds: Box,
+    taken: list[Box],
+    lines: Sequence[Box],
+    reach: float,
 ) -> Placement | None:
     distance = point.radius + 3
     first = True
     while distance <= reach:
         for degrees in _NEAR if first else _FAR:
             candidate = _candidate(point, degrees, distance, width, height, first)
-            if candidate.box.inside(bounds) and not any(
-                candidate.box.overlaps(box, 1.0) for box in taken
+            if not candidate.box.inside(bounds):
+                continue
+            if any(candidate.box.overlaps(box, 1.0) for box in taken) or any(
+                candidate.box.overlaps(box) for box in lines
             ):
-                return candidate
+                continue
+            if candidate.leader is not None and any(
+                box.crossed_by(*candidate.leader)
+                for box in taken
+                if not box.contains(point.x, point.y)
+            ):
+                continue
+            return candidate
         distance += 4 if first else 7
         first = False
     return None

@@ -22,11 +22,12 @@ from . import reading, svg
 from .figures import Chart, Table, count_phrase, listing, places, present, whole
 from .network_layout import circular_layout
 from .palette import (
+    BLUE,
     FLAG_COLOUR,
+    GREY,
     HIDDEN_TIE,
-    LOW_TRUST,
     SECTOR_STYLE,
-    TRUST_STEPS,
+    TRUST_LEVELS,
     UNIT_COLOUR,
     UNKNOWN_SECTOR,
     ink_on,
@@ -37,6 +38,8 @@ from .svg import INK, MUTED_INK, SMALL
 WIDTH = 820
 LABEL_ROOM = 158  # the longest label, in pixels at 12px
 MAX_TIE_ROWS = 200  # above this, ties are summarised rather than listed one by one
+DENSE_PAIRS = 120  # with more pairs than this, ordinary ties are faded
+MAX_BADGES = 15  # with more flagged pairs, their symbols would cover each other
 FLAG_SYMBOL = {"asymmetric": "≠", "mutual_low_trust": "!"}
 FLAG_DASH = {"asymmetric": "9 5", "mutual_low_trust": "3 4"}
 FLAG_WORDS = {"asymmetric": "One-sided trust", "mutual_low_trust": "Low trust both ways"}
@@ -90,7 +93,8 @@ def network_map(
     many = len(names) > 16
     radius = 236 if many else 214
     centre_x, centre_y = WIDTH / 2, (radius + LABEL_ROOM + 30 if many else radius + 70)
-    smallest, largest = (6.0, 13.0) if many else (9.0, 18.0)
+    # Never below 8.5, so a 12px sector letter always fits inside.
+    smallest, largest = (8.5, 13.0) if many else (9.0, 21.0)
     nodes = {}
     for name in names:
         received = members.get(name, {}).get("trust_received")
@@ -98,7 +102,7 @@ def network_map(
         x, y = svg.polar(centre_x, centre_y, radius, angles[name])
         nodes[name] = Node(name, x, y, angles[name], size, sector_of.get(name, ""))
 
-    edges = _edges(ties, flags, nodes)
+    edges, dense, badges = _edges(ties, flags, nodes)
     node_marks = "".join(
         _node(node, members.get(node.name, {}), sector_of, sector_names, bool(sectors))
         for node in nodes.values()
@@ -108,7 +112,7 @@ def network_map(
     )
     top = centre_y + radius + (LABEL_ROOM + 20 if many else 60)
     legend, legend_height = _legend(
-        top, sector_of, sectors is not None, ties, flags, smallest, largest
+        top, sector_of, sectors is not None, ties, flags, (smallest, largest), (dense, badges)
     )
     description = _description(names, ties, members, flags, section, sectors is not None)
     body = edges + svg.group([node_marks]) + svg.group([labels], {"font-size": SMALL}) + legend
@@ -127,16 +131,25 @@ def _match_sectors(names: list[str], sectors: dict[str, str] | None) -> dict[str
 # ------------------------------------------------------------------ drawing
 
 
-def _edges(ties: list[dict[str, Any]], flags: list[dict[str, Any]], nodes: dict[str, Node]) -> str:
+def _edges(
+    ties: list[dict[str, Any]], flags: list[dict[str, Any]], nodes: dict[str, Node]
+) -> tuple[str, bool, bool]:
+    """The lines between organisations; also whether the map is dense and has flag badges."""
     by_pair: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
     for tie in ties:
         a, b = str(tie.get("from")), str(tie.get("to"))
         if a in nodes and b in nodes and a != b:
-            by_pair.setdefault(tuple(sorted((a, b))), {})[a] = tie  # type: ignore[index]
-    flagged = {}
+            low, high = sorted((a, b))
+            by_pair.setdefault((low, high), {})[a] = tie
+    flagged: dict[tuple[str, str], dict[str, Any]] = {}
     for flag in flags:
         if flag.get("type") in FLAG_SYMBOL and flag.get("a") in nodes and flag.get("b") in nodes:
-            flagged.setdefault(tuple(sorted((str(flag["a"]), str(flag["b"])))), flag)
+            low, high = sorted((str(flag["a"]), str(flag["b"])))
+            flagged.setdefault((low, high), flag)
+    # In a dense network most pairs work together; fading the ordinary ties
+    # lets low trust and flagged pairs stand out.
+    dense = len(by_pair) > DENSE_PAIRS
+    badges = len(flagged) <= MAX_BADGES
     # Thick high-trust halves first, so thin low-trust ones stay visible on top.
     layers: dict[int, list[str]] = {0: [], 1: [], 2: [], 3: []}
     for (a, b), pair in sorted(by_pair.items()):
@@ -151,29 +164,29 @@ def _edges(ties: list[dict[str, Any]], flags: list[dict[str, Any]], nodes: dict[
             if not tie.get("shown") or not present(tie.get("trust")):
                 layers[3].append(svg.line(x, y, mx, my, HIDDEN_TIE, 0.75, stroke_dasharray="3 3"))
                 continue
-            colour, width = trust_style(float(tie["trust"]))
-            layer = 0 if width > 2 else 1 if width > 1.2 else 2
-            layers[layer].append(svg.line(x, y, mx, my, colour, width, stroke_opacity="0.7"))
+            colour, width, opacity = trust_style(float(tie["trust"]), dense)
+            layer = {BLUE: 0, GREY: 1}.get(colour, 2)
+            layers[layer].append(svg.line(x, y, mx, my, colour, width, stroke_opacity=opacity))
     flag_marks = []
     for (a, b), flag in sorted(flagged.items()):
         start, end = nodes[a], nodes[b]
         kind = str(flag["type"])
         flag_marks.append(
             svg.line(
-                start.x, start.y, end.x, end.y, FLAG_COLOUR, 3, stroke_dasharray=FLAG_DASH[kind]
+                start.x,
+                start.y,
+                end.x,
+                end.y,
+                FLAG_COLOUR,
+                2.5 if dense else 3,
+                stroke_dasharray=FLAG_DASH[kind],
             )
         )
-        flag_marks.append(
-            _badge(
-                (start.x + end.x) / 2,
-                (start.y + end.y) / 2,
-                kind,
-                f"{FLAG_WORDS[kind]}: {a} and {b}",
-            )
-        )
-    return "".join(svg.group(layers[i]) for i in range(4)) + svg.group(
-        flag_marks, {"class": "flags"}
-    )
+        if badges:
+            middle = ((start.x + end.x) / 2, (start.y + end.y) / 2)
+            flag_marks.append(_badge(*middle, kind, f"{FLAG_WORDS[kind]}: {a} and {b}"))
+    lines = "".join(svg.group(layers[i]) for i in range(4))
+    return lines + svg.group(flag_marks, {"class": "flags"}), dense, badges
 
 
 def _badge(x: float, y: float, kind: str, tip: str) -> str:
@@ -234,11 +247,25 @@ def _node_label(
         if cos < -1e-9:
             return svg.text(x, y, label, size=SMALL, anchor="end", rotate=degrees + 180)
         return svg.text(x, y, label, size=SMALL, rotate=degrees)
+    # Few organisations: horizontal labels, on up to two lines.
     x, y = svg.polar(cx, cy, radius + node.radius + 7, node.angle)
-    if abs(cos) < 0.35:  # near the top or bottom: centre the label above or below
-        y += 10 * (1 if sin > 0 else -1)
-        return svg.text(x, y, label, size=SMALL, anchor="middle")
-    return svg.text(x, y, label, size=SMALL, anchor="start" if cos > 0 else "end")
+    lines = _two_lines(node.name, LABEL_ROOM + 30)
+    if abs(cos) < 0.35:  # near the top or bottom: centred above or below the circle
+        anchor = "middle"
+        first = y + 10 if sin > 0 else y - 10 - 15 * (len(lines) - 1)
+    else:
+        anchor = "start" if cos > 0 else "end"
+        first = y - 7.5 * (len(lines) - 1)
+    return "".join(
+        svg.text(x, first + 15 * i, line, size=SMALL, anchor=anchor) for i, line in enumerate(lines)
+    )
+
+
+def _two_lines(name: str, limit: float) -> list[str]:
+    lines = svg.wrap(name, limit, SMALL)
+    if len(lines) <= 2:
+        return lines
+    return [lines[0], svg.shorten(" ".join(lines[1:]), limit, SMALL)]
 
 
 def _legend(
@@ -247,9 +274,12 @@ def _legend(
     with_sectors: bool,
     ties: list[dict[str, Any]],
     flags: list[dict[str, Any]],
-    smallest: float,
-    largest: float,
+    sizes: tuple[float, float],
+    style: tuple[bool, bool],
 ) -> tuple[str, float]:
+    """The key below the map; returns it and its height."""
+    smallest, largest = sizes
+    dense, badges = style
     parts = []
     left = 40
     y = top
@@ -289,24 +319,35 @@ def _legend(
             parts.append(svg.text(x + 26, y, text, size=SMALL))
             x += needed
         y += 30
-    entries: list[tuple[str, float, str | None, str]] = [
-        (colour, 2.4 if floor >= 75 else 1.5, None, words) for floor, colour, words in TRUST_STEPS
+    entries: list[tuple[str, float, float, str | None, str]] = [
+        (*trust_style(level, dense), None, words) for level, words in TRUST_LEVELS
     ]
-    entries.append((LOW_TRUST[0], 1.0, None, LOW_TRUST[1]))
-    if any(not t.get("shown") for t in ties):
-        entries.append((HIDDEN_TIE, 0.75, "3 3", "Too few raters: no figures shown"))
+    if any(not t.get("shown") or not present(t.get("trust")) for t in ties):
+        entries.append((HIDDEN_TIE, 0.75, 1.0, "3 3", "No trust figure shown"))
     column = (WIDTH - 2 * left) / 2
-    for index, (colour, width, dash, words) in enumerate(entries):
+    for index, (colour, width, opacity, dash, words) in enumerate(entries):
         x = left + (index % 2) * column
         row_y = y + (index // 2) * 22
-        parts.append(svg.line(x, row_y, x + 36, row_y, colour, width, stroke_dasharray=dash))
+        parts.append(
+            svg.line(
+                x,
+                row_y,
+                x + 36,
+                row_y,
+                colour,
+                width,
+                stroke_dasharray=dash,
+                stroke_opacity=None if opacity >= 1 else opacity,
+            )
+        )
         parts.append(svg.text(x + 46, row_y, words, size=SMALL))
     y += math.ceil(len(entries) / 2) * 22 + 6
     kinds = [k for k in FLAG_SYMBOL if any(f.get("type") == k for f in flags)]
     for index, kind in enumerate(kinds):
         x = left + (index % 2) * column
         parts.append(svg.line(x, y, x + 36, y, FLAG_COLOUR, 3, stroke_dasharray=FLAG_DASH[kind]))
-        parts.append(_badge(x + 18, y, kind, FLAG_WORDS[kind]))
+        if badges:
+            parts.append(_badge(x + 18, y, kind, FLAG_WORDS[kind]))
         gap_note = " (25 or more apart)" if kind == "asymmetric" else " (both below 50)"
         parts.append(svg.text(x + 46, y, FLAG_WORDS[kind] + gap_note, size=SMALL))
     if kinds:

@@ -30,9 +30,12 @@ BAND_OUTLINE = {"strength": "#00507d", "developing": "#3d7fa8", "concern": "#8a5
 SUPPRESSED_FILL = "#f3f2f1"
 SUPPRESSED_LINE = "#b1b4b6"
 
-# Trust on a tie, in the same three steps as the bands (below 50, 50-75, 75+).
-TRUST_STEPS = ((75.0, BLUE, "High trust (75 or more)"), (50.0, GREY, "Some trust (50 to 74)"))
-LOW_TRUST = (VERMILLION, "Low trust (below 50)")
+# Trust on a tie, in the same three steps as the bands: 75 or more, 50 to 74, below 50.
+TRUST_LEVELS = (
+    (80.0, "High trust (75 or more)"),
+    (60.0, "Some trust (50 to 74)"),
+    (30.0, "Low trust (below 50)"),
+)
 FLAG_COLOUR = "#882255"  # wine (Tol), distinct from every trust colour; 9.6:1 on white
 HIDDEN_TIE = "#9a9a9a"
 
@@ -86,9 +89,14 @@ def ink_on(background: str) -> str:
     return INK if contrast(INK, background) >= contrast("#ffffff", background) else "#ffffff"
 
 
-def trust_style(trust: float) -> tuple[str, float]:
-    """The colour and line width of a tie with this trust: higher trust, bluer and thicker."""
-    for floor, colour, _ in TRUST_STEPS:
-        if trust >= floor:
-            return colour, 2.4 if floor >= 75 else 1.5
-    return LOW_TRUST[0], 1.0
+def trust_style(trust: float, dense: bool = False) -> tuple[str, float, float]:
+    """Colour, line width and opacity of a tie with this trust.
+
+    Higher trust is bluer and thicker. In a dense map, high and some trust
+    are faded so that low trust stands out.
+    """
+    if trust >= 75:
+        return (BLUE, 1.6, 0.35) if dense else (BLUE, 2.4, 0.8)
+    if trust >= 50:
+        return (GREY, 1.0, 0.3) if dense else (GREY, 1.5, 0.7)
+    return VERMILLION, 1.2, 0.9

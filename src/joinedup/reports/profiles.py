@@ -18,6 +18,7 @@ from .figures import (
     interval,
     listing,
     present,
+    rounded,
     signed,
     whole,
 )
@@ -135,6 +136,11 @@ def scale_profile(result: dict[str, Any], *, chart_id: str = "scale-profile") ->
     body.append(svg.text(SCORE_X, 16, "Score", size=SMALL, anchor="end", fill=MUTED_INK))
     body.append(svg.text(BAND_X, 16, "Band", size=SMALL, fill=MUTED_INK))
     bottom = top + ROW * len(infos)
+    # Stripes first, so the grid lines show through every row.
+    body.extend(
+        svg.rect(0, top + index * ROW, PROFILE_WIDTH, ROW, "#f6f6f6")
+        for index in range(0, len(infos), 2)
+    )
     for tick in (0, 25, 50, 75, 100):
         x = BAR_LEFT + BAR_WIDTH * tick / 100
         body.append(svg.line(x, top - 6, x, bottom, RULE if tick in (0, 100) else "#e5e5e5", 1))
@@ -185,8 +191,6 @@ def _profile_row(
     figure = reading.scale_figure(part, info.code)
     middle = y + ROW / 2
     parts = []
-    if index % 2 == 0:
-        parts.append(svg.rect(0, y, PROFILE_WIDTH, ROW, "#f8f8f8"))
     lines = svg.wrap(info.name, LABEL_COLUMN - 8, 13, bold=True)[:2]
     note = None if info.higher_is_better else "Higher is worse"
     block = len(lines) + (1 if note else 0)
@@ -358,7 +362,8 @@ def unit_heatmap(result: dict[str, Any], *, chart_id: str = "unit-heatmap") -> C
         )
 
     left = HEAT_LABEL + 8
-    width = left + CELL_W * len(infos) + 24
+    # Room on the right for the last column's slanted heading.
+    width = left + CELL_W * len(infos) + 120
     parts = []
     for column, info in enumerate(infos):
         x = left + column * CELL_W + CELL_W / 2
@@ -501,9 +506,9 @@ def _heatmap_description(
 
 # --------------------------------------------------------- perception gaps
 
-GAP_LABEL = 236
-GAP_LEFT = 250
-GAP_WIDTH = 340
+GAP_LABEL = 262
+GAP_LEFT = 278
+GAP_WIDTH = 320
 GAP_ROW = 30
 GAP_WIDTH_TOTAL = 720
 FLAG_AT = 20.0
@@ -535,7 +540,7 @@ def perception_gaps(result: dict[str, Any], *, chart_id: str = "perception-gaps"
             str(g.get("organisation", "")),
             whole(g.get("self_commit")),
             whole(g.get("value_received")),
-            signed(g.get("gap")),
+            gap_text(g.get("gap"), bool(g.get("flagged"))),
             "yes" if g.get("flagged") else "no",
         )
         for g in complete + incomplete
@@ -595,6 +600,14 @@ def perception_gaps(result: dict[str, Any], *, chart_id: str = "perception-gaps"
     return Chart(chart_id, title, description, document, table)
 
 
+def gap_text(gap: Any, flagged: bool) -> str:
+    """A gap with its sign; to one decimal where rounding would make an unflagged gap look 20."""
+    text = signed(gap)
+    if present(gap) and not flagged and abs(rounded(gap)) >= FLAG_AT:
+        text = signed(gap, digits=1)
+    return text
+
+
 def _value_marker(x: float, y: float) -> str:
     size = 6.5
     return svg.polygon(
@@ -641,7 +654,7 @@ def _gap_row(gap: dict[str, Any], y: float) -> str:
     parts.append(_value_marker(x_of(seen), middle))
     parts.append(svg.circle(x_of(own), middle, 6, BLUE, stroke="#ffffff", stroke_width=1.5))
     gap_value = reading.number(gap, "gap")
-    label = signed(gap_value) + (" flagged" if flagged else "")
+    label = gap_text(gap_value, flagged) + (" flagged" if flagged else "")
     parts.append(
         svg.text(
             GAP_WIDTH_TOTAL - 8,
@@ -660,21 +673,21 @@ def _gaps_description(complete: list[dict[str, Any]], incomplete: list[dict[str,
     over = [g for g in flagged if (g.get("gap") or 0) > 0]
     under = [g for g in flagged if (g.get("gap") or 0) < 0]
     sentences = [
-        f"For {count_phrase(len(complete), 'organisation')} reported on its own, the chart sets "
-        "its own commitment score (a filled circle) against the value its partners' ratings give it "
-        "(a hollow diamond), both 0 to 100, ordered from the largest positive gap down. A gap of "
-        f"{int(FLAG_AT)} or more either way is flagged."
+        f"For {count_phrase(len(complete), 'organisation')} reported on its own, the chart "
+        "sets its own commitment score (a filled circle) against the value its partners' ratings "
+        "give it (a hollow diamond), both 0 to 100, ordered from the largest positive gap down. "
+        f"A gap of {int(FLAG_AT)} or more either way is flagged."
     ]
     if over:
         sentences.append(
             "Rating their own commitment well above what partners see: "
-            + listing([f"{g['organisation']} ({signed(g['gap'])})" for g in over])
+            + listing([f"{g['organisation']} ({gap_text(g['gap'], True)})" for g in over])
             + "."
         )
     if under:
         sentences.append(
             "Seen by partners as contributing more than they say: "
-            + listing([f"{g['organisation']} ({signed(g['gap'])})" for g in under])
+            + listing([f"{g['organisation']} ({gap_text(g['gap'], True)})" for g in under])
             + "."
         )
     if not flagged:

@@ -21,8 +21,10 @@ LEFT = 76
 TOP = 20
 PLOT = 540
 AXIS_SPACE = 62
-KEY_COLUMN = 200
 KEY_ROW = 18
+KEY_LEFT = 16
+MAX_LEADER = 36  # a name further than this from its point is hard to match to it
+FEW_UNITS = 15  # with this many units or fewer, longer leader lines are still easy to follow
 
 Position = Callable[[float], float]  # a score to a pixel coordinate
 
@@ -75,23 +77,17 @@ class Axes:
     guides: tuple[float, ...]
 
 
-def symmetric_range(values: Sequence[float], centre: float = 50.0) -> tuple[float, float]:
-    """An axis range centred on `centre`, in tens, wide enough for every value.
+def symmetric_range(
+    values: Sequence[float], centre: float = 50.0, minimum: float = 20.0
+) -> tuple[float, float]:
+    """An axis range centred on `centre`, in fives, wide enough for every value.
 
     Centring on the threshold gives the four zones the same size, so the
     picture is not skewed by where the data happen to fall.
     """
     furthest = max([abs(v - centre) for v in values if math.isfinite(v)] + [0.0])
-    half = min(max(math.ceil((furthest + 4) / 10) * 10, 20), 50)
+    half = min(max(math.ceil((furthest + 3) / 5) * 5, minimum), 50)
     return centre - half, centre + half
-
-
-def covering_range(values: Sequence[float], must: Sequence[float]) -> tuple[float, float]:
-    """An axis range in tens that holds every value and every score in `must`."""
-    finite = [v for v in values if math.isfinite(v)] + list(must)
-    low = max(0.0, math.floor((min(finite) - 4) / 10) * 10)
-    high = min(100.0, math.ceil((max(finite) + 4) / 10) * 10)
-    return low, high
 
 
 def scatter(
@@ -139,25 +135,33 @@ def scatter(
         parts.append(label)
         zone_boxes.append(box)
 
-    marks: list[str] = []
+    # Units first, then the previous round's arrow, then the partnership on top.
+    marks: list[str] = [_unit_marker(marker, px, py) for marker in markers]
     points: list[Point] = []
     obstacles = list(zone_boxes)
+    cross_lines: list[Box] = []
     if partnership is not None:
-        marks.append(_partnership_cross(partnership, px, py))
+        cross_lines = _cross_boxes(partnership, px, py)
         points.append(Point(px(partnership.x), py(partnership.y), 9, "Partnership", True, 2))
-    if previous is not None and partnership is not None:
-        marks.append(_previous_arrow(previous, partnership, px, py))
-        points.append(Point(px(previous[0]), py(previous[1]), 7, "Previous round", False, 1))
-    for marker in markers:
-        marks.append(_unit_marker(marker, px, py))
+        if previous is not None:
+            marks.append(_previous_arrow(previous, partnership, px, py))
+            points.append(Point(px(previous[0]), py(previous[1]), 7, "Previous round", False, 1))
+        marks.append(_partnership_cross(partnership, px, py))
 
-    named = points + [Point(px(m.x), py(m.y), 5, svg.shorten(m.name, 170, SMALL)) for m in markers]
-    placements = place_labels(named, bounds, obstacles, SMALL)
-    numbered = any(p is None for p in placements[len(points) :])
+    named = points + [Point(px(m.x), py(m.y), 5, svg.shorten(m.name, 230, SMALL)) for m in markers]
+    placements = place_labels(named, bounds, obstacles, SMALL, 170, cross_lines)
+    reach = MAX_LEADER if len(markers) > FEW_UNITS else 2 * MAX_LEADER
+    numbered = not all(_readable(p, reach) for p in placements[len(points) :])
     if numbered:
         named = points + [Point(px(m.x), py(m.y), 5, str(i + 1)) for i, m in enumerate(markers)]
-        placements = place_labels(named, bounds, obstacles, SMALL, reach=160)
-    labels = [_label(point, placement) for point, placement in zip(named, placements, strict=True)]
+        placements = place_labels(named, bounds, obstacles, SMALL, 160, cross_lines)
+    guide_lines = [Box(px(g), TOP, px(g), TOP + PLOT) for g in axes.guides] + [
+        Box(LEFT, py(g), LEFT + PLOT, py(g)) for g in axes.guides
+    ]
+    labels = [
+        _label(point, placement, guide_lines)
+        for point, placement in zip(named, placements, strict=True)
+    ]
 
     height = TOP + PLOT + AXIS_SPACE
     key = ""
@@ -174,9 +178,20 @@ def scatter(
     return svg.document(chart_id, title, description, WIDTH, height, body), numbered
 
 
+def _readable(placement: Placement | None, reach: float) -> bool:
+    """A name label placed, and close enough to its point to be read as its name."""
+    if placement is None:
+        return False
+    if placement.leader is None:
+        return True
+    x0, y0, x1, y1 = placement.leader
+    return math.hypot(x1 - x0, y1 - y0) <= reach
+
+
 def _grid(axes: Axes, px: Position, py: Position) -> str:
     parts = []
-    tick = axes.low
+    step = 5 if axes.high - axes.low <= 40 else 10
+    tick = math.ceil(axes.low / step - 1e-9) * step
     while tick <= axes.high + 1e-9:
         # White grid lines read as a grid on the pale zones and vanish in the margins.
         parts.append(svg.line(px(tick), TOP, px(tick), TOP + PLOT, "#ffffff", 1))
@@ -185,7 +200,7 @@ def _grid(axes: Axes, px: Position, py: Position) -> str:
             svg.text(px(tick), TOP + PLOT + 14, svg.num(tick), size=SMALL, anchor="middle")
         )
         parts.append(svg.text(LEFT - 8, py(tick), svg.num(tick), size=SMALL, anchor="end"))
-        tick += 10
+        tick += step
     for guide in axes.guides:
         if not axes.low <= guide <= axes.high:
             continue
@@ -206,19 +221,37 @@ def _axis_titles(axes: Axes) -> str:
 
 
 def _zone_label(zone: Zone, px: Position, py: Position) -> tuple[str, Box]:
-    x, y = px(zone.corner[0]), py(zone.corner[1])
-    top = y < TOP + PLOT / 2
+    """The zone's name and note in its corner, wrapped to the zone's width there."""
+    cx, cy = zone.corner
+    holder = next(
+        (r for r in zone.rectangles if r[0] <= cx <= r[2] and r[1] <= cy <= r[3]),
+        zone.rectangles[0],
+    )
     pad = 8
+    room = max(px(holder[2]) - px(holder[0]) - 2 * pad, 60)
+    lines = [(line, 13, True) for line in svg.wrap(zone.label, room, 13, bold=True)]
+    lines += [(line, SMALL, False) for line in svg.wrap(zone.note, room, SMALL)]
+    x, y = px(cx), py(cy)
     start = zone.align == "start"
     tx = x + pad if start else x - pad
-    first = y + pad + 8 if top else y - pad - 26
-    width = max(svg.text_width(zone.label, 13, bold=True), svg.text_width(zone.note, SMALL))
+    height = 16 * len(lines)
+    first = y + pad + 8 if y < TOP + PLOT / 2 else y - pad - height + 8
     anchor = "start" if start else "end"
-    body = svg.text(tx, first, zone.label, size=13, anchor=anchor, weight="bold") + svg.text(
-        tx, first + 16, zone.note, size=SMALL, anchor=anchor, fill=MUTED_INK
+    body = "".join(
+        svg.text(
+            tx,
+            first + 16 * i,
+            line,
+            size=size,
+            anchor=anchor,
+            weight="bold" if bold else None,
+            fill=INK if bold else MUTED_INK,
+        )
+        for i, (line, size, bold) in enumerate(lines)
     )
+    width = max(svg.text_width(line, size, bold) for line, size, bold in lines)
     x0 = tx if start else tx - width
-    return body, Box(x0, first - 9, x0 + width, first + 24)
+    return body, Box(x0, first - 9, x0 + width, first + height - 8)
 
 
 def _partnership_cross(cross: Cross, px: Position, py: Position) -> str:
@@ -248,6 +281,17 @@ def _partnership_cross(cross: Cross, px: Position, py: Position) -> str:
         )
     )
     return svg.group(parts, {"class": "partnership"})
+
+
+def _cross_boxes(cross: Cross, px: Position, py: Position) -> list[Box]:
+    """The interval lines of the partnership's cross, as thin boxes labels must avoid."""
+    x, y = px(cross.x), py(cross.y)
+    boxes = []
+    if cross.x_low is not None and cross.x_high is not None:
+        boxes.append(Box(px(cross.x_low) - 1, y - 7, px(cross.x_high) + 1, y + 7))
+    if cross.y_low is not None and cross.y_high is not None:
+        boxes.append(Box(x - 7, py(cross.y_high) - 1, x + 7, py(cross.y_low) + 1))
+    return boxes
 
 
 def _previous_arrow(previous: tuple[float, float], cross: Cross, px: Position, py: Position) -> str:
@@ -307,14 +351,26 @@ def _unit_marker(marker: Marker, px: Position, py: Position) -> str:
     )
 
 
-def _label(point: Point, placement: Placement | None) -> str:
+def _label(point: Point, placement: Placement | None, guides: Sequence[Box]) -> str:
     if placement is None:
         return ""
     leader = ""
     if placement.leader is not None:
         x0, y0, x1, y1 = placement.leader
         leader = svg.line(x0, y0, x1, y1, MUTED_INK, 0.75)
-    return leader + svg.text(
+    backing = ""
+    box = placement.box
+    if any(box.overlaps(guide) for guide in guides):
+        # A pale backing keeps a label readable where a threshold line crosses it.
+        # The width estimate is generous, so the backing is trimmed away from the anchor.
+        width = (box.x1 - box.x0) * 0.92
+        x0 = {"start": box.x0, "end": box.x1 - width}.get(
+            placement.anchor, (box.x0 + box.x1 - width) / 2
+        )
+        backing = svg.rect(
+            x0 - 2, box.y0 + 1, width + 4, box.y1 - box.y0 - 2, "#ffffff", fill_opacity=0.8, rx=2
+        )
+    text = svg.text(
         placement.x,
         placement.y,
         point.label,
@@ -322,18 +378,20 @@ def _label(point: Point, placement: Placement | None) -> str:
         anchor=placement.anchor,
         weight="bold" if point.bold else None,
     )
+    return leader + backing + text
 
 
 def _key(markers: Sequence[Marker], top: float) -> tuple[str, float]:
-    columns = max(1, int((WIDTH - LEFT) // KEY_COLUMN))
+    columns = 2 if len(markers) <= 40 else 3
+    column_width = (WIDTH - KEY_LEFT) / columns
     rows = math.ceil(len(markers) / columns)
-    parts = [svg.text(LEFT, top + 6, "Key to the numbered points", size=SMALL, weight="bold")]
+    parts = [svg.text(KEY_LEFT, top + 6, "Key to the numbered points", size=SMALL, weight="bold")]
     for index, marker in enumerate(markers):
         column, row = divmod(index, rows)
-        x = LEFT + column * KEY_COLUMN
+        x = KEY_LEFT + column * column_width
         y = top + 28 + row * KEY_ROW
         parts.append(svg.text(x + 22, y, str(index + 1), size=SMALL, anchor="end", weight="bold"))
         parts.append(
-            svg.text(x + 28, y, svg.shorten(marker.name, KEY_COLUMN - 34, SMALL), size=SMALL)
+            svg.text(x + 28, y, svg.shorten(marker.name, column_width - 34, SMALL), size=SMALL)
         )
     return svg.group(parts, {"class": "key"}), 28 + rows * KEY_ROW + 10

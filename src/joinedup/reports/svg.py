@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from typing import Any
 from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr
 
@@ -107,7 +108,7 @@ def text(
 
 
 def line(
-    x1: float, y1: float, x2: float, y2: float, stroke: str, width: float = 1, **extra: str
+    x1: float, y1: float, x2: float, y2: float, stroke: str, width: float = 1, **extra: Any
 ) -> str:
     return element(
         "line",
@@ -115,18 +116,18 @@ def line(
     )
 
 
-def rect(x: float, y: float, width: float, height: float, fill: str, **extra: str | float) -> str:
+def rect(x: float, y: float, width: float, height: float, fill: str, **extra: Any) -> str:
     return element(
         "rect",
         {"x": x, "y": y, "width": max(width, 0), "height": max(height, 0), "fill": fill, **extra},
     )
 
 
-def circle(cx: float, cy: float, r: float, fill: str, **extra: str | float) -> str:
+def circle(cx: float, cy: float, r: float, fill: str, **extra: Any) -> str:
     return element("circle", {"cx": cx, "cy": cy, "r": r, "fill": fill, **extra})
 
 
-def polygon(points: Iterable[tuple[float, float]], fill: str, **extra: str | float) -> str:
+def polygon(points: Iterable[tuple[float, float]], fill: str, **extra: Any) -> str:
     coordinates = " ".join(f"{num(x)},{num(y)}" for x, y in points)
     return element("polygon", {"points": coordinates, "fill": fill, **extra})
 

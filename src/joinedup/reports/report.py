@@ -1,0 +1,225 @@
+"""The partnership report: self-contained HTML, and the same as a board-ready PDF.
+
+Rendered from the `joinedup.analysis/1` result alone, never from raw
+responses, so nothing the analysis core suppressed can reach a report. The
+HTML carries its own stylesheet and inline SVG charts (no network, no
+scripts); WeasyPrint turns the same HTML into the PDF.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from joinedup.analysis.vocabulary import (
+    ALIGNMENTS,
+    BANDS,
+    FLAGS,
+    POSITION_SENTENCES,
+    POSITIONS,
+)
+from joinedup.instrument import Instrument, load_instrument
+
+from .charts import all_charts
+from .figures import Chart, figure_html, table_html
+
+ACTION_ORDER = ("conversations", "relationships", "commitment")
+ROLE_NAMES = {role.code: role.label for role in load_instrument().roles}
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What the result itself does not know: names and context for the cover."""
+
+    partnership: str = "Partnership"
+    round_label: str | None = None
+    generated: date | None = None
+    sectors: dict[str, str] | None = None
+    previous: dict[str, Any] | None = None
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("joinedup.reports", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["score"] = _score
+    environment.filters["signed"] = _signed
+    environment.filters["band"] = lambda code: BANDS.get(code or "", "Too few answers")
+    environment.filters["role"] = lambda code: ROLE_NAMES.get(code, code)
+    return environment
+
+
+def _score(value: Any, places: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:.{places}f}"
+
+
+def _signed(value: Any, places: int = 0) -> str:
+    if value is None:
+        return "–"
+    text = f"{abs(value):.{places}f}"
+    if text.strip("0.") == "":
+        return text
+    return ("+" if value > 0 else "\u2212") + text
+
+
+def _stylesheet() -> str:
+    return (Path(__file__).parent / "templates" / "report.css").read_text("utf-8")
+
+
+def report_context(result: dict[str, Any], options: ReportOptions) -> dict[str, Any]:
+    """Everything the report template needs, worked out from the result."""
+    instrument = load_instrument(result.get("instrument", "tpd-1"))
+    partnership = result["partnership"]
+    no_results = partnership.get("reason") == "too_few_respondents"
+    charts = [] if no_results else all_charts(result, options.previous, options.sectors)
+    by_id = {chart.id: chart for chart in charts}
+    position = partnership.get("position")
+    combined = [unit for unit in result["units"] if unit["combined"]]
+    return {
+        "result": result,
+        "options": options,
+        "title": f"{options.partnership}: tipping point or breaking point?",
+        "round_label": options.round_label or result.get("round"),
+        "generated": (options.generated or date.today()).strftime("%-d %B %Y"),
+        "no_results": no_results,
+        "position_name": POSITIONS.get(position or "", ""),
+        "position_sentence": POSITION_SENTENCES.get(position or "", ""),
+        "alignment_name": ALIGNMENTS.get(partnership.get("alignment") or "", ""),
+        "scales": _scale_rows(result, instrument),
+        "actions": sorted(result["recommendations"], key=lambda a: a["priority"]),
+        "top_actions": sorted(result["recommendations"], key=lambda a: a["priority"])[:3],
+        "strengths": _strengths(result, instrument),
+        "charts": by_id,
+        "figure": lambda chart_id, level=2: (
+            Markup(figure_html(by_id[chart_id], level)) if chart_id in by_id else ""
+        ),
+        "units": [_unit(unit, instrument) for unit in result["units"]],
+        "roles": [_unit(unit, instrument) for unit in result["roles"]],
+        "combined": combined,
+        "flags": _flags(result),
+        "text": _text(result, instrument),
+        "trend": _trend(result, instrument),
+        "reliability": [
+            {"name": scale.name, **result["reliability"][scale.code]} for scale in instrument.scales
+        ],
+        "settings": result["settings"],
+        "css": Markup(_stylesheet()),
+        "table_html": lambda table: Markup(table_html(table)),
+    }
+
+
+def _scale_rows(result: dict[str, Any], instrument: Instrument) -> list[dict[str, Any]]:
+    rows = []
+    for scale in instrument.scales:
+        entry = result["partnership"]["scales"][scale.code]
+        rows.append(
+            {
+                "code": scale.code,
+                "name": scale.name,
+                "summary": scale.summary,
+                "higher_is_better": scale.higher_is_better,
+                **entry,
+            }
+        )
+    return rows
+
+
+def _strengths(result: dict[str, Any], instrument: Instrument) -> list[dict[str, Any]]:
+    return [{"name": instrument.scale(s["scale"]).name, **s} for s in result.get("strengths", [])]
+
+
+def _unit(unit: dict[str, Any], instrument: Instrument) -> dict[str, Any]:
+    return {
+        **unit,
+        "position_name": POSITIONS.get(unit.get("position") or "", "Not enough answers"),
+        "alignment_name": ALIGNMENTS.get(unit.get("alignment") or "", "Not enough answers"),
+        "rows": [
+            {
+                "name": scale.name,
+                "higher_is_better": scale.higher_is_better,
+                **unit["scales"][scale.code],
+            }
+            for scale in instrument.scales
+        ],
+    }
+
+
+def _flags(result: dict[str, Any]) -> list[dict[str, Any]]:
+    flags = []
+    for flag in result["network"]["flags"]:
+        isolate = flag["type"] == "isolate"
+        who = flag["organisation"] if isolate else f"{flag['a']} and {flag['b']}"
+        flags.append({"kind": FLAGS[flag["type"]], "who": who, "gap": flag.get("gap")})
+    return flags
+
+
+def _text(result: dict[str, Any], instrument: Instrument) -> list[dict[str, Any]]:
+    sections = []
+    for question in instrument.text_questions:
+        entry = result["text"].get(question.code, {})
+        sections.append(
+            {
+                "code": question.code,
+                "question": question.text,
+                "shown": bool(entry.get("shown")),
+                "n": entry.get("n", 0),
+                "themes": entry.get("themes", [])[:8],
+            }
+        )
+    return sections
+
+
+def _trend(result: dict[str, Any], instrument: Instrument) -> dict[str, Any] | None:
+    trend = result.get("trend")
+    if not trend:
+        return None
+    rows = []
+    for scale in instrument.scales:
+        entry = trend["partnership"]["scales"][scale.code]
+        rows.append(
+            {
+                "name": scale.name,
+                "now": result["partnership"]["scales"][scale.code]["score"],
+                **entry,
+            }
+        )
+    return {
+        "previous_round": trend.get("previous_round"),
+        "rows": rows,
+        "position": trend["partnership"].get("position", {}),
+    }
+
+
+def render_html(result: dict[str, Any], options: ReportOptions | None = None) -> str:
+    """The report as one self-contained HTML page."""
+    context = report_context(result, options or ReportOptions())
+    return _environment().get_template("report.html.j2").render(**context)
+
+
+def render_pdf(result: dict[str, Any], options: ReportOptions | None = None) -> bytes:
+    """The report as a PDF (A4), from the same HTML."""
+    from weasyprint import HTML
+
+    document = HTML(string=render_html(result, options), base_url=str(Path(__file__).parent))
+    return bytes(document.write_pdf())
+
+
+def charts_for(result: dict[str, Any], options: ReportOptions | None = None) -> list[Chart]:
+    """The report's charts, for pages that show them outside a report."""
+    options = options or ReportOptions()
+    if result["partnership"].get("reason") == "too_few_respondents":
+        return []
+    return all_charts(result, options.previous, options.sectors)
