@@ -43,7 +43,7 @@ test: setup
 	env -u DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "Web tests again, on $$DATABASE_URL"; \
-		$(BIN)/pytest tests/web; \
+		$(BIN)/pytest tests/web tests/browser; \
 	fi
 
 lint: setup
@@ -57,6 +57,7 @@ format: setup
 
 bench: setup
 	$(BIN)/python bench/bench_analyse.py
+	$(BIN)/python bench/bench_reports.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -270,7 +270,7 @@ def _progress(console: Console) -> Iterator[Any]:
 def run_analyse(args: argparse.Namespace) -> int:
     from joinedup.analysis import InputError, Settings, SettingsError, analyse, read_files, to_json
 
-    errors = Console(stderr=True, highlight=False)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         settings = Settings(args.min_group_size, args.min_tie_raters, args.min_text_group_size)
     except SettingsError as error:
@@ -361,7 +361,7 @@ def run_report(args: argparse.Namespace) -> int:
     from joinedup.reports.outputs import check_targets, write_outputs
     from joinedup.reports.report import ReportOptions
 
-    errors = Console(stderr=True, highlight=False)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
     targets = _targets(args)
     problems = check_targets(targets)
     if not targets.requested():
@@ -502,7 +502,7 @@ def _print_summary(console: Console, result: dict[str, Any], instrument: Any) ->
 def run_synth(args: argparse.Namespace) -> int:
     from joinedup.analysis.synth import SynthSpec, generate, write
 
-    errors = Console(stderr=True, highlight=False)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
     for name in ("organisations", "respondents", "rounds"):
         if getattr(args, name) < 1:
             errors.print(f"joinedup synth: --{name} must be at least 1", markup=False)
@@ -562,7 +562,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from joinedup.site.wsgi import application
 
-    Console(stderr=True, highlight=False).print(
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
         f"Joined Up is running at http://{args.host}:{args.port}/ (Ctrl+C to stop)", markup=False
     )
     waitress.serve(application, host=args.host, port=args.port, threads=args.threads)

@@ -16,8 +16,9 @@ return, after OWASP's guidance on CSV injection) gets a leading apostrophe.
 Organisation names come from users and free text from respondents, so this
 applies to every text cell; numbers are written as numbers and never touched.
 
-Numbers keep their full precision: a workbook rounds them for display with
-number formats only, and CSV files write them unrounded.
+Numbers are never rounded: a workbook holds them to 16 significant digits
+(more than the 15 Excel keeps) and rounds them for display with number
+formats only; CSV files write them exactly as the result has them.
 
     to_xlsx        one workbook: a summary, every table, and a note on the figures
     to_csv         tidy CSV files (UTF-8 with a byte-order mark) in a folder
@@ -822,6 +823,7 @@ HEADING = Font(bold=True, size=14)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 MAX_WIDTH = 60
+FILTER_BUTTON = 2  # characters the header's filter button covers
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -859,9 +861,10 @@ def _cell(sheet: Any, value: Any, number_format: str | None = None, **style: Any
 
 
 def _width(column: Column, values: Iterable[Any]) -> float:
+    """A column's width in characters: its widest line, and room for the filter button."""
     if column.width is not None:
         return column.width
-    longest = len(column.title)
+    longest = len(column.title) + FILTER_BUTTON
     for value in values:
         stored = _xlsx_value(value)
         if isinstance(stored, str):
@@ -1001,7 +1004,7 @@ def _summary_lines(source: _Source) -> list[_Line]:
             )
     for role in source.roles:
         if role.get("combined"):
-            roles = [source.role_label(str(r)) for r in role.get("roles") or []]
+            roles = [source.role(str(code)).label for code in role.get("roles") or []]
             lines.append(_Line(f"Combined as \u201c{role.get('name')}\u201d", _joined(roles)))
     notes = {
         "min_group_size": "Fewest respondents for a figure to be shown (k).",

@@ -104,7 +104,7 @@ def network_map(
 
     edges, dense, badges = _edges(ties, flags, nodes)
     node_marks = "".join(
-        _node(node, members.get(node.name, {}), sector_of, sector_names, bool(sectors))
+        _node(node, members.get(node.name, {}), sector_of, sector_names, bool(sector_of))
         for node in nodes.values()
     )
     labels = "".join(
@@ -112,9 +112,9 @@ def network_map(
     )
     top = centre_y + radius + (LABEL_ROOM + 20 if many else 60)
     legend, legend_height = _legend(
-        top, sector_of, sectors is not None, ties, flags, (smallest, largest), (dense, badges)
+        top, sector_of, bool(sector_of), ties, flags, (smallest, largest), (dense, badges)
     )
-    description = _description(names, ties, members, flags, section, sectors is not None)
+    description = _description(names, ties, members, flags, section, bool(sector_of))
     body = edges + svg.group([node_marks]) + svg.group([labels], {"font-size": SMALL}) + legend
     document = svg.document(chart_id, title, description, WIDTH, top + legend_height, body)
     return Chart(chart_id, title, description, document, table, extra_tables)
@@ -222,13 +222,13 @@ def _node(
     body = svg.tooltip(tip) + svg.circle(
         node.x, node.y, node.radius, fill if present(received) else "#ffffff", **outline
     )
-    if letter and node.radius >= 7.5:
+    if letter:  # a radius of at least 8.5 leaves room for a 12px letter
         ink = ink_on(fill) if present(received) else INK
         body += svg.text(
             node.x,
             node.y,
             letter,
-            size=SMALL if node.radius >= 10 else 10,
+            size=SMALL,
             anchor="middle",
             weight="bold",
             fill=ink,
@@ -284,7 +284,7 @@ def _legend(
     left = 40
     y = top
     parts.append(svg.text(left, y, "How to read it", size=13, weight="bold"))
-    y += 24
+    y += 12 + largest
     parts.append(svg.circle(left + smallest, y, smallest, "#ffffff", stroke=INK, stroke_width=1))
     parts.append(
         svg.circle(

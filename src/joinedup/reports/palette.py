@@ -96,7 +96,7 @@ def trust_style(trust: float, dense: bool = False) -> tuple[str, float, float]:
     are faded so that low trust stands out.
     """
     if trust >= 75:
-        return (BLUE, 1.6, 0.35) if dense else (BLUE, 2.4, 0.8)
+        return (BLUE, 1.6, 0.4) if dense else (BLUE, 2.4, 0.8)
     if trust >= 50:
         return (GREY, 1.0, 0.3) if dense else (GREY, 1.5, 0.7)
     return VERMILLION, 1.2, 0.9

@@ -74,12 +74,14 @@ def _legend(
 
 # ---------------------------------------------------------- scale profile
 
-PROFILE_WIDTH = 720
 LABEL_COLUMN = 210
 BAR_LEFT = 222
-BAR_WIDTH = 330
-SCORE_X = 590
-BAND_X = 606
+BAR_WIDTH = 300
+SCORE_X = 562
+BAND_X = 578
+CHANGE_X = 690
+PROFILE_WIDTH = 690  # without a trend column; with one, TREND_WIDTH
+TREND_WIDTH = 840
 ROW = 50
 
 
@@ -135,11 +137,13 @@ def scale_profile(result: dict[str, Any], *, chart_id: str = "scale-profile") ->
     )
     body.append(svg.text(SCORE_X, 16, "Score", size=SMALL, anchor="end", fill=MUTED_INK))
     body.append(svg.text(BAND_X, 16, "Band", size=SMALL, fill=MUTED_INK))
+    width = TREND_WIDTH if with_trend else PROFILE_WIDTH
+    if with_trend:
+        body.append(svg.text(CHANGE_X, 16, "Since last round", size=SMALL, fill=MUTED_INK))
     bottom = top + ROW * len(infos)
     # Stripes first, so the grid lines show through every row.
     body.extend(
-        svg.rect(0, top + index * ROW, PROFILE_WIDTH, ROW, "#f6f6f6")
-        for index in range(0, len(infos), 2)
+        svg.rect(0, top + index * ROW, width, ROW, "#f6f6f6") for index in range(0, len(infos), 2)
     )
     for tick in (0, 25, 50, 75, 100):
         x = BAR_LEFT + BAR_WIDTH * tick / 100
@@ -157,9 +161,7 @@ def scale_profile(result: dict[str, Any], *, chart_id: str = "scale-profile") ->
             "Hatched: higher is worse",
         )
     )
-    legend, legend_height = _legend(
-        legend_entries, BAR_LEFT, bottom + 40, PROFILE_WIDTH - BAR_LEFT - 10
-    )
+    legend, legend_height = _legend(legend_entries, BAR_LEFT, bottom + 40, width - BAR_LEFT - 10)
     extra = ""
     if with_trend:
         y = bottom + 40 + legend_height
@@ -172,7 +174,7 @@ def scale_profile(result: dict[str, Any], *, chart_id: str = "scale-profile") ->
         chart_id,
         title,
         description,
-        PROFILE_WIDTH,
+        width,
         height,
         "".join(body) + legend + extra,
         _patterns(chart_id),
@@ -249,17 +251,25 @@ def _profile_row(
     band_text = reading.band_word(band)
     swatch = svg.rect(
         BAND_X,
-        middle - 6 - (6 if trend else 0),
+        middle - 6,
         12,
         12,
         BAND_FILL.get(band, "#ffffff"),
         stroke=BAND_OUTLINE.get(band, INK),
     )
     parts.append(swatch)
-    parts.append(svg.text(BAND_X + 18, middle - (6 if trend else 0), band_text, size=13))
+    parts.append(svg.text(BAND_X + 18, middle, band_text, size=13))
     if trend:
+        significant = bool(trend.get("significant"))
         parts.append(
-            svg.text(BAND_X, middle + 11, _change_words(trend), size=SMALL, fill=MUTED_INK)
+            svg.text(
+                CHANGE_X,
+                middle,
+                _change_words(trend),
+                size=13 if significant else SMALL,
+                weight="bold" if significant else None,
+                fill=INK if significant else MUTED_INK,
+            )
         )
     return svg.group(parts)
 
@@ -278,8 +288,8 @@ def _change_words(trend: dict[str, Any]) -> str:
     if change is None:
         return ""
     if trend.get("significant"):
-        return f"{'Up' if change > 0 else 'Down'} {whole(abs(change))} since last round"
-    return f"{signed(change)}, not a clear change"
+        return f"{'▲ Up' if change > 0 else '▼ Down'} {whole(abs(change))}"
+    return f"No clear change ({signed(change)})"
 
 
 def _profile_description(

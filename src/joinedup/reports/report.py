@@ -9,6 +9,7 @@ scripts); WeasyPrint turns the same HTML into the PDF.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -206,7 +207,35 @@ def _trend(result: dict[str, Any], instrument: Instrument) -> dict[str, Any] | N
 def render_html(result: dict[str, Any], options: ReportOptions | None = None) -> str:
     """The report as one self-contained HTML page."""
     context = report_context(result, options or ReportOptions())
-    return _environment().get_template("report.html.j2").render(**context)
+    html = _environment().get_template("report.html.j2").render(**context)
+    return _scrollable_tables(html)
+
+
+TABLE = re.compile(r"<table\b.*?</table>", re.S)
+CAPTION = re.compile(r"<caption[^>]*>(.*?)</caption>", re.S)
+
+
+def _scrollable_tables(html: str) -> str:
+    """Wrap each table so that a wide one scrolls on its own on a small screen.
+
+    WCAG's reflow rule exempts data tables, but the page itself must not
+    scroll sideways; the wrapper is a focusable, labelled region so that
+    keyboard users can scroll it too.
+    """
+    count = 0
+
+    def wrap(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        caption = CAPTION.search(match.group(0))
+        label = re.sub(r"<[^>]+>", "", caption.group(1)).strip() if caption else "Table"
+        label = label.replace('"', "&quot;")
+        return (
+            f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
+            f"{match.group(0)}</div>"
+        )
+
+    return TABLE.sub(wrap, html)
 
 
 def render_pdf(result: dict[str, Any], options: ReportOptions | None = None) -> bytes:
