@@ -134,7 +134,7 @@ def test_perception_gaps_table_and_flags(northshire):
 
 
 def test_gap_just_under_the_flag_is_not_rounded_to_look_flagged():
-    from joinedup.reports.profiles import gap_text
+    from joinedup.reports.gaps import gap_text
 
     assert gap_text(-19.6, flagged=False) == "\u221219.6"
     assert gap_text(-20.4, flagged=True) == "\u221220"

@@ -220,7 +220,7 @@ def test_role_groups_are_labelled_and_carry_their_figures() -> None:
     assert "Agreement (rwg)" not in row  # rwg is worked for units only
     other = [r for r in rows if r["Role group"] == "Other roles"]
     assert {(r["Combined"], r["Roles"]) for r in other} == {
-        ("yes", "Senior manager; Practitioner or front-line staff")
+        ("yes", "Practitioner or front-line staff; Senior manager")
     }
 
 
@@ -305,7 +305,7 @@ def test_the_summary_says_where_the_partnership_stands_in_plain_english() -> Non
     assert items["Compared with"] == "2024"
     assert items["Combined as \u201cOther organisations\u201d"] == "; ".join(MERGED)
     assert items["Combined as \u201cOther roles\u201d"] == (
-        "Senior manager; Practitioner or front-line staff"
+        "Practitioner or front-line staff; Senior manager"
     )
     assert items["min_group_size"] == 5 and items["min_tie_raters"] == 2
 

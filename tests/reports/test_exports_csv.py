@@ -113,7 +113,8 @@ def test_groups_name_the_organisations_of_the_combined_unit(tmp_path: Path) -> N
     rows = exported(outcome, tmp_path)["groups.csv"]
     combined = [row for row in rows if row["combined"] == "true"]
     assert [(row["level"], row["group"], row["members"]) for row in combined] == [
-        ("unit", "Other organisations", "; ".join(MERGED))
+        ("unit", "Other organisations", "; ".join(MERGED)),
+        ("role", "Other roles", "practitioner; senior_manager"),
     ]
     first = rows[0]
     assert (first["level"], first["position"]) == (

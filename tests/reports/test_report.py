@@ -71,7 +71,7 @@ def test_the_summary_says_where_the_partnership_stands_and_what_to_do(northshire
 
 def test_no_merged_organisation_is_named_outside_the_network_and_the_combined_list() -> None:
     small = support.small_partnership()
-    merged = [u for u in small["units"] if u["combined"]][0]["organisations"]
+    merged = next(u for u in small["units"] if u["combined"])["organisations"]
     assert sorted(merged) == sorted(support.MERGED)
     html = render_html(small)
     text = visible_outside_network(html)

@@ -60,11 +60,29 @@ def test_sign_in_is_rate_limited_per_address(world, settings) -> None:
     assert codes == [200, 200, 200, 429]
 
 
-def test_survey_links_are_rate_limited(world, settings) -> None:
-    settings.RATE_LIMIT_SURVEY = 2
+def test_guessing_survey_links_is_rate_limited_per_address(world, settings) -> None:
+    settings.RATE_LIMIT_SURVEY_MISSES = 2
     client = Client()
-    codes = [client.get("/s/guessing-tokens/").status_code for _ in range(3)]
+    codes = [client.get(f"/s/guess-{i}/").status_code for i in range(3)]
     assert codes == [404, 404, 429]
+
+
+def test_one_survey_link_is_rate_limited_but_colleagues_behind_one_address_are_not(
+    world, settings
+) -> None:
+    from joinedup.surveys import services
+
+    survey_round = services.open_round(services.create_round(world.partnership, "Busy"))
+    links, _ = services.add_invitations(
+        survey_round,
+        [(f"staff{i}@example.org", world.org("Northshire Police")) for i in range(4)],
+    )
+    settings.RATE_LIMIT_SURVEY = 3
+    # Four colleagues from the same office address: each is fine.
+    assert all(Client().get(f"/s/{link.token}/").status_code == 200 for link in links)
+    # One link hammered: refused after three requests a minute.
+    codes = [Client().get(f"/s/{links[0].token}/").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
 
 
 def test_sign_out_needs_a_post(world) -> None:

@@ -10,6 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+
+from joinedup.analysis.vocabulary import POSITIONS
+from joinedup.reports.figures import figure_html
+from joinedup.reports.path import position_path
+from joinedup.reports.report import scrollable_tables
+from joinedup.surveys.models import Round
+from joinedup.surveys.services import completion_by_organisation
 
 from . import services
 from .access import FACILITATOR_ONLY, partnership_view
@@ -54,6 +62,10 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
         .select_related("user")
         .order_by("user__name", "user__email")
     )
+    rounds = list(partnership.rounds.order_by("created_at", "pk"))
+    closed = [(r.label, r.result) for r in rounds if r.result is not None]
+    path = position_path(closed) if closed else None
+    open_rounds = [r for r in rounds if r.status == "open"]
     return render(
         request,
         "partnerships/overview.html",
@@ -61,12 +73,29 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
             "membership": membership,
             "partnership": partnership,
             "is_facilitator": membership.role == Role.FACILITATOR,
-            "rounds": partnership.rounds.order_by("-created_at"),
+            "rounds": rounds[::-1],
+            "timeline": [_timeline_entry(r) for r in rounds],
+            # figure_html escapes every name and number it writes.
+            "path_figure": mark_safe(scrollable_tables(figure_html(path, 2))) if path else "",
+            "open_round": open_rounds[-1] if open_rounds else None,
+            "completion": completion_by_organisation(open_rounds[-1]) if open_rounds else [],
             "organisations": partnership.organisations.all(),
             "people": partnership.memberships.count(),
             "facilitators": [f.user for f in facilitators],
         },
     )
+
+
+def _timeline_entry(survey_round: Round) -> dict[str, object]:
+    result = survey_round.result or {}
+    partnership = result.get("partnership", {})
+    return {
+        "round": survey_round,
+        "position": POSITIONS.get(partnership.get("position") or "", ""),
+        "respondents": result.get("respondents"),
+        "momentum": partnership.get("momentum"),
+        "strain": partnership.get("strain"),
+    }
 
 
 @partnership_view(FACILITATOR_ONLY)

@@ -9,7 +9,8 @@ page, the printed (PDF) report and a screen reader alike.
     figures.py         Chart and Table; rounding for display; the HTML figure
     reading.py         reading a result defensively; the "no figures" chart
     scatter.py         the zoned scatter behind the position and alignment maps
-    profiles.py        scale profile, unit heatmap, perception gaps
+    profiles.py        scale profile and unit heatmap
+    gaps.py            perception gaps
     network_chart.py   the network map; network_layout.py places organisations
     labels.py          point labels without overlaps
     palette.py         colour-blind-safe colours and contrast

@@ -17,17 +17,20 @@ empty or partial result; a chart with nothing to draw says so.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from . import reading
 from .figures import Chart, Table, count_phrase, interval, listing, whole
+from .gaps import perception_gaps
 from .network_chart import network_map
-from .profiles import perception_gaps, scale_profile, unit_heatmap
+from .profiles import scale_profile, unit_heatmap
 from .reading import MOMENTUM_SCALES, STRAIN_SCALES, ZONE_NAMES
 from .scatter import (
     Axes,
     Cross,
     Marker,
+    Rectangle,
     Zone,
     scatter,
     symmetric_range,
@@ -174,7 +177,7 @@ def position_map(
 
 
 def _position_zones(low: float, high: float) -> list[Zone]:
-    def zone(code: str, rect: tuple[float, float, float, float], corner, align: str) -> Zone:  # type: ignore[no-untyped-def]
+    def zone(code: str, rect: Rectangle, corner: tuple[float, float], align: str) -> Zone:
         return Zone(code, ZONE_NAMES[code], POSITION_NOTES[code], (rect,), corner, align)
 
     return [
@@ -324,7 +327,13 @@ def _alignment_range(values: list[float]) -> tuple[float, float]:
 
 
 def _alignment_zones(low: float, high: float) -> list[Zone]:
-    def zone(code: str, rects, corner, align: str, outline: bool = False) -> Zone:  # type: ignore[no-untyped-def]
+    def zone(
+        code: str,
+        rects: list[Rectangle],
+        corner: tuple[float, float],
+        align: str,
+        outline: bool = False,
+    ) -> Zone:
         return Zone(
             code, ZONE_NAMES[code], ALIGNMENT_NOTES[code], tuple(rects), corner, align, outline
         )
@@ -398,6 +407,9 @@ def _unit_summary(
         if code:
             counts[code] = counts.get(code, 0) + 1
     phrases = [f"{counts[c]} {_zone_phrase(c)}" for c in order if counts.get(c)]
+    if phrases:
+        count, rest = phrases[0].split(" ", 1)
+        phrases[0] = f"{count} {'is' if count == '1' else 'are'} {rest}"
     text = f"Of {count_phrase(len(all_units), 'reporting unit')}, {listing(phrases)}."
     missing = len(all_units) - len(markers)
     if missing:
@@ -418,7 +430,7 @@ def _zone_phrase(code: str) -> str:
         "holding_pattern": "in a holding pattern",
         "aligned": "where the stars align",
         "emerging": "emerging",
-        "collaborate_without_changing": "wanting to collaborate without changing",
+        "collaborate_without_changing": "collaborating without changing",
         "changing_alone": "changing alone",
         "not_ready": "not ready",
     }
@@ -428,15 +440,15 @@ def _zone_phrase(code: str) -> str:
 def _table(
     caption: str,
     headers: tuple[str, ...],
-    lead: list[tuple[str, ...]],
-    unit_rows: list[tuple[str, ...]],
+    lead: Sequence[tuple[str, ...]],
+    unit_rows: Sequence[tuple[str, ...]],
     markers: list[Marker],
     numbered: bool,
     numeric: tuple[bool, ...],
 ) -> Table:
     """A scatter chart's table; with numbered points, a first column gives each point's number."""
     if not numbered:
-        return Table(caption, headers, tuple(lead + unit_rows), numeric)
+        return Table(caption, headers, (*lead, *unit_rows), numeric)
     numbers = {m.name: str(i + 1) for i, m in enumerate(markers)}
     rows = [(r[0], "", *r[1:]) for r in lead]
     rows += [(r[0], numbers.get(r[0], ""), *r[1:]) for r in unit_rows]

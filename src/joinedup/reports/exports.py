@@ -245,6 +245,8 @@ class Column:
             return None if raw is None else bool(raw)
         if self.words is not None:
             return _coded(raw, self.words)
+        if isinstance(raw, numbers.Real) and not isinstance(raw, bool):
+            return _number(raw)  # a number in a mixed column stays a number
         return None if raw is None else str(raw)
 
 
@@ -341,6 +343,11 @@ class _Source:
     def role(self, code: str) -> Coded:
         labels = {role.code: role.label for role in self.instrument.roles}
         return Coded(code, labels.get(code, code))
+
+    def role_list(self, codes: Iterable[Any]) -> Coded:
+        """Roles in one cell: their codes for CSV, their labels for a workbook."""
+        roles = [self.role(str(code)) for code in codes]
+        return Coded(_joined(r.code for r in roles), _joined(r.label for r in roles))
 
     def question_text(self, code: str) -> str:
         texts = {question.code: question.text for question in self.instrument.text_questions}
@@ -455,9 +462,11 @@ def groups_table(source: _Source, level: str) -> Table:
     records = []
     for group in source.units if is_unit else source.roles:
         name = str(group.get("name", ""))
-        members = group.get("organisations" if is_unit else "roles") or []
-        if not is_unit:
-            members = [source.role(str(code)).label for code in members]
+        members = (
+            _joined(group.get("organisations") or [])
+            if is_unit
+            else source.role_list(group.get("roles") or [])
+        )
         compared = (trend.get(name) or {}).get("scales") or {}
         for code, entry in (group.get("scales") or {}).items():
             records.append(
@@ -466,7 +475,7 @@ def groups_table(source: _Source, level: str) -> Table:
                 | {
                     level: name if is_unit else source.role(name),
                     "combined": bool(group.get("combined")),
-                    "members": _joined(members),
+                    "members": members,
                     "respondents": group.get("n"),
                     "scale": code,
                     "scale_name": source.scale_name(code),
@@ -496,25 +505,26 @@ def positions_table(source: _Source) -> Table:
             Column("strain_change", "Strain change", SCORE),
         ]
     trend = source.trend_units()
-    levels: list[tuple[str, Any, dict[str, Any], list[Any], dict[str, Any]]] = [
+    levels: list[tuple[str, Any, dict[str, Any], Any, dict[str, Any]]] = [
         (
             "partnership",
             "Partnership",
             source.partnership | {"n": source.result.get("respondents")},
-            [],
+            None,
             (source.trend or {}).get("partnership") or {},
         )
     ]
     for unit in source.units:
         name = str(unit.get("name", ""))
-        levels.append(("unit", name, unit, unit.get("organisations") or [], trend.get(name, {})))
+        organisations = _joined(unit.get("organisations") or [])
+        levels.append(("unit", name, unit, organisations, trend.get(name, {})))
     for role in source.roles:
-        members = [source.role(str(code)).label for code in role.get("roles") or []]
-        levels.append(("role", source.role(str(role.get("name", ""))), role, members, {}))
+        roles = source.role_list(role.get("roles") or [])
+        levels.append(("role", source.role(str(role.get("name", ""))), role, roles, {}))
     records = []
     for level, name, entry, members, compared in levels:
         record = {key: entry.get(key) for key in ("momentum", "strain", "position", "alignment")}
-        record |= {"level": level, "group": name, "members": _joined(members)}
+        record |= {"level": level, "group": name, "members": members}
         record |= {"combined": bool(entry.get("combined")), "respondents": entry.get("n")}
         for key in ("momentum", "strain"):
             change = compared.get(key) or {}
@@ -762,10 +772,7 @@ def summary_table(source: _Source) -> Table:
     pairs["network_organisations"] = len(network.get("organisations") or [])
     pairs["network_ties"] = len(network.get("ties") or [])
     pairs |= {f"network_{key}": network.get(key) for key in NETWORK_FIGURES}
-    records = [
-        {"measure": key, "value": value if isinstance(value, str | None) else _number(value)}
-        for key, value in pairs.items()
-    ]
+    records = [{"measure": key, "value": value} for key, value in pairs.items()]
     columns = [Column("measure", "Measure"), Column("value", "Value")]
     return Table("summary", "Summary", columns, records)
 
@@ -891,11 +898,15 @@ def _write_table(workbook: Workbook, table: Table) -> None:
     sheet = _start_sheet(workbook, table.title, table.columns, rows)
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(rows) + 1}"
     sheet.append([_cell(sheet, column.title, font=BOLD) for column in table.columns])
+    # Beside wrapped text, every cell of a row reads best from the top; a table
+    # without any (such as the ties) skips the styling, which is slow per cell.
+    wrapped = any(column.wrap for column in table.columns)
+    alignments = [WRAP if c.wrap else TOP if wrapped else None for c in table.columns]
     for row in rows:
         sheet.append(
             [
-                _cell(sheet, value, column.number_format, alignment=WRAP if column.wrap else TOP)
-                for column, value in zip(table.columns, row, strict=True)
+                _cell(sheet, value, column.number_format, alignment=alignment)
+                for column, alignment, value in zip(table.columns, alignments, row, strict=True)
             ]
         )
 
@@ -1004,8 +1015,8 @@ def _summary_lines(source: _Source) -> list[_Line]:
             )
     for role in source.roles:
         if role.get("combined"):
-            roles = [source.role(str(code)).label for code in role.get("roles") or []]
-            lines.append(_Line(f"Combined as \u201c{role.get('name')}\u201d", _joined(roles)))
+            roles = source.role_list(role.get("roles") or [])
+            lines.append(_Line(f"Combined as \u201c{role.get('name')}\u201d", roles))
     notes = {
         "min_group_size": "Fewest respondents for a figure to be shown (k).",
         "min_tie_raters": "Fewest raters for a tie's trust and value to be shown.",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from .svg import escape
 
@@ -58,7 +58,7 @@ class Chart:
 # --------------------------------------------------------------- numbers
 
 
-def present(value: Any) -> bool:
+def present(value: Any) -> TypeGuard[int | float]:
     """True for a finite number (a figure that is shown)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 

@@ -42,6 +42,7 @@ DENSE_PAIRS = 120  # with more pairs than this, ordinary ties are faded
 MAX_BADGES = 15  # with more flagged pairs, their symbols would cover each other
 FLAG_SYMBOL = {"asymmetric": "≠", "mutual_low_trust": "!"}
 FLAG_DASH = {"asymmetric": "9 5", "mutual_low_trust": "3 4"}
+FLAG_LINE = {"asymmetric": "heavy dashed line", "mutual_low_trust": "heavy dotted line"}
 FLAG_WORDS = {"asymmetric": "One-sided trust", "mutual_low_trust": "Low trust both ways"}
 
 
@@ -97,8 +98,8 @@ def network_map(
     smallest, largest = (8.5, 13.0) if many else (9.0, 21.0)
     nodes = {}
     for name in names:
-        received = members.get(name, {}).get("trust_received")
-        size = smallest + (largest - smallest) * (float(received) / 100 if present(received) else 0)
+        received = reading.number(members.get(name, {}), "trust_received")
+        size = smallest + (largest - smallest) * (received / 100 if received is not None else 0)
         x, y = svg.polar(centre_x, centre_y, radius, angles[name])
         nodes[name] = Node(name, x, y, angles[name], size, sector_of.get(name, ""))
 
@@ -112,9 +113,17 @@ def network_map(
     )
     top = centre_y + radius + (LABEL_ROOM + 20 if many else 60)
     legend, legend_height = _legend(
-        top, sector_of, bool(sector_of), ties, flags, (smallest, largest), (dense, badges)
+        top,
+        sector_of,
+        len(sector_of) < len(names),
+        ties,
+        flags,
+        (smallest, largest),
+        (dense, badges),
     )
-    description = _description(names, ties, members, flags, section, bool(sector_of))
+    description = _description(
+        names, ties, members, flags, section, bool(sector_of), (dense, badges)
+    )
     body = edges + svg.group([node_marks]) + svg.group([labels], {"font-size": SMALL}) + legend
     document = svg.document(chart_id, title, description, WIDTH, top + legend_height, body)
     return Chart(chart_id, title, description, document, table, extra_tables)
@@ -158,9 +167,10 @@ def _edges(
         start, end = nodes[a], nodes[b]
         mx, my = (start.x + end.x) / 2, (start.y + end.y) / 2
         for source, (x, y) in ((a, (start.x, start.y)), (b, (end.x, end.y))):
-            tie = pair.get(source)
-            if tie is None:
+            found = pair.get(source)
+            if found is None:
                 continue
+            tie = found
             if not tie.get("shown") or not present(tie.get("trust")):
                 layers[3].append(svg.line(x, y, mx, my, HIDDEN_TIE, 0.75, stroke_dasharray="3 3"))
                 continue
@@ -168,6 +178,7 @@ def _edges(
             layer = {BLUE: 0, GREY: 1}.get(colour, 2)
             layers[layer].append(svg.line(x, y, mx, my, colour, width, stroke_opacity=opacity))
     flag_marks = []
+    placed: list[tuple[float, float]] = []
     for (a, b), flag in sorted(flagged.items()):
         start, end = nodes[a], nodes[b]
         kind = str(flag["type"])
@@ -183,10 +194,25 @@ def _edges(
             )
         )
         if badges:
-            middle = ((start.x + end.x) / 2, (start.y + end.y) / 2)
-            flag_marks.append(_badge(*middle, kind, f"{FLAG_WORDS[kind]}: {a} and {b}"))
+            spot = _badge_spot(start, end, placed)
+            placed.append(spot)
+            flag_marks.append(_badge(*spot, kind, f"{FLAG_WORDS[kind]}: {a} and {b}"))
     lines = "".join(svg.group(layers[i]) for i in range(4))
     return lines + svg.group(flag_marks, {"class": "flags"}), dense, badges
+
+
+def _badge_spot(start: Node, end: Node, placed: list[tuple[float, float]]) -> tuple[float, float]:
+    """Where on a flagged line its symbol goes: the middle, unless another symbol is there.
+
+    Lines across a circle often share a middle (every diameter crosses the
+    centre), so the symbol moves along its line until it is clear of the others.
+    """
+    spot = (0.0, 0.0)
+    for share in (0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75):
+        spot = (start.x + (end.x - start.x) * share, start.y + (end.y - start.y) * share)
+        if all(math.hypot(spot[0] - x, spot[1] - y) >= 20 for x, y in placed):
+            return spot
+    return (start.x + end.x) / 2, (start.y + end.y) / 2
 
 
 def _badge(x: float, y: float, kind: str, tip: str) -> str:
@@ -271,7 +297,7 @@ def _two_lines(name: str, limit: float) -> list[str]:
 def _legend(
     top: float,
     sector_of: dict[str, str],
-    with_sectors: bool,
+    unmatched: bool,
     ties: list[dict[str, Any]],
     flags: list[dict[str, Any]],
     sizes: tuple[float, float],
@@ -281,8 +307,8 @@ def _legend(
     smallest, largest = sizes
     dense, badges = style
     parts = []
-    left = 40
-    y = top
+    left = 40.0
+    y = float(top)
     parts.append(svg.text(left, y, "How to read it", size=13, weight="bold"))
     y += 12 + largest
     parts.append(svg.circle(left + smallest, y, smallest, "#ffffff", stroke=INK, stroke_width=1))
@@ -300,12 +326,14 @@ def _legend(
         )
     )
     y += max(largest, 10) + 16
-    if with_sectors:
+    if sector_of:
         present_sectors = [code for code in SECTOR_STYLE if code in set(sector_of.values())]
-        labels = reading.sector_labels()
+        if unmatched or set(sector_of.values()) - set(SECTOR_STYLE):
+            present_sectors.append("")
+        labels = reading.sector_labels() | {"": "Sector not given"}
         x = left
         for code in present_sectors:
-            fill, letter = SECTOR_STYLE[code]
+            fill, letter = SECTOR_STYLE.get(code, UNKNOWN_SECTOR)
             text = labels.get(code, code)
             needed = 30 + svg.text_width(text, SMALL) + 18
             if x + needed > WIDTH - left:
@@ -372,7 +400,9 @@ def _description(
     flags: list[dict[str, Any]],
     section: dict[str, Any],
     with_sectors: bool,
+    style: tuple[bool, bool],
 ) -> str:
+    dense, badges = style
     shown = sum(1 for t in ties if t.get("shown"))
     density = section.get("density")
     sentences = [
@@ -384,12 +414,17 @@ def _description(
         )
         + f", joined by {count_phrase(len(ties), 'tie')} where one names the other as a partner it "
         "works with"
-        + (f" (density {whole(density * 100)}%)" if present(density) else "")
+        + (f" (density {whole(float(density) * 100)}%)" if present(density) else "")
         + ". Circles are sized by the trust each receives. Each line is split at its middle; the "
         "half next to an organisation shows how far it trusts the other: blue and thick for high "
         "trust (75 or more), grey for some trust (50 to 74), orange-red and thin for low trust "
         "(below 50)."
     ]
+    if dense:
+        sentences.append(
+            "Most organisations work together, so high and some trust are drawn faint to let "
+            "low trust and flagged pairs stand out."
+        )
     if shown < len(ties):
         sentences.append(
             f"{count_phrase(len(ties) - shown, 'tie')} had too few raters for figures and "
@@ -412,15 +447,14 @@ def _description(
         sentences.append(f"Mean trust across all ties: {whole(section['mean_trust'])}.")
     for kind, words in FLAG_WORDS.items():
         pairs = [f for f in flags if f.get("type") == kind]
-        if pairs:
-            named = [f"{f.get('a')} and {f.get('b')}" for f in pairs[:4]]
-            more = f", and {len(pairs) - 4} more" if len(pairs) > 4 else ""
-            sentences.append(
-                f"{words} (heavy dashed line, symbol {FLAG_SYMBOL[kind]}): "
-                f"{count_phrase(len(pairs), 'pair')}, including {listing(named)}{more}."
-                if len(pairs) > 4
-                else f"{words} (heavy dashed line, symbol {FLAG_SYMBOL[kind]}): {listing(named)}."
-            )
+        if not pairs:
+            continue
+        mark = FLAG_LINE[kind] + (f", symbol {FLAG_SYMBOL[kind]}" if badges else "")
+        # Pairs are separated by semicolons: the names themselves hold "and".
+        named = "; ".join(f"{f.get('a')} and {f.get('b')}" for f in pairs[:4])
+        if len(pairs) > 4:
+            named = f"{len(pairs)} pairs, among them {named}; and {len(pairs) - 4} more"
+        sentences.append(f"{words} ({mark}): {named}.")
     isolates = [str(f.get("organisation")) for f in flags if f.get("type") == "isolate"]
     if isolates:
         sentences.append(f"Not connected to anyone (dashed outline): {listing(isolates)}.")
@@ -477,7 +511,7 @@ def _flag_table(flags: list[dict[str, Any]], ties: list[dict[str, Any]]) -> Tabl
         forward, backward = trust.get((a, b)), trust.get((b, a))
         gap = flag.get("gap")
         if not present(gap) and present(forward) and present(backward):
-            gap = abs(forward - backward)
+            gap = abs(float(forward) - float(backward))
         rows.append(
             (
                 f"{a} and {b}",

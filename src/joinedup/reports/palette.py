@@ -68,7 +68,7 @@ SECTOR_STYLE: dict[str, tuple[str, str]] = {
     "housing": ("#6b4c9a", "R"),  # R for residential: H is health
     "other": ("#bdbdbd", "O"),
 }
-UNKNOWN_SECTOR = ("#bdbdbd", "")
+UNKNOWN_SECTOR = ("#ffffff", "?")  # a sector not given, or not one of ours
 
 
 def relative_luminance(colour: str) -> float:

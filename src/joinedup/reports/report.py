@@ -208,14 +208,14 @@ def render_html(result: dict[str, Any], options: ReportOptions | None = None) ->
     """The report as one self-contained HTML page."""
     context = report_context(result, options or ReportOptions())
     html = _environment().get_template("report.html.j2").render(**context)
-    return _scrollable_tables(html)
+    return scrollable_tables(html)
 
 
 TABLE = re.compile(r"<table\b.*?</table>", re.S)
 CAPTION = re.compile(r"<caption[^>]*>(.*?)</caption>", re.S)
 
 
-def _scrollable_tables(html: str) -> str:
+def scrollable_tables(html: str) -> str:
     """Wrap each table so that a wide one scrolls on its own on a small screen.
 
     WCAG's reflow rule exempts data tables, but the page itself must not

@@ -27,6 +27,7 @@ MAX_LEADER = 36  # a name further than this from its point is hard to match to i
 FEW_UNITS = 15  # with this many units or fewer, longer leader lines are still easy to follow
 
 Position = Callable[[float], float]  # a score to a pixel coordinate
+Rectangle = tuple[float, float, float, float]  # x0, y0, x1, y1 in scores
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Zone:
     code: str
     label: str
     note: str
-    rectangles: tuple[tuple[float, float, float, float], ...]
+    rectangles: tuple[Rectangle, ...]
     corner: tuple[float, float]
     align: str
     outline: bool = False
@@ -163,7 +164,7 @@ def scatter(
         for point, placement in zip(named, placements, strict=True)
     ]
 
-    height = TOP + PLOT + AXIS_SPACE
+    height = float(TOP + PLOT + AXIS_SPACE)
     key = ""
     if numbered and markers:
         key, key_height = _key(markers, height)

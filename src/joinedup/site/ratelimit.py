@@ -22,10 +22,19 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
+def _name(scope: str, key: str) -> str:
+    window = int(time.time() // WINDOW_SECONDS)
+    return f"ratelimit:{scope}:{key}:{window}"
+
+
+def count(scope: str, key: str) -> int:
+    """How many times the key was counted this minute."""
+    return int(cache.get(_name(scope, key), 0))
+
+
 def hit(scope: str, key: str, limit: int) -> bool:
     """Count one request; True while the key is within `limit` requests this minute."""
-    window = int(time.time() // WINDOW_SECONDS)
-    name = f"ratelimit:{scope}:{key}:{window}"
+    name = _name(scope, key)
     if cache.add(name, 1, WINDOW_SECONDS * 2):
         return True
     try:
@@ -36,6 +45,12 @@ def hit(scope: str, key: str, limit: int) -> bool:
     return count <= limit
 
 
+def too_many(request: HttpRequest) -> HttpResponse:
+    response = render(request, "errors/429.html", status=429)
+    response["Retry-After"] = str(WINDOW_SECONDS)
+    return response
+
+
 def rate_limited(scope: str, limit: Callable[[], int]) -> Callable[..., Any]:
     """Refuse a view with 429 when one address calls it more than `limit()` times a minute."""
 
@@ -43,9 +58,7 @@ def rate_limited(scope: str, limit: Callable[[], int]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not hit(scope, client_address(request), limit()):
-                response = render(request, "errors/429.html", status=429)
-                response["Retry-After"] = str(WINDOW_SECONDS)
-                return response
+                return too_many(request)
             return view(request, *args, **kwargs)
 
         return wrapper

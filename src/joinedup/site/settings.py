@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "joinedup.accounts",
     "joinedup.partnerships",
     "joinedup.surveys",
+    "joinedup.results",
 ]
 
 MIDDLEWARE = [
@@ -153,8 +154,10 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 
-# Requests per minute allowed from one address to survey links and sign-in.
+# Rate limits, per minute: requests to one survey link; unknown survey links
+# tried from one address (guessing); sign-in attempts from one address.
 RATE_LIMIT_SURVEY = int(env("RATE_LIMIT_SURVEY", "120"))
+RATE_LIMIT_SURVEY_MISSES = int(env("RATE_LIMIT_SURVEY_MISSES", "20"))
 RATE_LIMIT_SIGN_IN = int(env("RATE_LIMIT_SIGN_IN", "20"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

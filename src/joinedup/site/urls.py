@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("joinedup.accounts.urls")),
     path("partnerships/", include("joinedup.partnerships.urls")),
     path("", include("joinedup.surveys.urls")),
+    path("", include("joinedup.results.urls")),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path(
         "accessibility/",

@@ -78,10 +78,33 @@ def partnership_settings(partnership: Partnership) -> Settings:
     )
 
 
+def previous_closed_round(survey_round: Round) -> Round | None:
+    """The partnership's last round closed before this one was created, if any."""
+    return (
+        Round.objects.filter(
+            partnership=survey_round.partnership,
+            status=RoundStatus.CLOSED,
+            created_at__lt=survey_round.created_at,
+        )
+        .exclude(pk=survey_round.pk)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def round_result(survey_round: Round) -> dict[str, Any]:
-    """The joinedup.analysis/1 result of a round's responses, from the analysis core."""
+    """The joinedup.analysis/1 result of a round's responses, from the analysis core.
+
+    The trend compares it with the partnership's previous closed round.
+    """
     dataset, _ = load_tables(*round_tables(survey_round))
-    return analyse(dataset, partnership_settings(survey_round.partnership))
+    before = previous_closed_round(survey_round)
+    previous = None
+    if before is not None and before.responses.exists():
+        previous, _ = load_tables(*round_tables(before))
+        previous.rounds = [before.label]
+    dataset.rounds = [survey_round.label]
+    return analyse(dataset, partnership_settings(survey_round.partnership), previous=previous)
 
 
 def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from joinedup.instrument import Instrument, load_instrument
 from joinedup.partnerships.models import Organisation
-from joinedup.site.ratelimit import rate_limited
+from joinedup.site import ratelimit
 
 from . import services
 from .forms import (
@@ -33,24 +33,42 @@ from .forms import (
     StatementsForm,
 )
 from .models import Draft, RoundStatus
+from .tokens import token_hash
 
 ESTIMATED_MINUTES = 15
 
 
-def _survey_limit() -> int:
-    return int(settings.RATE_LIMIT_SURVEY)
+def _visit_or_refusal(
+    request: HttpRequest, token: str
+) -> tuple[services.SurveyVisit | None, HttpResponse | None]:
+    """The visit a token leads to, with rate limits against guessing and flooding.
+
+    Unknown tokens are counted per client address (RATE_LIMIT_SURVEY_MISSES a
+    minute): that stops guessing without blocking the many colleagues who may
+    answer from behind one office address. Known tokens are counted per
+    token (RATE_LIMIT_SURVEY a minute).
+    """
+    address = ratelimit.client_address(request)
+    if ratelimit.count("survey-miss", address) >= settings.RATE_LIMIT_SURVEY_MISSES:
+        return None, ratelimit.too_many(request)
+    visit = services.find_link(token)
+    if visit is None:
+        ratelimit.hit("survey-miss", address, settings.RATE_LIMIT_SURVEY_MISSES)
+        raise Http404("No such survey link")
+    if not ratelimit.hit("survey", token_hash(token), settings.RATE_LIMIT_SURVEY):
+        return None, ratelimit.too_many(request)
+    return visit, None
 
 
 def survey_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Resolve the token to its draft; show 'closed' or 'already sent' pages when due."""
 
-    @rate_limited("survey", _survey_limit)
     @never_cache
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
-        visit = services.find_link(token)
-        if visit is None:
-            raise Http404("No such survey link")
+        visit, refusal = _visit_or_refusal(request, token)
+        if refusal is not None or visit is None:
+            return refusal or ratelimit.too_many(request)
         if visit.round.status != RoundStatus.OPEN:
             return _closed(request, visit)
         if visit.draft is None:
@@ -145,14 +163,13 @@ class _Context:
 # ------------------------------------------------------------------ start
 
 
-@rate_limited("survey", _survey_limit)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, token: str) -> HttpResponse:
     """What the survey is for, how long it takes, and exactly who sees what."""
-    visit = services.find_link(token)
-    if visit is None:
-        raise Http404("No such survey link")
+    visit, refusal = _visit_or_refusal(request, token)
+    if refusal is not None or visit is None:
+        return refusal or ratelimit.too_many(request)
     if visit.round.status != RoundStatus.OPEN:
         return _closed(request, visit)
     if visit.invitation is not None and visit.invitation.done:
@@ -179,7 +196,6 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@rate_limited("survey", _survey_limit)
 @never_cache
 def open_link(request: HttpRequest, token: str) -> HttpResponse:
     """An organisation's shared link: the same start page; starting makes a personal link."""

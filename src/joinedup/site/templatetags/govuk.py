@@ -128,3 +128,9 @@ def error_title_prefix(*forms_with_errors: forms.BaseForm) -> str:
         if any(f is not None and f.is_bound and f.errors for f in forms_with_errors)
         else ""
     )
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    """mapping[key] in a template, or "" when absent."""
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""

@@ -1,0 +1,1 @@
+"""Results: the round results page, downloads and their audit log."""

@@ -1,0 +1,166 @@
+"""What the results app does: chart a round's stored result and build its downloads.
+
+Everything here starts from `Round.result`, the joinedup.analysis/1 document
+computed when the round closed, never from raw responses, except the
+facilitators' anonymised response file, which replaces every organisation
+by its reporting unit and every role by its role group as the result
+defines them, so that merged organisations stay merged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from joinedup.analysis import to_json
+from joinedup.instrument import load_instrument
+from joinedup.partnerships.models import Partnership
+from joinedup.reports import exports
+from joinedup.reports.figures import Chart
+from joinedup.reports.report import ReportOptions, charts_for, render_pdf
+from joinedup.surveys.models import Response, Round, RoundStatus
+from joinedup.surveys.services import previous_closed_round
+
+from .models import Download
+
+
+def sectors(partnership: Partnership) -> dict[str, str]:
+    return dict(partnership.organisations.values_list("name", "sector"))
+
+
+def report_options(survey_round: Round) -> ReportOptions:
+    before = previous_closed_round(survey_round)
+    return ReportOptions(
+        partnership=survey_round.partnership.name,
+        round_label=survey_round.label,
+        sectors=sectors(survey_round.partnership),
+        previous=before.result if before is not None else None,
+    )
+
+
+def round_charts(survey_round: Round) -> dict[str, Chart]:
+    """The round's charts by id (the same components as the PDF report)."""
+    assert survey_round.result is not None
+    return {c.id: c for c in charts_for(survey_round.result, report_options(survey_round))}
+
+
+def closed_rounds(partnership: Partnership) -> QuerySet[Round]:
+    return partnership.rounds.filter(status=RoundStatus.CLOSED, result__isnull=False).order_by(
+        "created_at", "pk"
+    )
+
+
+# ------------------------------------------------------------------ downloads
+
+
+@dataclass(frozen=True)
+class DownloadFile:
+    """A file to send: its content, type and name."""
+
+    content: bytes
+    content_type: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class Format:
+    label: str
+    extension: str
+    content_type: str
+    facilitators_only: bool = False
+
+
+FORMATS: dict[str, Format] = {
+    "pdf": Format("PDF report", "pdf", "application/pdf"),
+    "xlsx": Format(
+        "Excel workbook",
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "csv": Format("CSV files (zip)", "zip", "application/zip"),
+    "graphml": Format("Network (GraphML)", "graphml", "application/graphml+xml"),
+    "json": Format("Full result (JSON)", "json", "application/json"),
+    "responses": Format(
+        "Anonymised responses (CSV)", "csv", "text/csv; charset=utf-8", facilitators_only=True
+    ),
+}
+
+
+def _bytes(write: Callable[[io.BytesIO], None]) -> bytes:
+    buffer = io.BytesIO()
+    write(buffer)
+    return buffer.getvalue()
+
+
+def build_download(survey_round: Round, kind: str) -> DownloadFile:
+    """The file of one format for a closed round."""
+    result = survey_round.result
+    assert result is not None
+    form = FORMATS[kind]
+    names = sectors(survey_round.partnership)
+    if kind == "pdf":
+        content = render_pdf(result, report_options(survey_round))
+    elif kind == "xlsx":
+        content = _bytes(lambda b: exports.to_xlsx(result, b, names))
+    elif kind == "csv":
+        content = exports.to_csv_zip(result, names)
+    elif kind == "graphml":
+        content = _bytes(lambda b: exports.to_graphml(result, b, names))
+    elif kind == "json":
+        content = to_json(result).encode("utf-8")
+    else:
+        content = anonymised_responses(survey_round)
+    stem = f"joinedup-{_slug(survey_round.partnership.name)}-{_slug(survey_round.label)}"
+    suffix = "-responses" if kind == "responses" else ""
+    return DownloadFile(content, form.content_type, f"{stem}{suffix}.{form.extension}")
+
+
+def record(user: Any, survey_round: Round, kind: str, via: str = "web") -> Download:
+    """Write the download to the audit log."""
+    return Download.objects.create(
+        user=user, partnership=survey_round.partnership, round=survey_round, what=kind, via=via
+    )
+
+
+def _slug(text: str) -> str:
+    cleaned = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
+    return "-".join(part for part in cleaned.split("-") if part)[:40] or "round"
+
+
+def anonymised_responses(survey_round: Round) -> bytes:
+    """The round's answers in the interchange format, organisations replaced by units.
+
+    Each respondent's organisation becomes their reporting unit ("Other
+    organisations" for merged ones) and their role becomes their role group;
+    rows are shuffled and numbered afresh; free text and relationship ratings
+    are left out, since they could identify people or small organisations.
+    Respondents in no reporting unit (when there are no results) are left out.
+    """
+    result = survey_round.result
+    assert result is not None
+    instrument = load_instrument(survey_round.instrument)
+    unit_of = {name: unit["name"] for unit in result["units"] for name in unit["organisations"]}
+    role_of = {role: group["name"] for group in result["roles"] for role in group["roles"]}
+    rows = []
+    for response in Response.objects.filter(round=survey_round).select_related("organisation"):
+        unit = unit_of.get(response.organisation.name)
+        if unit is None:
+            continue
+        rows.append(
+            [unit, role_of.get(response.role, "")]
+            + ["" if response.answers.get(c) is None else str(response.answers[c])
+               for c in instrument.item_codes]
+        )  # fmt: skip
+    random.SystemRandom().shuffle(rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["respondent_id", "organisation", "role", *instrument.item_codes])
+    for number, row in enumerate(rows, start=1):
+        writer.writerow([f"R{number}", *(exports.neutralise(cell) for cell in row)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

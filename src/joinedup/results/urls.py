@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "results"
+
+urlpatterns = [
+    path(
+        "partnerships/<int:partnership_id>/rounds/<int:round_id>/results/",
+        views.round_results,
+        name="round",
+    ),
+    path(
+        "partnerships/<int:partnership_id>/rounds/<int:round_id>/download/<str:kind>/",
+        views.download,
+        name="download",
+    ),
+    path("partnerships/<int:partnership_id>/downloads/", views.download_log, name="log"),
+]
