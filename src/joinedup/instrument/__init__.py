@@ -35,6 +35,7 @@ class Scale:
     action: str
     summary: str
     items: tuple[str, ...]
+    short_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ def load_instrument(instrument_id: str = DEFAULT_INSTRUMENT) -> Instrument:
             action=s["action"],
             summary=s["summary"],
             items=tuple(i.code for i in items if i.scale == s["code"]),
+            short_name=s.get("short_name", s["name"]),
         )
         for s in raw["scales"]
     )

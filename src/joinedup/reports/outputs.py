@@ -43,7 +43,7 @@ def check_targets(targets: Targets) -> list[str]:
     return problems
 
 
-def write_atomically(path: Path, produce: Callable[[io.BytesIO], None]) -> None:
+def write_atomically(path: Path, produce: Callable[[io.BytesIO], object]) -> None:
     """Write what `produce` writes to a buffer, via a temporary file and a rename."""
     buffer = io.BytesIO()
     produce(buffer)

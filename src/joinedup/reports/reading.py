@@ -21,19 +21,6 @@ from .figures import Chart, Table, present
 MOMENTUM_SCALES = ("CASE", "TRUST", "CONVERSE", "RELATE", "COMMIT")
 STRAIN_SCALES = ("STRAIN", "SURVIVAL")
 
-# Names short enough for a column heading or an axis.
-SHORT_NAMES = {
-    "CASE": "Case for collaboration",
-    "CHANGE": "Readiness to change",
-    "STRAIN": "Strain",
-    "PLACE": "Commitment to place",
-    "SURVIVAL": "Self-preservation",
-    "TRUST": "Trust",
-    "CONVERSE": "Right conversations",
-    "RELATE": "Right relationships",
-    "COMMIT": "Bringing it to bear",
-}
-
 ZONE_NAMES = {
     "tipping_point": "Tipping point",
     "tipping_and_breaking": "Tipping and breaking",
@@ -62,7 +49,7 @@ def scales(result: dict[str, Any]) -> list[ScaleInfo]:
     except KeyError:
         instrument = load_instrument()
     return [
-        ScaleInfo(s.code, s.name, SHORT_NAMES.get(s.code, s.name), s.higher_is_better)
+        ScaleInfo(s.code, s.name, s.short_name or s.name, s.higher_is_better)
         for s in instrument.scales
     ]
 

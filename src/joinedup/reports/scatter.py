@@ -91,6 +91,9 @@ def symmetric_range(
     return centre - half, centre + half
 
 
+NAMED_AT_MOST = 24  # more units than this are always numbered, with a key
+
+
 def scatter(
     chart_id: str,
     title: str,
@@ -149,10 +152,15 @@ def scatter(
             points.append(Point(px(previous[0]), py(previous[1]), 7, "Previous round", False, 1))
         marks.append(_partnership_cross(partnership, px, py))
 
-    named = points + [Point(px(m.x), py(m.y), 5, svg.shorten(m.name, 230, SMALL)) for m in markers]
-    placements = place_labels(named, bounds, obstacles, SMALL, 170, cross_lines)
-    reach = MAX_LEADER if len(markers) > FEW_UNITS else 2 * MAX_LEADER
-    numbered = not all(_readable(p, reach) for p in placements[len(points) :])
+    # Beyond NAMED_AT_MOST units names never fit, so they are not even tried.
+    numbered = len(markers) > NAMED_AT_MOST
+    if not numbered:
+        named = points + [
+            Point(px(m.x), py(m.y), 5, svg.shorten(m.name, 230, SMALL)) for m in markers
+        ]
+        placements = place_labels(named, bounds, obstacles, SMALL, 170, cross_lines)
+        reach = MAX_LEADER if len(markers) > FEW_UNITS else 2 * MAX_LEADER
+        numbered = not all(_readable(p, reach) for p in placements[len(points) :])
     if numbered:
         named = points + [Point(px(m.x), py(m.y), 5, str(i + 1)) for i, m in enumerate(markers)]
         placements = place_labels(named, bounds, obstacles, SMALL, 160, cross_lines)
