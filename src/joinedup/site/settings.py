@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "joinedup.partnerships",
     "joinedup.surveys",
     "joinedup.results",
+    "joinedup.api",
+    "joinedup.actions",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ urlpatterns = [
     path("partnerships/", include("joinedup.partnerships.urls")),
     path("", include("joinedup.surveys.urls")),
     path("", include("joinedup.results.urls")),
+    path("api/", include("joinedup.api.urls")),
+    path("", include("joinedup.actions.urls")),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path(
         "accessibility/",

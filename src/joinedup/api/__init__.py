@@ -1,0 +1,1 @@
+"""The read-only API: partnerships, rounds and results for analysts, by personal token."""
