@@ -58,6 +58,7 @@ format: setup
 bench: setup
 	$(BIN)/python bench/bench_analyse.py
 	$(BIN)/python bench/bench_reports.py
+	env -u DATABASE_URL $(BIN)/python bench/bench_web.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -15,7 +15,6 @@ from django.utils.safestring import mark_safe
 from joinedup.analysis.vocabulary import POSITIONS
 from joinedup.reports.figures import figure_html
 from joinedup.reports.path import position_path
-from joinedup.reports.report import scrollable_tables
 from joinedup.surveys.models import Round
 from joinedup.surveys.services import completion_by_organisation
 
@@ -76,7 +75,7 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
             "rounds": rounds[::-1],
             "timeline": [_timeline_entry(r) for r in rounds],
             # figure_html escapes every name and number it writes.
-            "path_figure": mark_safe(scrollable_tables(figure_html(path, 2))) if path else "",
+            "path_figure": mark_safe(figure_html(path, 2)) if path else "",
             "open_round": open_rounds[-1] if open_rounds else None,
             "completion": completion_by_organisation(open_rounds[-1]) if open_rounds else [],
             "organisations": partnership.organisations.all(),

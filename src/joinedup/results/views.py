@@ -14,7 +14,6 @@ from joinedup.instrument import load_instrument
 from joinedup.partnerships.access import FACILITATOR_ONLY, partnership_view
 from joinedup.partnerships.models import Membership, Role
 from joinedup.reports.figures import figure_html
-from joinedup.reports.report import scrollable_tables
 
 from . import services
 from .models import Download
@@ -56,10 +55,7 @@ def round_results(request: HttpRequest, membership: Membership, round_id: int) -
                 for s in result.get("strengths", [])
             ],
             # figure_html escapes every name and number it writes.
-            "figures": {
-                key: mark_safe(scrollable_tables(figure_html(chart, 2)))
-                for key, chart in charts.items()
-            },
+            "figures": {key: mark_safe(figure_html(chart, 2)) for key, chart in charts.items()},
             "themes": _themes(result, instrument),
             "trend_rows": _trend_rows(result, instrument) if trend else [],
             "trend": trend,

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "joinedup.site.middleware.ScrollableTablesMiddleware",
 ]
 
 ROOT_URLCONF = "joinedup.site.urls"

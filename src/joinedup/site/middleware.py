@@ -1,0 +1,33 @@
+"""Site-wide response adjustments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from joinedup.reports.report import scrollable_tables
+
+
+class ScrollableTablesMiddleware:
+    """Wrap every table in a focusable region that scrolls sideways on its own.
+
+    Data tables may need more width than a 320-pixel phone has (WCAG's reflow
+    rule allows that for tables), but the page itself must not scroll
+    sideways. Doing it here keeps every template's tables plain.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "")
+        if (
+            content_type.startswith("text/html")
+            and not response.streaming
+            and b"<table" in response.content
+        ):
+            charset = response.charset or "utf-8"
+            response.content = scrollable_tables(response.content.decode(charset)).encode(charset)
+        return response
