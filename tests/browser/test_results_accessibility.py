@@ -96,3 +96,21 @@ def test_results_pages_have_no_serious_accessibility_violation(
                     assert width <= 330, f"{url} scrolls sideways on a phone ({width}px)"
             context.close()
     assert axe.violations == [], "\n".join(axe.violations)
+
+
+def test_the_network_map_shows_an_organisation_s_figures_on_focus_and_hover(
+    live_server: Any, browser: Any, partnership: Partnership
+) -> None:
+    closed = partnership.rounds.order_by("created_at").first()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _sign_in(page, live_server.url, "carol@example.org")
+    page.goto(f"{live_server.url}/partnerships/{partnership.pk}/rounds/{closed.pk}/results/")
+    details = page.locator(".ju-network-details")
+    assert "Point at or tab to an organisation" in details.inner_text()
+    first = page.locator("g.ju-node").first
+    first.focus()
+    assert "Trust received" in details.inner_text()
+    name = details.inner_text().split(".")[0]
+    page.locator("g.ju-node").nth(3).hover()
+    assert details.inner_text().split(".")[0] != name
+    page.close()

@@ -259,7 +259,15 @@ def _node(
             weight="bold",
             fill=ink,
         )
-    return svg.element("g", None, body)
+    details = (
+        f"{node.name}. Trust received {whole(received, 'not rated')}, given "
+        f"{whole(member.get('trust_given'), 'none')}; value received "
+        f"{whole(member.get('value_received'), 'not rated')}, given "
+        f"{whole(member.get('value_given'), 'none')}; works with {member.get('degree') or 0} "
+        "organisations."
+    )
+    # The page's script (progressive enhancement) shows data-details on hover and focus.
+    return svg.element("g", {"class": "ju-node", "data-details": details}, body)
 
 
 def _node_label(
