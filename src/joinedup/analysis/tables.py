@@ -89,6 +89,32 @@ def read_table(path: Path, sheet: str) -> RawTable:
     return read_csv(path)
 
 
+def read_upload(filename: str, content: bytes, sheet: str) -> RawTable:
+    """An uploaded file (CSV, or an Excel workbook's sheet named `sheet`) as a table.
+
+    Used by the web app for files people upload; named in messages by the
+    file's own name, as the command line names files.
+    """
+    import tempfile
+
+    name = Path(filename).name or sheet
+    if Path(name).suffix.casefold() not in EXCEL_SUFFIXES:
+        return parse_csv_bytes(content, name)
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        handle.write(content)
+        handle.flush()
+        sheets = read_workbook(Path(handle.name))
+    if "" in sheets:  # the workbook could not be opened
+        return RawTable.failed(name, sheets[""].problems[0].message)
+    table = sheets.get(normalise_key(sheet))
+    if table is None and len(sheets) == 1:
+        table = next(iter(sheets.values()))
+    if table is None:
+        return RawTable.failed(name, f'has no sheet called "{sheet}"')
+    table.source = f"{name}, sheet {table.source.rsplit('sheet ', 1)[-1]}"
+    return table
+
+
 def read_csv(path: Path, source: str | None = None) -> RawTable:
     """Read a UTF-8 CSV file (with or without a byte-order mark)."""
     source = source or path.name

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import math
 import smtplib
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -29,13 +27,7 @@ from joinedup.accounts.models import User
 from joinedup.analysis import InputError, Settings, interchange
 from joinedup.analysis.dataset import PRESSURE_COLUMNS
 from joinedup.analysis.problems import Problem
-from joinedup.analysis.tables import (
-    EXCEL_SUFFIXES,
-    RawTable,
-    normalise_key,
-    parse_csv_bytes,
-    read_workbook,
-)
+from joinedup.analysis.tables import RawTable, normalise_key, read_upload
 from joinedup.instrument import Instrument
 
 from .models import ROLE_HINTS, Membership, Organisation, Partnership, Role
@@ -254,22 +246,7 @@ class ImportSummary:
 
 def read_organisations_upload(filename: str, content: bytes) -> RawTable:
     """An uploaded organisations file (CSV, or a workbook's "organisations" sheet) as a table."""
-    name = Path(filename).name or "organisations"
-    if Path(name).suffix.casefold() not in EXCEL_SUFFIXES:
-        return parse_csv_bytes(content, name)
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-        handle.write(content)
-        handle.flush()
-        sheets = read_workbook(Path(handle.name))
-    if "" in sheets:  # the workbook could not be opened
-        return RawTable.failed(name, sheets[""].problems[0].message)
-    table = sheets.get("organisations")
-    if table is None and len(sheets) == 1:
-        table = next(iter(sheets.values()))
-    if table is None:
-        return RawTable.failed(name, 'has no sheet called "organisations"')
-    table.source = f"{name}, sheet {table.source.rsplit('sheet ', 1)[-1]}"
-    return table
+    return read_upload(filename, content, "organisations")
 
 
 def check_organisations(

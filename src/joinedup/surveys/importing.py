@@ -8,16 +8,14 @@ problem stops the import and nothing is stored.
 from __future__ import annotations
 
 import math
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
 from joinedup.analysis import load_tables
 from joinedup.analysis.problems import Problem
-from joinedup.analysis.tables import EXCEL_SUFFIXES, RawTable, parse_csv_bytes, read_workbook
+from joinedup.analysis.tables import RawTable, read_upload
 
 from . import services
 from .models import Rating, Response, Round, RoundStatus
@@ -34,22 +32,7 @@ class Upload:
 
 
 def _table(upload: Upload, sheet: str) -> RawTable:
-    if Path(upload.name).suffix.casefold() in EXCEL_SUFFIXES:
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-            handle.write(upload.content)
-            handle.flush()
-            sheets = read_workbook(Path(handle.name))
-        if "" in sheets:
-            return RawTable.failed(upload.name, sheets[""].problems[0].message)
-        if sheet in sheets:
-            table = sheets[sheet]
-        elif len(sheets) == 1:
-            table = next(iter(sheets.values()))
-        else:
-            return RawTable.failed(upload.name, f'has no sheet called "{sheet}"')
-        table.source = f"{upload.name}, sheet {table.source.rsplit('sheet ', 1)[-1]}"
-        return table
-    return parse_csv_bytes(upload.content, upload.name)
+    return read_upload(upload.name, upload.content, sheet)
 
 
 def import_files(
