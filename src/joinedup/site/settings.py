@@ -161,6 +161,7 @@ EMAIL_BACKEND = (
 # tried from one address (guessing); sign-in attempts from one address.
 RATE_LIMIT_SURVEY = int(env("RATE_LIMIT_SURVEY", "120"))
 RATE_LIMIT_SURVEY_MISSES = int(env("RATE_LIMIT_SURVEY_MISSES", "20"))
+RATE_LIMIT_API = int(env("RATE_LIMIT_API", "600"))  # requests a minute per API token
 RATE_LIMIT_SIGN_IN = int(env("RATE_LIMIT_SIGN_IN", "20"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
