@@ -89,6 +89,10 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+# The test suite's database (PostgreSQL): a name of its own per run can be
+# given, so that two runs on one server never share a test database.
+if env("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
