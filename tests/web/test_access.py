@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from joinedup.actions import commitments, meetings, working
+from joinedup.actions import services as actions
 from joinedup.partnerships.models import Membership
 from joinedup.surveys import services
 from joinedup.surveys.models import Invitation, Round
@@ -48,6 +52,21 @@ def northshire_ids(world) -> dict[str, int]:
         "member_id": membership.pk,
         "invitation_id": Invitation.objects.get().pk,
         "pk": world.org("Northshire Police").pk,
+    }
+    police, council = world.org("Northshire Police"), world.org("Northshire County Council")
+    meeting = meetings.create_meeting(world.partnership, "Board", datetime.date(2027, 4, 14))
+    ids |= {
+        "action_id": actions.create_action(
+            world.partnership, area="commitment", title="N", owner=police
+        ).pk,
+        "meeting_id": meeting.pk,
+        "item_id": meetings.add_item(meeting, "Discharge", "what_matters", 30).pk,
+        "commitment_id": commitments.create_commitment(
+            world.partnership, police, "money", "Fund", Decimal(1000)
+        ).pk,
+        "conversation_id": working.plan_conversation(
+            world.partnership, police, council, "mutual_low_trust"
+        ).pk,
     }
     return ids
 

@@ -231,3 +231,13 @@ def test_every_survey_page_renders_for_a_phone_sized_screen_without_javascript(
         html = response.content.decode()
         assert 'name="viewport"' in html and "govuk-back-link" in html
         assert "<script" not in html.split("</main>")[0].split("<main")[1]  # no script needed
+
+
+def test_respondents_can_choose_several_partners_with_checkboxes(client, world, invited) -> None:
+    token = start(client, invited.token)
+    page = client.get(f"/s/{token}/partners/").content.decode()
+    assert page.count('type="checkbox"') == 3  # every other organisation
+    assert 'type="radio"' not in page
+    chosen = [world.org("Northshire Police").pk, world.org("Age Well Northshire").pk]
+    client.post(f"/s/{token}/partners/", {"partners": [str(p) for p in chosen]})
+    assert sorted(Draft.objects.get().answers["partners"]) == sorted(chosen)

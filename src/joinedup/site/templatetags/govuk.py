@@ -38,10 +38,11 @@ def field(
 ) -> dict[str, Any]:
     """Context for one field: which component, and everything it needs."""
     widget = bound.field.widget
-    if isinstance(widget, forms.RadioSelect):
-        kind = "radios"
-    elif isinstance(widget, forms.CheckboxSelectMultiple):
+    # CheckboxSelectMultiple is a kind of RadioSelect in Django: test it first.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
         kind = "checkboxes"
+    elif isinstance(widget, forms.RadioSelect):
+        kind = "radios"
     elif isinstance(widget, forms.Select):
         kind = "select"
     elif isinstance(widget, forms.Textarea):

@@ -1,0 +1,177 @@
+"""Partnership meetings and their agendas: how much of the partnership's time goes on
+what matters, rather than side shows and operational business.
+
+"Have the right conversations" (SPEC §5) asks partnerships to spend their
+time on the issues that matter, not the side shows. Each agenda item records
+the minutes it took and its kind; a meeting's share of time on what matters is
+    share = minutes on "what matters" / all minutes on the agenda,
+and is undefined (None) for a meeting with no agenda yet.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from joinedup.partnerships.models import Partnership
+
+from .models import AgendaItem, AgendaKind, Meeting
+from .services import ActionError
+
+
+@dataclass(frozen=True)
+class TimeSpent:
+    """Minutes by kind of agenda item."""
+
+    what_matters: int = 0
+    side_show: int = 0
+    operational: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.what_matters + self.side_show + self.operational
+
+    @property
+    def share_on_what_matters(self) -> float | None:
+        """Minutes on what matters / all minutes, from 0 to 1; None with no minutes."""
+        return self.what_matters / self.total if self.total else None
+
+    @property
+    def percent_on_what_matters(self) -> int | None:
+        share = self.share_on_what_matters
+        return None if share is None else round(share * 100)
+
+    def __add__(self, other: TimeSpent) -> TimeSpent:
+        return TimeSpent(
+            self.what_matters + other.what_matters,
+            self.side_show + other.side_show,
+            self.operational + other.operational,
+        )
+
+
+def _minutes(kind: str) -> Coalesce:
+    return Coalesce(Sum("items__minutes", filter=Q(items__kind=kind)), Value(0))
+
+
+def meetings_with_time(partnership: Partnership) -> list[tuple[Meeting, TimeSpent]]:
+    """The partnership's meetings, latest first, each with its time by kind (one query)."""
+    meetings = Meeting.objects.filter(partnership=partnership).annotate(
+        what_matters=_minutes(AgendaKind.WHAT_MATTERS),
+        side_show=_minutes(AgendaKind.SIDE_SHOW),
+        operational=_minutes(AgendaKind.OPERATIONAL),
+    )
+    kinds = ("what_matters", "side_show", "operational")
+    return [
+        (meeting, TimeSpent(*(getattr(meeting, kind) for kind in kinds)))
+        for meeting in meetings.order_by("-date", "-pk")
+    ]
+
+
+def time_spent(meeting: Meeting) -> TimeSpent:
+    minutes = dict(meeting.items.values_list("kind").annotate(minutes=Sum("minutes")).order_by())
+    return TimeSpent(
+        minutes.get(AgendaKind.WHAT_MATTERS, 0),
+        minutes.get(AgendaKind.SIDE_SHOW, 0),
+        minutes.get(AgendaKind.OPERATIONAL, 0),
+    )
+
+
+def overall(rows: list[tuple[Meeting, TimeSpent]]) -> TimeSpent:
+    """Time across several meetings (each minute counts the same)."""
+    total = TimeSpent()
+    for _, spent in rows:
+        total = total + spent
+    return total
+
+
+# ----------------------------------------------------------------- changes
+
+
+def _check_meeting(title: str) -> None:
+    if not title.strip():
+        raise ActionError("Enter the meeting’s name.", "title")
+
+
+def create_meeting(
+    partnership: Partnership,
+    title: str,
+    date: datetime.date,
+    start_time: datetime.time | None = None,
+    location: str = "",
+) -> Meeting:
+    _check_meeting(title)
+    return Meeting.objects.create(
+        partnership=partnership,
+        title=title.strip(),
+        date=date,
+        start_time=start_time,
+        location=location.strip(),
+    )
+
+
+def change_meeting(
+    meeting: Meeting,
+    title: str,
+    date: datetime.date,
+    start_time: datetime.time | None = None,
+    location: str = "",
+) -> Meeting:
+    _check_meeting(title)
+    meeting.title = title.strip()
+    meeting.date = date
+    meeting.start_time = start_time
+    meeting.location = location.strip()
+    meeting.save()
+    return meeting
+
+
+def remove_meeting(meeting: Meeting) -> None:
+    """Remove a meeting and its agenda."""
+    meeting.delete()
+
+
+def _check_item(title: str, kind: str, minutes: int) -> None:
+    if not title.strip():
+        raise ActionError("Enter the agenda item.", "title")
+    if kind not in AgendaKind.values:
+        raise ActionError("Select what kind of item it was.", "kind")
+    if not 1 <= minutes <= 600:
+        raise ActionError("Enter the minutes it took, from 1 to 600.", "minutes")
+
+
+@transaction.atomic
+def add_item(
+    meeting: Meeting, title: str, kind: str, minutes: int, decision: str = ""
+) -> AgendaItem:
+    """Add an item at the end of the meeting's agenda."""
+    _check_item(title, kind, minutes)
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    last = meeting.items.aggregate(last=Max("position"))["last"]
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        title=title.strip(),
+        kind=kind,
+        minutes=minutes,
+        decision=decision.strip(),
+        position=0 if last is None else last + 1,
+    )
+
+
+def change_item(
+    item: AgendaItem, title: str, kind: str, minutes: int, decision: str = ""
+) -> AgendaItem:
+    _check_item(title, kind, minutes)
+    item.title = title.strip()
+    item.kind = kind
+    item.minutes = minutes
+    item.decision = decision.strip()
+    item.save()
+    return item
+
+
+def remove_item(item: AgendaItem) -> None:
+    item.delete()
