@@ -85,10 +85,20 @@ def seed_demo(email: str, password: str, seed: int = 7) -> DemoAccounts:
             importing.Upload("relationships.csv", _csv(ratings)),
         )
         if index < len(ROUND_LABELS) - 1:
-            services.close_round(survey_round)
+            closed = services.close_round(survey_round)
+            if index == 0:
+                _demo_actions(closed, facilitator)
         else:
             links = _demo_invitations(survey_round)
     return DemoAccounts(partnership, facilitator, links)
+
+
+def _demo_actions(survey_round: Round, facilitator: User) -> None:
+    """The plan a facilitator made after the first round: one action per recommendation."""
+    from joinedup.actions import services as actions
+
+    for recommendation in survey_round.result["recommendations"] if survey_round.result else []:
+        actions.start_from_recommendation(survey_round, recommendation["action"], facilitator)
 
 
 def _demo_invitations(survey_round: Round) -> list[tuple[str, str, str]]:
