@@ -157,3 +157,22 @@ def test_the_next_round_carries_the_trend_and_the_overview_shows_the_path(world,
     page = overview.content.decode()
     assert "The partnership&#x27;s path, round by round" in page or "path, round by round" in page
     assert "Spring 2027" in page and "Autumn 2027" in page
+
+
+def test_the_pdf_and_the_overview_carry_the_status_of_the_plan(world, closed, tmp_path) -> None:
+    import shutil
+    import subprocess
+
+    from joinedup.actions import services as actions
+
+    actions.start_from_recommendation(closed, closed.result["recommendations"][0]["action"])
+    overview = world.client(world.carol).get(f"/partnerships/{world.partnership.pk}/")
+    assert "1 action: 1 not started" in overview.content.decode()
+    pdf = world.client(world.alice).get(_url(world, closed, "download/pdf/")).content
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "Status of the action plan" in text
+    assert closed.result["recommendations"][0]["title"] in text

@@ -518,3 +518,33 @@ def plan_status(partnership: Partnership, on: datetime.date | None = None) -> Pl
         met=states[OutcomeState.MET],
         rows=rows,
     )
+
+
+def plan_summary(partnership: Partnership, on: datetime.date | None = None) -> dict[str, Any]:
+    """The plan's status as plain data, for the PDF report and the overview.
+
+    Reports are rendered outside Django, so they take this dictionary rather
+    than models.
+    """
+    status = plan_status(partnership, on)
+    titles = {area["code"]: area["title"] for area in areas()}
+    return {
+        "total": status.total,
+        "by_status": [{"label": label, "count": count} for _, label, count in status.by_status],
+        "overdue": len(status.overdue),
+        "checked": status.checked,
+        "met": status.met,
+        "rows": [
+            {
+                "area": titles.get(row.action.area, row.action.area),
+                "title": row.action.title,
+                "owner": row.action.owner.name if row.action.owner else "",
+                "due": row.action.due_date.isoformat() if row.action.due_date else "",
+                "status": row.action.get_status_display(),
+                "overdue": row.overdue,
+                "measure": row.measure,
+                "outcome": row.outcome.label,
+            }
+            for row in status.rows
+        ],
+    }

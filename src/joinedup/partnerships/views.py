@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
+from joinedup.actions.services import plan_summary
 from joinedup.analysis.vocabulary import POSITIONS
 from joinedup.reports.figures import figure_html
 from joinedup.reports.path import position_path
@@ -77,6 +78,7 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
             # figure_html escapes every name and number it writes.
             "path_figure": mark_safe(figure_html(path, 2)) if path else "",
             "open_round": open_rounds[-1] if open_rounds else None,
+            "plan": plan_summary(partnership),
             "completion": completion_by_organisation(open_rounds[-1]) if open_rounds else [],
             "organisations": partnership.organisations.all(),
             "people": partnership.memberships.count(),

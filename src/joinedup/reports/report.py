@@ -45,6 +45,8 @@ class ReportOptions:
     generated: date | None = None
     sectors: dict[str, str] | None = None
     previous: dict[str, Any] | None = None
+    # The action plan's status, as plain data (the web app's downloads add it).
+    plan: dict[str, Any] | None = None
 
 
 @cache

@@ -34,13 +34,17 @@ def sectors(partnership: Partnership) -> dict[str, str]:
     return dict(partnership.organisations.values_list("name", "sector"))
 
 
-def report_options(survey_round: Round) -> ReportOptions:
+def report_options(survey_round: Round, with_plan: bool = False) -> ReportOptions:
+    from joinedup.actions.services import plan_summary
+
     before = previous_closed_round(survey_round)
+    plan = plan_summary(survey_round.partnership) if with_plan else None
     return ReportOptions(
         partnership=survey_round.partnership.name,
         round_label=survey_round.label,
         sectors=sectors(survey_round.partnership),
         previous=before.result if before is not None else None,
+        plan=plan if plan and plan["total"] else None,
     )
 
 
@@ -105,7 +109,7 @@ def build_download(survey_round: Round, kind: str) -> DownloadFile:
     form = FORMATS[kind]
     names = sectors(survey_round.partnership)
     if kind == "pdf":
-        content = render_pdf(result, report_options(survey_round))
+        content = render_pdf(result, report_options(survey_round, with_plan=True))
     elif kind == "xlsx":
         content = _bytes(lambda b: exports.to_xlsx(result, b, names))
     elif kind == "csv":
