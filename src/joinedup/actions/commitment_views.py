@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 
 from joinedup.partnerships.access import can_manage_organisation, partnership_view
 from joinedup.partnerships.forms import submitted
 from joinedup.partnerships.models import Membership, Role
+from joinedup.reports.figures import figure_html
 
 from . import commitments
 from .access import PLANNERS
@@ -48,6 +50,8 @@ def ledger(request: HttpRequest, membership: Membership) -> HttpResponse:
                 for entry in found.entries
             ],
             "can_add": membership.role in PLANNERS,
+            # figure_html escapes every name and number it writes.
+            "charts": [mark_safe(figure_html(chart, 2)) for chart in commitments.charts(found)],
         },
     )
 

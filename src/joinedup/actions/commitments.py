@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from joinedup.partnerships.models import Organisation, Partnership
+from joinedup.reports.figures import Chart
+from joinedup.reports.ledger_chart import LedgerRow, pledged_against_delivered
 
-from .models import Commitment, CommitmentKind
+from .models import COMMITMENT_UNITS, Commitment, CommitmentKind
 from .services import ActionError, today
 
 
@@ -223,3 +225,33 @@ def change_commitment(
 
 def remove_commitment(commitment: Commitment) -> None:
     commitment.delete()
+
+
+def charts(found: Ledger) -> list[Chart]:
+    """Pledged against delivered by organisation: one chart per kind with pledges."""
+    shortfall_states = {CommitmentState.SHORTFALL}
+    short_by: set[tuple[int, str]] = {
+        (e.commitment.organisation_id, e.commitment.kind)
+        for e in found.entries
+        if e.state in shortfall_states
+    }
+    result = []
+    for kind in CommitmentKind:
+        totals = [t for t in found.totals if t.kind == kind.value]
+        if not totals:
+            continue
+        rows = [
+            LedgerRow(
+                t.organisation.name,
+                float(t.pledged),
+                float(t.delivered),
+                (t.organisation.pk, t.kind) in short_by,
+            )
+            for t in totals
+        ]
+        result.append(
+            pledged_against_delivered(
+                kind.value, str(kind.label), COMMITMENT_UNITS.get(kind.value, ""), rows
+            )
+        )
+    return result

@@ -33,12 +33,15 @@ def _item(meeting: Meeting, item_id: int) -> AgendaItem:
 @partnership_view()
 def meeting_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     rows = meetings.meetings_with_time(membership.partnership)
+    round_label, unaddressed = meetings.unaddressed_issues(membership.partnership)
     return render(
         request,
         "actions/meetings/list.html",
         {
             "partnership": membership.partnership,
             "rows": rows,
+            "round_label": round_label,
+            "unaddressed": unaddressed,
             "overall": meetings.overall(rows),
             "is_facilitator": membership.role == Role.FACILITATOR,
         },

@@ -175,3 +175,40 @@ def change_item(
 
 def remove_item(item: AgendaItem) -> None:
     item.delete()
+
+
+# ------------------------------------------------- what matters, not discussed
+
+
+def unaddressed_issues(partnership: Partnership) -> tuple[str | None, list[dict[str, object]]]:
+    """Issues respondents named as most important that have never reached an agenda.
+
+    Takes the themes of "the most important issue" in the latest closed
+    round's result (only where the result shows them), and keeps those that
+    share no content word with any agenda item the partnership has recorded.
+    Returns the round's label and the themes, most often named first.
+    """
+    from joinedup.analysis.text import _words
+    from joinedup.surveys.models import RoundStatus
+
+    latest = (
+        partnership.rounds.filter(status=RoundStatus.CLOSED, result__isnull=False)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is None or latest.result is None:
+        return None, []
+    important = latest.result.get("text", {}).get("TEXT_IMPORTANT", {})
+    if not important.get("shown"):
+        return latest.label, []
+    discussed: set[str] = set()
+    for title in AgendaItem.objects.filter(meeting__partnership=partnership).values_list(
+        "title", flat=True
+    ):
+        discussed |= _words(title)
+    missing = []
+    for theme in important.get("themes", []):
+        words = _words(theme["label"]).union(*(_words(k) for k in theme.get("keywords", [])))
+        if not words & discussed:
+            missing.append({"label": theme["label"], "count": theme["count"]})
+    return latest.label, missing
