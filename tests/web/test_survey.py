@@ -109,7 +109,11 @@ def test_a_page_with_an_unanswered_statement_shows_the_error_beside_it_and_in_a_
     assert "There is a problem" in page
     assert f'href="#id_{items[1]}_0"' in page  # the summary links to the field
     assert "govuk-form-group--error" in page
-    assert page.count("Select how far you agree with this statement") >= 2 * (len(items) - 1)
+    # Each message names its statement, beside the field and in the summary.
+    second = INSTRUMENT.items[[i.code for i in INSTRUMENT.items].index(items[1])].text
+    message = f"Choose how far you agree that “{' '.join(second.rstrip('.').split()[:8])}"
+    assert page.count(message) == 2
+    assert page.count("Choose how far you agree that") == 2 * (len(items) - 1)
     assert "<title>Error: " in page
 
 

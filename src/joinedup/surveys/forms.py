@@ -16,6 +16,12 @@ from joinedup.partnerships.models import Organisation
 DONT_KNOW = "dk"
 
 
+def _short(text: str, words: int = 8) -> str:
+    """The start of a statement, to name it in an error message."""
+    parts = text.rstrip(".").split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
 def _radio(label: str, choices: list[tuple[str, str]], required_message: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
@@ -48,7 +54,7 @@ class StatementsForm(forms.Form):
             self.fields[code] = _radio(
                 texts[code],
                 choices,
-                "Select how far you agree with this statement, or select Don't know",
+                f"Choose how far you agree that “{_short(texts[code])}”, or choose Don't know",
             )
 
 
@@ -80,7 +86,7 @@ class PartnerRatingForm(forms.Form):
             self.fields[question.code] = _radio(
                 question.text,
                 rating_choices,
-                "Select an answer, or select Don't know",
+                f"Choose an answer to “{question.text}”, or choose Don't know",
             )
 
 
