@@ -155,3 +155,26 @@ def test_report_refuses_a_file_that_is_not_a_result(tmp_path: Path, capsys) -> N
     assert "not a joinedup.analysis/1 result" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
     assert main(["report", str(bogus)]) == 2
+
+
+def test_a_large_partnership_gets_a_row_per_organisation_and_still_hides_merged_ones(
+    tmp_path: Path,
+) -> None:
+    from joinedup.analysis import analyse, read_files
+    from joinedup.analysis.synth import SynthSpec, generate, write
+
+    write(
+        generate(SynthSpec(organisations=40, respondents=1500, ratings_per_respondent=3)), tmp_path
+    )
+    dataset, _ = read_files(
+        tmp_path / "responses.csv", tmp_path / "relationships.csv", tmp_path / "organisations.csv"
+    )
+    outcome = analyse(dataset)
+    assert len(outcome["units"]) > 24
+    html = render_html(outcome)
+    assert "Each organisation at a glance" in html
+    assert '<article class="unit">' not in html
+    merged = next(u for u in outcome["units"] if u["combined"])["organisations"]
+    text = visible_outside_network(html)
+    for name in merged:
+        assert name not in text, name

@@ -33,6 +33,9 @@ from .charts import all_charts
 from .figures import Chart, figure_html, table_html
 
 ACTION_ORDER = ("conversations", "relationships", "commitment")
+# Beyond this many reporting units, each gets a row rather than a section of
+# its own (their full figures are in the heatmap and the workbook).
+COMPACT_AFTER = 24
 ROLE_NAMES = {role.code: role.label for role in load_instrument().roles}
 
 
@@ -111,6 +114,7 @@ def report_context(result: dict[str, Any], options: ReportOptions) -> dict[str, 
             Markup(figure_html(by_id[chart_id], level)) if chart_id in by_id else ""
         ),
         "units": [_unit(unit, instrument) for unit in result["units"]],
+        "compact_after": COMPACT_AFTER,
         "roles": [_unit(unit, instrument) for unit in result["roles"]],
         "combined": combined,
         "flags": _flags(result),
@@ -146,7 +150,21 @@ def _strengths(result: dict[str, Any], instrument: Instrument) -> list[dict[str,
 
 
 def _unit(unit: dict[str, Any], instrument: Instrument) -> dict[str, Any]:
+    shown = [
+        {
+            "short_name": s.short_name or s.name,
+            "score": unit["scales"][s.code]["score"],
+            "favourable": unit["scales"][s.code]["score"]
+            if s.higher_is_better
+            else 100 - unit["scales"][s.code]["score"],
+        }
+        for s in instrument.scales
+        if unit["scales"][s.code]["score"] is not None
+    ]
+    ranked = sorted(shown, key=lambda item: item["favourable"])
     return {
+        "weakest": ranked[0] if ranked else None,
+        "strongest": ranked[-1] if ranked else None,
         **unit,
         "position_name": POSITIONS.get(unit.get("position") or "", "Not enough answers"),
         "alignment_name": ALIGNMENTS.get(unit.get("alignment") or "", "Not enough answers"),
