@@ -176,3 +176,20 @@ def test_the_pdf_and_the_overview_carry_the_status_of_the_plan(world, closed, tm
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
     assert "Status of the action plan" in text
     assert closed.result["recommendations"][0]["title"] in text
+
+
+def test_an_action_starts_from_a_recommendation_in_one_click(world, closed) -> None:
+    from joinedup.actions.models import Action
+
+    page = world.client(world.alice).get(_url(world, closed)).content.decode()
+    area = closed.result["recommendations"][0]["action"]
+    assert f'name="area" value="{area}"' in page
+    response = world.client(world.alice).post(
+        f"/partnerships/{world.partnership.pk}/plan/from-round/{closed.pk}/", {"area": area}
+    )
+    assert response.status_code == 302
+    action = Action.objects.get()
+    assert action.title == closed.result["recommendations"][0]["title"]
+    assert (
+        "Start an action" not in world.client(world.carol).get(_url(world, closed)).content.decode()
+    )
