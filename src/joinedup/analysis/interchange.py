@@ -240,7 +240,8 @@ class _Checker:
         # Organisation names: key -> code, and the spelling shown for each code.
         self.org_codes: dict[str, int] = {}
         self.org_names: list[str] = []
-        self.listed = False
+        # The organisations file that lists the members, once one has been read.
+        self.listed_source: str | None = None
 
     # -- columns
 
@@ -337,9 +338,7 @@ class _Checker:
                 Problem(table.source, int(table.rows[row]), header, f"{what} is blank")
             )
 
-    def _organisation_codes(
-        self, table: RawTable, position: int, what: str, listed_source: str | None
-    ) -> np.ndarray:
+    def _organisation_codes(self, table: RawTable, position: int, what: str) -> np.ndarray:
         """Organisation codes per row; -1 where blank or not a listed member."""
         row_codes, keys, spellings = self._keys(table, position)
         header = table.headers[position]
@@ -349,7 +348,7 @@ class _Checker:
             if key == "":
                 continue
             if key not in self.org_codes:
-                if self.listed:
+                if self.listed_source is not None:
                     unknown[i] = True
                     continue
                 self.org_codes[key] = len(self.org_names)
@@ -366,7 +365,7 @@ class _Checker:
                     int(table.rows[row]),
                     header,
                     f"{describe_value(raw)} is not one of the member organisations "
-                    f"listed in {listed_source}",
+                    f"listed in {self.listed_source}",
                 )
             )
         return mapping[row_codes]
@@ -378,7 +377,7 @@ class _Checker:
         if found is None:
             return None
         name_position = found["organisation"]
-        codes = self._organisation_codes(table, name_position, "organisation", None)
+        codes = self._organisation_codes(table, name_position, "organisation")
         self._duplicates(table, name_position, codes, "organisation", "this organisation")
         sectors = self._parse(
             table,
@@ -392,7 +391,6 @@ class _Checker:
                 frame[column] = self._parse(table, found[column], _parse_percent)
             else:
                 frame[column] = np.nan
-        self.listed = True
         self.listed_source = table.source
         return frame
 
@@ -419,12 +417,11 @@ class _Checker:
         found = self._locate(table, responses_columns(self.instrument))
         if found is None:
             return None
-        listed_source = getattr(self, "listed_source", None)
         frame = pd.DataFrame(
             {
                 "row": table.rows,
                 "organisation": self._organisation_codes(
-                    table, found["organisation"], "organisation", listed_source
+                    table, found["organisation"], "organisation"
                 ),
             }
         )
@@ -503,27 +500,27 @@ class _Checker:
         found = self._locate(table, relationships_columns(self.instrument))
         if found is None:
             return None
-        if respondents is None:  # still check what does not depend on the responses
-            self._check_relationship_cells(table, found)
-            return None
-        listed_source = getattr(self, "listed_source", None)
-        organisation = self._organisation_codes(
-            table, found["organisation"], "organisation", listed_source
-        )
-        partner = self._organisation_codes(table, found["partner"], "partner", listed_source)
+        organisation = self._organisation_codes(table, found["organisation"], "organisation")
+        partner = self._organisation_codes(table, found["partner"], "partner")
 
         id_codes, id_keys, id_spellings = self._keys(table, found["respondent_id"])
         id_header = table.headers[found["respondent_id"]]
         row_ids = np.asarray(id_keys, dtype=object)[id_codes]
         self._blank(table, id_header, row_ids == "", "respondent_id")
 
-        respondent = self._match_respondents(
-            table, found, row_ids, id_spellings, id_codes, responses_source, respondents
+        # Without usable responses, ratings cannot be matched to respondents, but
+        # every check that does not need them still runs.
+        respondent = (
+            self._match_respondents(
+                table, found, row_ids, id_spellings, id_codes, responses_source, respondents
+            )
+            if respondents is not None
+            else np.full(table.n_rows, -1, dtype=np.int64)
         )
-
         known = respondent >= 0
         own_org = np.full(table.n_rows, -1, dtype=np.int32)
-        own_org[known] = respondents["organisation"].to_numpy()[respondent[known]]
+        if respondents is not None:
+            own_org[known] = respondents["organisation"].to_numpy()[respondent[known]]
         org_header = table.headers[found["organisation"]]
         mismatch = known & (organisation >= 0) & (own_org >= 0) & (organisation != own_org)
         for row in np.flatnonzero(mismatch):
@@ -571,6 +568,10 @@ class _Checker:
         rating_parser = _numeric_parser(
             self.instrument.rating, f"a rating (1-4, a label such as A little, or {MISSING_HINT})"
         )
+        ratings = {code: self._parse(table, found[code], rating_parser)
+                   for code in self.instrument.rating_codes}  # fmt: skip
+        if respondents is None:
+            return None
         frame = pd.DataFrame(
             {
                 "round": np.where(
@@ -582,44 +583,9 @@ class _Checker:
                 "contact": contact,
             }
         )
-        for code in self.instrument.rating_codes:
-            frame[code] = self._parse(table, found[code], rating_parser)
+        for code, values in ratings.items():
+            frame[code] = values
         return frame
-
-    def _check_relationship_cells(self, table: RawTable, found: dict[str, int]) -> None:
-        listed_source = getattr(self, "listed_source", None)
-        organisation = self._organisation_codes(
-            table, found["organisation"], "organisation", listed_source
-        )
-        partner = self._organisation_codes(table, found["partner"], "partner", listed_source)
-        id_codes, id_keys, _ = self._keys(table, found["respondent_id"])
-        self._blank(
-            table,
-            table.headers[found["respondent_id"]],
-            np.asarray(id_keys, dtype=object)[id_codes] == "",
-            "respondent_id",
-        )
-        for row in np.flatnonzero((partner >= 0) & (partner == organisation)):
-            self.problems.append(
-                Problem(
-                    table.source,
-                    int(table.rows[row]),
-                    table.headers[found["partner"]],
-                    "a respondent cannot rate their own organisation",
-                )
-            )
-        self._parse(
-            table,
-            found["contact"],
-            _numeric_parser(
-                self.instrument.contact, f"a contact frequency (0-4, or {MISSING_HINT})"
-            ),
-        )
-        rating_parser = _numeric_parser(
-            self.instrument.rating, f"a rating (1-4, a label such as A little, or {MISSING_HINT})"
-        )
-        for code in self.instrument.rating_codes:
-            self._parse(table, found[code], rating_parser)
 
     def _match_respondents(
         self,
@@ -736,7 +702,7 @@ class _Checker:
         return Dataset(
             instrument=self.instrument,
             organisations=organisations,
-            listed=self.listed,
+            listed=self.listed_source is not None,
             rounds=list(self.round_labels),
             respondents=people.reset_index(drop=True),
             ratings=rating_frame.reset_index(drop=True),
