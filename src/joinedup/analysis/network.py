@@ -18,8 +18,9 @@ import pandas as pd
 
 from joinedup.instrument import Instrument
 
+from .scoring import TOLERANCE  # a threshold met in arithmetic is met in floating point
+
 ASYMMETRY_GAP = 25.0
-TOLERANCE = 1e-9  # as in scoring: a threshold met in arithmetic is met in floating point
 LOW_TRUST = 50.0
 
 
@@ -180,6 +181,7 @@ def _flags(
     with np.errstate(invalid="ignore"):
         gap = np.abs(trust - trust.T)
         asymmetric = upper & (gap >= ASYMMETRY_GAP - TOLERANCE)
+        # Below LOW_TRUST means not at least LOW_TRUST, with the same tolerance.
         low = upper & (trust < LOW_TRUST - TOLERANCE) & (trust.T < LOW_TRUST - TOLERANCE)
     flags: list[dict[str, Any]] = [
         {"type": "asymmetric", "a": names[a], "b": names[b], "gap": float(gap[a, b])}

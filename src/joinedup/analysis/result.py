@@ -105,24 +105,17 @@ def analyse(
     partnership = figures.partnership
 
     step("Reliability")
-    # With no reporting unit there are no results at all, reliability included.
-    reliability = _reliability_section(
-        values if units else values[:0],
-        scores if units else scores[:0],
-        unit_of[:0] if not units else unit_of,
-        instrument,
-    )
+    reliability = _reliability_section(values, scores, unit_of, instrument, bool(units))
 
     step("Relationship network")
     network = relationship_network(this_round.ratings, names, instrument, settings.min_tie_raters)
 
     gaps = _perception_gaps(units, figures.unit_entries, network["members"])
-    # Free text needs at least min_text_group_size answers; when there are no
-    # results at all (everyone together is fewer than k), none is shown.
     text = text_section(
         {code: people[code].to_numpy(dtype=object) for code in instrument.text_codes},
         instrument.text_codes,
-        settings.min_text_group_size if units else len(people) + 1,
+        settings.min_text_group_size,
+        results=bool(units),
     )
 
     step("Trend")
@@ -258,10 +251,18 @@ def _partnership_section(
 
 
 def _reliability_section(
-    values: np.ndarray, scores: np.ndarray, unit_of: np.ndarray, instrument: Instrument
+    values: np.ndarray,
+    scores: np.ndarray,
+    unit_of: np.ndarray,
+    instrument: Instrument,
+    results: bool,
 ) -> dict[str, Any]:
+    """Alpha and ICCs per scale; all null when there are no results at all (SPEC §3.5)."""
     codes = instrument.item_codes
-    section = {}
+    section: dict[str, Any] = {}
+    if not results:
+        empty = {"alpha": None, "n_complete": 0, "icc1": None, "icc2": None}
+        return {scale.code: dict(empty) for scale in instrument.scales}
     for s, scale in enumerate(instrument.scales):
         alpha, n_complete = cronbach_alpha(values[:, [codes.index(c) for c in scale.items]])
         icc1, icc2 = icc(scores[:, s], unit_of)

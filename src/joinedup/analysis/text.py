@@ -51,12 +51,17 @@ def _redacted(texts: pd.Series) -> list[str]:
 
 
 def text_section(
-    answers: dict[str, np.ndarray], codes: Sequence[str], min_text_group_size: int
+    answers: dict[str, np.ndarray],
+    codes: Sequence[str],
+    min_text_group_size: int,
+    results: bool = True,
 ) -> dict[str, Any]:
     """Per free-text question: how many answered, whether shown, and the answers.
 
     An answer counts when it holds more than blank space. Answers are shown
-    only when at least `min_text_group_size` respondents answered.
+    only when at least `min_text_group_size` respondents answered, and never
+    when there are no results at all (`results` false: everyone together is
+    fewer than the minimum group size).
     """
     section: dict[str, Any] = {}
     for code in codes:
@@ -64,7 +69,7 @@ def text_section(
         texts = pd.Series([] if column is None else column, dtype=object).fillna("").astype(str)
         texts = texts.str.strip()
         texts = texts[texts != ""]
-        shown = len(texts) >= min_text_group_size
+        shown = results and len(texts) >= min_text_group_size
         section[code] = {
             "n": len(texts),
             "shown": shown,
