@@ -38,6 +38,18 @@ def _favourable(code: str, score: float, instrument: Instrument) -> float:
     return scoring.favourable(score, instrument.scale(code).higher_is_better)
 
 
+def _rank(
+    code: str, score: float, instrument: Instrument, best_first: bool = False
+) -> tuple[float, int]:
+    """Order scales by favourable score; equal scores (to rounding noise) in instrument order.
+
+    Scores that are equal in arithmetic can differ in their last bits with
+    the order respondents were added up, so they are compared rounded.
+    """
+    value = round(_favourable(code, score, instrument), 9)
+    return (-value if best_first else value, instrument.scale_codes.index(code))
+
+
 def _lowest_units(
     result: dict[str, Any], code: str, instrument: Instrument
 ) -> list[dict[str, Any]]:
@@ -47,7 +59,7 @@ def _lowest_units(
         for unit in result["units"]
         if unit["scales"][code]["score"] is not None
     ]
-    shown.sort(key=lambda pair: _favourable(code, pair[1], instrument))
+    shown.sort(key=lambda pair: (round(_favourable(code, pair[1], instrument), 9), pair[0]))
     return [{"unit": name, "score": score} for name, score in shown[:UNITS_NAMED]]
 
 
@@ -68,7 +80,7 @@ def recommend(
     }
     if not shown:
         return [], []
-    ranked = sorted(shown, key=lambda code: _favourable(code, shown[code], instrument))
+    ranked = sorted(shown, key=lambda code: _rank(code, shown[code], instrument))
     flagged = set(ranked[:ALWAYS_FLAGGED]) | {
         code for code in shown if scales[code]["band"] == "concern"
     }
@@ -105,7 +117,10 @@ def recommend(
     ordered = sorted(
         areas.values(),
         key=lambda area: (
-            min((f["favourable"] for f in area["figures"] if "favourable" in f), default=101.0),
+            round(
+                min((f["favourable"] for f in area["figures"] if "favourable" in f), default=101.0),
+                9,
+            ),
             ACTION_ORDER.index(area["action"]),
         ),
     )
@@ -193,7 +208,7 @@ def _strengths(
     words: dict[str, Any],
 ) -> list[dict[str, Any]]:
     """Scales in the strength band; failing any, the best scale if it is at least developing."""
-    best = sorted(shown, key=lambda code: -_favourable(code, shown[code], instrument))
+    best = sorted(shown, key=lambda code: _rank(code, shown[code], instrument, best_first=True))
     chosen = [code for code in best if scales[code]["band"] == "strength"]
     if not chosen and best and scales[best[0]]["band"] == "developing":
         chosen = best[:1]
