@@ -175,6 +175,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"survey_tokens": {"()": "joinedup.site.logs.RedactSurveyTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["survey_tokens"]}},
+    # Django logs the path of every 4xx and 5xx: the filter runs on these
+    # loggers themselves, so no handler anywhere sees a survey token.
+    "loggers": {
+        name: {"filters": ["survey_tokens"]}
+        for name in ("django.request", "django.server", "django.security")
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
