@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -141,7 +142,8 @@ def anonymised_responses(survey_round: Round) -> bytes:
     """The round's answers in the interchange format, organisations replaced by units.
 
     Each respondent's organisation becomes their reporting unit ("Other
-    organisations" for merged ones) and their role becomes their role group;
+    organisations" for merged ones) and their role becomes their role group,
+    left blank where fewer than k people of the unit share it;
     rows are shuffled and numbered afresh; free text and relationship ratings
     are left out, since they could identify people or small organisations.
     Respondents in no reporting unit (when there are no results) are left out.
@@ -161,6 +163,13 @@ def anonymised_responses(survey_round: Round) -> bytes:
             + ["" if response.answers.get(c) is None else str(response.answers[c])
                for c in instrument.item_codes]
         )  # fmt: skip
+    # A role group is named only where at least k people of the same unit share
+    # it: otherwise "the one executive of a unit" would be a person's answers.
+    k = int(result["settings"]["min_group_size"])
+    cells = Counter((row[0], row[1]) for row in rows)
+    for row in rows:
+        if row[1] and cells[(row[0], row[1])] < k:
+            row[1] = ""
     random.SystemRandom().shuffle(rows)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
