@@ -81,7 +81,7 @@ def test_closing_a_round_stores_the_analysis_of_its_responses_for_good(world, op
 def test_the_result_download_is_the_stored_document(world, open_round) -> None:
     _respond(open_round, world.org("Northshire Police"), 5)
     services.close_round(open_round)
-    response = world.client(world.carol).get(_round_url(world, open_round, "result.json"))
+    response = world.client(world.carol).get(_round_url(world, open_round, "download/json/"))
     assert response.status_code == 200
     assert response.json() == Round.objects.get(pk=open_round.pk).result
     assert "attachment" in response["Content-Disposition"]

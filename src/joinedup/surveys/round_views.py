@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from joinedup.analysis import InputError, to_json
+from joinedup.analysis import InputError
 from joinedup.analysis.problems import Problem
 from joinedup.analysis.vocabulary import BANDS, POSITION_SENTENCES, POSITIONS
 from joinedup.instrument import load_instrument
@@ -279,16 +278,3 @@ def import_responses(request: HttpRequest, membership: Membership, round_id: int
         },
         status=400 if problems else 200,
     )
-
-
-@partnership_view()
-def result_json(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
-    survey_round = _round(membership, round_id)
-    if survey_round.result is None:
-        raise Http404("This round has no result yet: it is computed when the round closes")
-    if membership.role not in set(Role.values):
-        raise PermissionDenied
-    response = HttpResponse(to_json(survey_round.result), content_type="application/json")
-    filename = f"joinedup-{survey_round.partnership_id}-{survey_round.pk}-result.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -46,11 +46,6 @@ urlpatterns = [
         round_views.import_responses,
         name="import",
     ),
-    path(
-        "partnerships/<int:partnership_id>/rounds/<int:round_id>/result.json",
-        round_views.result_json,
-        name="result-json",
-    ),
     # Respondents: private links, no account.
     path("s/done/", survey_views.done, name="done"),
     path("s/<str:token>/", survey_views.start, name="start"),
