@@ -20,6 +20,7 @@ from joinedup.partnerships.access import (
     can_manage_organisation,
     partnership_view,
 )
+from joinedup.partnerships.forms import submitted, submitted_files
 from joinedup.partnerships.models import Membership, Organisation, Role
 
 from . import importing, services
@@ -41,7 +42,7 @@ def _managed_organisations(membership: Membership) -> list[Organisation]:
 
 @partnership_view(FACILITATOR_ONLY)
 def new_round(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = RoundForm(request.POST if request.method == "POST" else None)
+    form = RoundForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         try:
             survey_round = services.create_round(membership.partnership, form.cleaned_data["label"])
@@ -152,8 +153,8 @@ def invite(request: HttpRequest, membership: Membership, round_id: int) -> HttpR
         return redirect("surveys:round", membership.partnership_id, survey_round.pk)
     organisations = _managed_organisations(membership)
     form = InvitePeopleForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES or None,
+        submitted(request),
+        submitted_files(request),
         organisations=organisations,
     )
     if request.method == "POST" and form.is_valid():
