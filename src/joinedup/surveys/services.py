@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from joinedup.analysis import Settings, analyse, load_tables
+from joinedup.analysis import InputError, Settings, analyse, load_tables
 from joinedup.analysis.interchange import ORGANISATIONS_COLUMNS
 from joinedup.analysis.tables import RawTable
 from joinedup.instrument import load_instrument
@@ -62,7 +62,12 @@ def close_round(survey_round: Round) -> Round:
     locked = Round.objects.select_for_update().get(pk=survey_round.pk)
     if locked.status != RoundStatus.OPEN:
         raise SurveyError("Only an open round can be closed.")
-    locked.result = round_result(locked)
+    try:
+        locked.result = round_result(locked)
+    except InputError as error:  # stored answers the analysis refuses: say so, change nothing
+        raise SurveyError(
+            f"The round's answers could not be analysed, so it stays open: {error.problems[0]}"
+        ) from error
     locked.status = RoundStatus.CLOSED
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at", "result"])
@@ -439,11 +444,13 @@ def submit(token: str) -> Round:
         answers = draft.answers
         instrument = load_instrument(survey_round.instrument)
         items = answers.get("items", {})
+        agreement = _allowed(instrument.agreement)
+        role = answers.get("role", "") or ""
         response = Response.objects.create(
             round=survey_round,
             organisation=draft.organisation,
-            role=answers.get("role", "") or "",
-            answers={code: _answer(items.get(code)) for code in instrument.item_codes},
+            role=role if role in {r.code for r in instrument.roles} else "",
+            answers={code: _answer(items.get(code), agreement) for code in instrument.item_codes},
             text_important=answers.get("text", {}).get("TEXT_IMPORTANT", ""),
             text_sideshow=answers.get("text", {}).get("TEXT_SIDESHOW", ""),
             text_other=answers.get("text", {}).get("TEXT_OTHER", ""),
@@ -454,13 +461,15 @@ def submit(token: str) -> Round:
             )
         )
         ratings = answers.get("ratings", {})
+        allowed = {"contact": _allowed(instrument.contact)}
+        allowed |= dict.fromkeys(instrument.rating_codes, _allowed(instrument.rating))
         Rating.objects.bulk_create(
             Rating(
                 response=response,
                 partner_id=int(partner),
                 **{
-                    code: _answer(ratings.get(str(partner), {}).get(code))
-                    for code in ("contact", *instrument.rating_codes)
+                    code: _answer(ratings.get(str(partner), {}).get(code), allowed[code])
+                    for code in allowed
                 },
             )
             for partner in answers.get("partners", [])
@@ -471,8 +480,20 @@ def submit(token: str) -> Round:
     return survey_round
 
 
-def _answer(value: Any) -> int | None:
-    """A stored answer: an integer, or None for "Don't know" and blanks."""
-    if value is None or value == "" or value == "dk":
+def _allowed(choices: Any) -> frozenset[int]:
+    return frozenset(choice.value for choice in choices)
+
+
+def _answer(value: Any, allowed: frozenset[int]) -> int | None:
+    """A stored answer: one of the instrument's values, or None ("Don't know", blank).
+
+    The pages only save offered answers; this is the last line, so that no
+    stored response can hold a value the analysis would refuse.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | str):
         return None
-    return int(value)
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if number in allowed else None

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from joinedup.instrument import Instrument, load_instrument
+from joinedup.partnerships.forms import submitted
 from joinedup.partnerships.models import Organisation
 from joinedup.site import ratelimit
 
@@ -210,7 +211,7 @@ def about(request: HttpRequest, survey: _Context) -> HttpResponse:
     current = survey.url("about")
     initial = {"role": survey.answers.get("role", "")} if "role" in survey.answers else {}
     form = AboutYouForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         initial=initial,
         instrument=survey.instrument,
     )
@@ -230,7 +231,7 @@ def statements(request: HttpRequest, survey: _Context, number: int) -> HttpRespo
     saved = survey.answers.get("items", {})
     initial = {code: _as_choice(saved[code]) for code in scale.items if code in saved}
     form = StatementsForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         initial=initial,
         instrument=survey.instrument,
         scale=scale,
@@ -238,11 +239,7 @@ def statements(request: HttpRequest, survey: _Context, number: int) -> HttpRespo
     if request.method == "POST":
         leaving = request.POST.get("action") == "save-and-leave"
         if form.is_valid() or leaving:
-            items = dict(saved)
-            for code in scale.items:
-                value = request.POST.get(code)
-                if value in {"1", "2", "3", "4", "5", DONT_KNOW}:
-                    items[code] = DONT_KNOW if value == DONT_KNOW else int(value)
+            items = dict(saved) | _offered_answers(form, request.POST)
             services.save_draft(survey.draft, {"items": items})
             return survey.after_save(current)
     return survey.render(
@@ -257,9 +254,7 @@ def partners(request: HttpRequest, survey: _Context) -> HttpResponse:
     current = survey.url("partners")
     options = survey.partners()
     initial = {"partners": [str(p) for p in survey.answers.get("partners", [])]}
-    form = PartnersForm(
-        request.POST if request.method == "POST" else None, initial=initial, partners=options
-    )
+    form = PartnersForm(submitted(request), initial=initial, partners=options)
     if request.method == "POST" and form.is_valid():
         chosen = [int(p) for p in form.cleaned_data["partners"]]
         ratings = {k: v for k, v in survey.answers.get("ratings", {}).items() if int(k) in chosen}
@@ -287,7 +282,7 @@ def partner(request: HttpRequest, survey: _Context, partner_id: int) -> HttpResp
     saved = survey.answers.get("ratings", {}).get(str(partner_id), {})
     initial = {code: _as_choice(value) for code, value in saved.items()}
     form = PartnerRatingForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         initial=initial,
         instrument=survey.instrument,
         partner=organisation,
@@ -295,15 +290,7 @@ def partner(request: HttpRequest, survey: _Context, partner_id: int) -> HttpResp
     if request.method == "POST":
         leaving = request.POST.get("action") == "save-and-leave"
         if form.is_valid() or leaving:
-            rating = dict(saved)
-            for code in form.fields:
-                value = request.POST.get(code)
-                if value is None or value == "":
-                    continue
-                if value == DONT_KNOW:
-                    rating[code] = DONT_KNOW
-                elif value.isdigit():
-                    rating[code] = int(value)
+            rating = dict(saved) | _offered_answers(form, request.POST)
             ratings = dict(survey.answers.get("ratings", {}))
             ratings[str(partner_id)] = rating
             services.save_draft(survey.draft, {"ratings": ratings})
@@ -321,7 +308,7 @@ def partner(request: HttpRequest, survey: _Context, partner_id: int) -> HttpResp
 def comments(request: HttpRequest, survey: _Context) -> HttpResponse:
     current = survey.url("comments")
     form = CommentsForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         initial=survey.answers.get("text", {}),
         instrument=survey.instrument,
     )
@@ -373,6 +360,20 @@ def done(request: HttpRequest) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _offered_answers(form: Any, data: Any) -> dict[str, Any]:
+    """The posted answers that are among each field's choices (the rest are left out).
+
+    A page can be saved half-answered ("Save and come back later"), so the form
+    may not be valid as a whole; each answer kept must still be one offered.
+    """
+    answers: dict[str, Any] = {}
+    for name, field in form.fields.items():
+        value = data.get(name)
+        if value is not None and value in {str(choice) for choice, _ in field.choices}:
+            answers[name] = DONT_KNOW if value == DONT_KNOW else int(value)
+    return answers
 
 
 def _as_choice(value: Any) -> str:
