@@ -66,6 +66,21 @@ class RawTable:
         return cls(source, list(headers), columns, numbers)
 
     @classmethod
+    def from_frame(cls, source: str, frame: pd.DataFrame) -> RawTable:
+        """A table from a data frame: missing values blank, everything else as text.
+
+        For tables built from a database, such as a round's stored answers.
+        """
+        columns = []
+        for header in frame.columns:
+            column = frame[header]
+            text = column.astype(object).where(column.notna(), "")
+            text = text.map(_cell_text) if len(text) else text.astype(str)
+            columns.append(pd.Categorical(text.tolist()))
+        rows = np.arange(2, len(frame) + 2, dtype=np.int64)
+        return cls(source, [str(h) for h in frame.columns], columns, rows)
+
+    @classmethod
     def failed(cls, source: str, message: str, row: int | None = None) -> RawTable:
         """A table that could not be read at all."""
         return cls(

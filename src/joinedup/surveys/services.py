@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
@@ -119,62 +120,41 @@ def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
     memory, to link ratings to their respondent during the analysis.
     """
     instrument = load_instrument(survey_round.instrument)
-    organisations = list(survey_round.partnership.organisations.all())
-    names = {organisation.pk: organisation.name for organisation in organisations}
-    item_codes = instrument.item_codes
     text_fields = {
         "TEXT_IMPORTANT": "text_important",
         "TEXT_SIDESHOW": "text_sideshow",
         "TEXT_OTHER": "text_other",
     }
-    response_headers = ["respondent_id", "organisation", "role", *item_codes, *text_fields]
-    response_rows = []
-    responses = Response.objects.filter(round=survey_round).order_by("id")
-    for response in responses:
-        answers = response.answers
-        response_rows.append(
-            [
-                str(response.pk),
-                names[response.organisation_id],
-                response.role,
-                *[_cell(answers.get(code)) for code in item_codes],
-                *[getattr(response, field) for field in text_fields.values()],
-            ]
-        )
-    rating_codes = instrument.rating_codes
-    rating_headers = ["respondent_id", "organisation", "partner", "contact", *rating_codes]
-    rating_rows = [
-        [
-            str(rating.response_id),
-            names[rating.response.organisation_id],
-            names[rating.partner_id],
-            _cell(rating.contact),
-            *[_cell(getattr(rating, code)) for code in rating_codes],
-        ]
-        for rating in Rating.objects.filter(response__round=survey_round)
-        .select_related("response")
+    people = pd.DataFrame.from_records(
+        Response.objects.filter(round=survey_round)
         .order_by("id")
-    ]
-    organisation_headers = [*ORGANISATIONS_COLUMNS.required, *ORGANISATIONS_COLUMNS.optional]
-    organisation_rows = [
-        [
-            organisation.name,
-            organisation.sector,
-            _cell(organisation.budget_gap_pct),
-            _cell(organisation.demand_growth_pct),
-            _cell(organisation.vacancy_rate_pct),
-        ]
-        for organisation in organisations
-    ]
-    return (
-        RawTable.from_records("responses", response_headers, response_rows),
-        RawTable.from_records("relationships", rating_headers, rating_rows),
-        RawTable.from_records("organisations", organisation_headers, organisation_rows),
+        .values_list("id", "organisation__name", "role", "answers", *text_fields.values()),
+        columns=["respondent_id", "organisation", "role", "answers", *text_fields],
     )
-
-
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    answers = pd.DataFrame.from_records(
+        people.pop("answers").tolist(), columns=instrument.item_codes, index=people.index
+    )
+    responses = pd.concat([people, answers], axis=1)
+    ratings = pd.DataFrame.from_records(
+        Rating.objects.filter(response__round=survey_round)
+        .order_by("id")
+        .values_list(
+            "response_id", "response__organisation__name", "partner__name", "contact",
+            *instrument.rating_codes,
+        ),
+        columns=["respondent_id", "organisation", "partner", "contact", *instrument.rating_codes],
+    )  # fmt: skip
+    organisations = pd.DataFrame.from_records(
+        survey_round.partnership.organisations.values_list(
+            "name", "sector", "budget_gap_pct", "demand_growth_pct", "vacancy_rate_pct"
+        ),
+        columns=[*ORGANISATIONS_COLUMNS.required, *ORGANISATIONS_COLUMNS.optional],
+    )
+    return (
+        RawTable.from_frame("responses", responses),
+        RawTable.from_frame("relationships", ratings),
+        RawTable.from_frame("organisations", organisations),
+    )
 
 
 # ------------------------------------------------------------ invitations
