@@ -395,8 +395,18 @@ def run_report(args: argparse.Namespace) -> int:
             errors.print(f"joinedup report: {problem}", markup=False)
         return EXIT_BAD_INPUT
     options = ReportOptions(partnership=args.title, sectors=sectors, previous=results[1])
-    with _progress(errors) as step:
-        written = write_outputs(results[0], targets, options, step)
+    try:
+        with _progress(errors) as step:
+            written = write_outputs(results[0], targets, options, step)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        # A saved result edited by hand, or cut short: say which part is missing.
+        errors.print(
+            f"joinedup report: {args.result} is not a complete {SCHEMA} result "
+            f"(a part is missing or of the wrong kind: {error!r}); run `joinedup analyse "
+            "--json` again to make a fresh one. Nothing was written.",
+            markup=False,
+        )
+        return EXIT_BAD_INPUT
     for path in written:
         errors.print(f"Wrote {path}", markup=False)
     return EXIT_OK
@@ -565,7 +575,15 @@ def run_serve(args: argparse.Namespace) -> int:
     Console(stderr=True, highlight=False, soft_wrap=True).print(
         f"Joined Up is running at http://{args.host}:{args.port}/ (Ctrl+C to stop)", markup=False
     )
-    waitress.serve(application, host=args.host, port=args.port, threads=args.threads)
+    try:
+        waitress.serve(application, host=args.host, port=args.port, threads=args.threads)
+    except OSError as error:  # the port is taken, or not ours to use
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            f"joinedup: cannot serve on {args.host}:{args.port} ({error.strerror}); "
+            "choose another with --port",
+            markup=False,
+        )
+        return EXIT_BAD_INPUT
     return EXIT_OK
 
 
