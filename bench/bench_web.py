@@ -59,7 +59,9 @@ def main() -> int:
     client = Client()
     client.force_login(user, backend="joinedup.accounts.backends.EmailBackend")
     url = f"/partnerships/{partnership.pk}/rounds/{survey_round.pk}/results/"
-    assert client.get(url).status_code == 200
+    started = time.perf_counter()
+    assert client.get(url).status_code == 200  # the first view draws the charts
+    first = time.perf_counter() - started
     times = []
     for _ in range(5):
         started = time.perf_counter()
@@ -71,8 +73,12 @@ def main() -> int:
     print("Web benchmark: results page of 40 organisations, 2,000 respondents")
     print("-" * 70)
     print(f"closing the round (analysis)  {closing:6.2f} s")
-    verdict = "PASS" if best < 0.3 else "MISS"
-    print(f"results page, server render   {best * 1000:6.0f} ms   target < 300 ms   {verdict}")
+    for label, seconds in (
+        ("first view (charts drawn)", first),
+        ("later views (charts kept)", best),
+    ):
+        verdict = "PASS" if seconds < 0.3 else "MISS"
+        print(f"results page, {label:26} {seconds * 1000:6.0f} ms   target < 300 ms   {verdict}")
     print("-" * 70)
     return 0
 

@@ -10,20 +10,23 @@ defines them, so that merged organisations stay merged.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from joinedup.analysis import to_json
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Partnership
 from joinedup.reports import exports
-from joinedup.reports.figures import Chart
+from joinedup.reports.figures import figure_html
 from joinedup.reports.report import ReportOptions, charts_for, render_pdf
 from joinedup.surveys.models import Response, Round, RoundStatus
 from joinedup.surveys.services import previous_closed_round
@@ -49,10 +52,29 @@ def report_options(survey_round: Round, with_plan: bool = False) -> ReportOption
     )
 
 
-def round_charts(survey_round: Round) -> dict[str, Chart]:
-    """The round's charts by id (the same components as the PDF report)."""
-    assert survey_round.result is not None
-    return {c.id: c for c in charts_for(survey_round.result, report_options(survey_round))}
+def round_figures_html(survey_round: Round) -> dict[str, str]:
+    """Each chart of a closed round as an HTML figure, drawn once and kept in the cache.
+
+    A closed round's result never changes; what else a chart shows (the
+    previous round, organisations' sectors) is part of the cache key, so a
+    change there draws the charts afresh.
+    """
+    options = report_options(survey_round)
+    fingerprint = hashlib.sha256(
+        json.dumps(
+            [sorted((options.sectors or {}).items()), (options.previous or {}).get("round")],
+            default=str,
+        ).encode("utf-8")
+    ).hexdigest()[:16]
+    key = f"round-figures:{survey_round.pk}:{fingerprint}"
+    figures = cache.get(key)
+    if figures is None:
+        assert survey_round.result is not None
+        figures = {
+            chart.id: figure_html(chart, 2) for chart in charts_for(survey_round.result, options)
+        }
+        cache.set(key, figures, timeout=None)
+    return dict(figures)
 
 
 def closed_rounds(partnership: Partnership) -> QuerySet[Round]:

@@ -13,7 +13,6 @@ from joinedup.analysis.vocabulary import ALIGNMENTS, BANDS, POSITION_SENTENCES, 
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.access import FACILITATOR_ONLY, partnership_view
 from joinedup.partnerships.models import Membership, Role
-from joinedup.reports.figures import figure_html
 
 from . import services
 from .models import Download
@@ -34,7 +33,7 @@ def round_results(request: HttpRequest, membership: Membership, round_id: int) -
     result = survey_round.result
     instrument = load_instrument(survey_round.instrument)
     partnership = result["partnership"]
-    charts = services.round_charts(survey_round)
+    figures = services.round_figures_html(survey_round)
     position = partnership.get("position") or ""
     trend = result.get("trend")
     return render(
@@ -55,7 +54,7 @@ def round_results(request: HttpRequest, membership: Membership, round_id: int) -
                 for s in result.get("strengths", [])
             ],
             # figure_html escapes every name and number it writes.
-            "figures": {key: mark_safe(figure_html(chart, 2)) for key, chart in charts.items()},
+            "figures": {key: mark_safe(html) for key, html in figures.items()},
             "themes": _themes(result, instrument),
             "trend_rows": _trend_rows(result, instrument) if trend else [],
             "trend": trend,
