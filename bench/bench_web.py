@@ -59,9 +59,16 @@ def main() -> int:
     client = Client()
     client.force_login(user, backend="joinedup.accounts.backends.EmailBackend")
     url = f"/partnerships/{partnership.pk}/rounds/{survey_round.pk}/results/"
-    started = time.perf_counter()
-    assert client.get(url).status_code == 200  # the first view draws the charts
-    first = time.perf_counter() - started
+    from django.core.cache import cache
+
+    assert client.get(url).status_code == 200  # warm-up: templates, imports
+    drawn = []
+    for _ in range(3):
+        cache.clear()  # as on the first view after a round closes: the charts are drawn
+        started = time.perf_counter()
+        assert client.get(url).status_code == 200
+        drawn.append(time.perf_counter() - started)
+    first = min(drawn)
     times = []
     for _ in range(5):
         started = time.perf_counter()
