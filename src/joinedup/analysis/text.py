@@ -209,7 +209,7 @@ def themes(texts: pd.Series) -> list[dict[str, Any]]:
     shown: dict[str, str] = {}
     for spelling, _ in sorted(spellings.items(), key=lambda pair: (-pair[1], pair[0])):
         shown.setdefault(spelling.casefold(), spelling)
-    counts = Counter(shown[t.casefold()] for t in spaced.tolist())
+    counts = Counter(spaced.str.casefold().map(shown).tolist())
     clean = {text: redact(text) for text in counts}
     groups: list[dict[str, Any]] = []
     for text, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])):
