@@ -15,7 +15,7 @@ from django.db import transaction
 
 from joinedup.analysis import load_tables
 from joinedup.analysis.problems import Problem
-from joinedup.analysis.tables import RawTable, read_upload
+from joinedup.analysis.tables import read_upload
 
 from . import services
 from .models import Rating, Response, Round, RoundStatus
@@ -31,10 +31,6 @@ class Upload:
     content: bytes
 
 
-def _table(upload: Upload, sheet: str) -> RawTable:
-    return read_upload(upload.name, upload.content, sheet)
-
-
 def import_files(
     survey_round: Round, responses: Upload, relationships: Upload | None
 ) -> tuple[int, list[Problem]]:
@@ -42,8 +38,12 @@ def import_files(
     if survey_round.status == RoundStatus.CLOSED:
         raise ImportRefused("This round is closed: nothing more can be added to it.")
     _, _, organisations = services.round_tables(survey_round)
-    responses_table = _table(responses, "responses")
-    relationships_table = _table(relationships, "relationships") if relationships else None
+    responses_table = read_upload(responses.name, responses.content, "responses")
+    relationships_table = (
+        read_upload(relationships.name, relationships.content, "relationships")
+        if relationships
+        else None
+    )
     dataset, warnings = load_tables(responses_table, relationships_table, organisations)
     if len(dataset.rounds) > 1:
         raise ImportRefused(
