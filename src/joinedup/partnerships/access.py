@@ -27,9 +27,11 @@ def membership_for(user: Any, partnership_id: int, roles: Iterable[str] = ALL_RO
     """The user's membership of the partnership, if their role is one of `roles`."""
     if not user.is_authenticated:
         raise Http404
+    # `partnership__pk`, not `partnership_id`: Django then finds nothing for an id too
+    # large for the database, where SQLite would fail (any URL's digits reach here).
     membership = (
         Membership.objects.select_related("partnership", "organisation")
-        .filter(user=user, partnership_id=partnership_id)
+        .filter(user=user, partnership__pk=partnership_id)
         .first()
     )
     if membership is None:

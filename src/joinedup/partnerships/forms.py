@@ -12,7 +12,7 @@ from django import forms
 from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 
-from .models import ROLE_HINTS, SECTOR_CHOICES, Organisation, Role
+from .models import ROLE_HINTS, SECTOR_CHOICES, Organisation, Partnership, Role
 from .services import threshold_limits
 
 
@@ -51,8 +51,8 @@ class PartnershipForm(forms.Form):
 
 # ------------------------------------------------------------- thresholds
 
-# What each threshold protects, in plain English. The settings page shows
-# these as hints; the overview summarises them.
+# What each threshold protects, in plain English: its label, the hint the
+# settings page shows, and the summary on the overview ({people}: "5 people").
 THRESHOLD_TEXT = {
     "min_group_size": (
         "Smallest group shown on its own",
@@ -60,6 +60,7 @@ THRESHOLD_TEXT = {
         "organisations” and never shown on their own, and no score is shown unless at least "
         "this many people answered its questions. This stops anyone working out how a few "
         "people in a small organisation answered. At least {low}; most partnerships use 5.",
+        "{people}. Organisations with fewer respondents are combined into “Other organisations”.",
     ),
     "min_tie_raters": (
         "People needed to show one organisation’s view of another",
@@ -67,19 +68,31 @@ THRESHOLD_TEXT = {
         "this many of its people rated that partner. People are told before they answer that "
         "their ratings are reported as their organisation’s view. At least {low}; most "
         "partnerships use 1. Raise it to protect individual raters as well.",
+        "{people}.",
     ),
     "min_text_group_size": (
         "People needed to show written comments",
         "Written answers to a question are shown only when at least this many people answered "
         "it, and only for the whole partnership, never by organisation. Email addresses, phone "
         "numbers and links are always removed. At least {low}; most partnerships use 10.",
+        "{people}, and only for the whole partnership.",
     ),
 }
 
 
+def threshold_summaries(partnership: Partnership) -> list[tuple[str, str]]:
+    """Each threshold's label and its current value in words, for the overview."""
+    summaries = []
+    for name, (label, _, summary) in THRESHOLD_TEXT.items():
+        value = getattr(partnership, name)
+        people = f"{value} {'person' if value == 1 else 'people'}"
+        summaries.append((label, summary.format(people=people)))
+    return summaries
+
+
 def _threshold_field(name: str) -> forms.IntegerField:
     low, high = threshold_limits(name)
-    label, hint = THRESHOLD_TEXT[name]
+    label, hint, _ = THRESHOLD_TEXT[name]
     too_low = f"Enter a whole number of {low} or more"
     return forms.IntegerField(
         label=label,
@@ -168,6 +181,10 @@ class OrganisationForm(forms.Form):
 
 
 class OrganisationImportForm(forms.Form):
+    # A partnership has tens of organisations, or a few hundred: a file far
+    # larger than that is a mistake, and is not read into memory to find out.
+    MAX_BYTES = 5 * 1024 * 1024
+
     upload = forms.FileField(
         label="Organisations file (CSV or Excel)",
         help_text=(
@@ -179,6 +196,15 @@ class OrganisationImportForm(forms.Form):
             "empty": "The file is empty: select a file with a header row and organisations",
         },
     )
+
+    def clean_upload(self) -> Any:
+        upload = self.cleaned_data["upload"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file must be smaller than {self.MAX_BYTES // (1024 * 1024)} MB: "
+                "select a file with one row for each member organisation"
+            )
+        return upload
 
 
 # ----------------------------------------------------------------- people
@@ -252,6 +278,7 @@ class AddPersonForm(RoleForm):
         error_messages={
             "required": "Enter the person’s email address",
             "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "The email address must be 254 characters or fewer",
         },
     )
     name = forms.CharField(

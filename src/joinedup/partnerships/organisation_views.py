@@ -29,10 +29,6 @@ def _organisation(membership: Membership, organisation_id: int) -> Organisation:
     return organisation
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 @partnership_view()
 def organisation_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     partnership = membership.partnership
@@ -133,13 +129,7 @@ def import_organisations(request: HttpRequest, membership: Membership) -> HttpRe
         except InputError as error:
             problems = error.problems
         else:
-            note = (
-                f"{_plural(len(summary.added), 'organisation', 'organisations')} added and "
-                f"{len(summary.updated)} updated."
-            )
-            if summary.warnings:
-                note += " Ignored: " + "; ".join(str(w) for w in summary.warnings) + "."
-            messages.success(request, note)
+            messages.success(request, str(summary))
             return redirect("partnerships:organisations", partnership.pk)
     return render(
         request,

@@ -139,10 +139,6 @@ def remove_person(request: HttpRequest, membership: Membership, member_id: int) 
                 request, f"{member.user.display_name} no longer has access to {partnership.name}."
             )
             return redirect("partnerships:people", partnership.pk)
-    last_facilitator = (
-        member.role == Role.FACILITATOR
-        and not partnership.memberships.filter(role=Role.FACILITATOR).exclude(pk=member.pk).exists()
-    )
     return render(
         request,
         "partnerships/people/remove.html",
@@ -150,7 +146,7 @@ def remove_person(request: HttpRequest, membership: Membership, member_id: int) 
             "partnership": partnership,
             "member": member,
             "is_me": member.pk == membership.pk,
-            "last_facilitator": last_facilitator,
+            "last_facilitator": services.is_last_facilitator(member),
             "error": error,
         },
         status=409 if error else 200,

@@ -18,6 +18,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -58,16 +59,35 @@ def _lock(partnership: Partnership) -> None:
 # ----------------------------------------------------------- partnerships
 
 
+def memberships_of(user: User) -> QuerySet[Membership]:
+    """A person's memberships, with their partnerships, in the order of the partnerships' names."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("partnership")
+        .order_by("partnership__name", "partnership_id")
+    )
+
+
+def _one_line(name: str) -> str:
+    """A name on one line, its runs of spaces single.
+
+    A partnership's name goes into e-mail subject lines, which cannot hold a
+    line break: one typed or pasted into the form would make every e-mail fail.
+    """
+    return " ".join(name.split())
+
+
 @transaction.atomic
 def create_partnership(creator: User, name: str, description: str = "") -> Partnership:
     """A new partnership, with its creator as facilitator."""
-    partnership = Partnership.objects.create(name=name.strip(), description=description.strip())
+    partnership = Partnership.objects.create(name=_one_line(name), description=description.strip())
     Membership.objects.create(partnership=partnership, user=creator, role=Role.FACILITATOR)
     return partnership
 
 
 def update_partnership(partnership: Partnership, name: str, description: str) -> Partnership:
-    partnership.name = name.strip()
+    """Change a partnership's name and description."""
+    partnership.name = _one_line(name)
     partnership.description = description.strip()
     partnership.save(update_fields=["name", "description"])
     return partnership
@@ -115,22 +135,24 @@ def _same_name(partnership: Partnership, name: str, exclude: Organisation | None
     return others.exists()
 
 
+def _name_taken(name: str) -> PartnershipError:
+    return PartnershipError(f"There is already an organisation called “{name}”.", "name")
+
+
 def add_organisation(
     partnership: Partnership, name: str, sector: str, **pressure: float | None
 ) -> Organisation:
     """Add a member organisation; names are unique in a partnership, ignoring case."""
     name = name.strip()
     if _same_name(partnership, name):
-        raise PartnershipError(f"There is already an organisation called “{name}”.", "name")
+        raise _name_taken(name)
     try:
         with transaction.atomic():
             return Organisation.objects.create(
                 partnership=partnership, name=name, sector=sector, **pressure
             )
     except IntegrityError as error:  # added by someone else a moment ago
-        raise PartnershipError(
-            f"There is already an organisation called “{name}”.", "name"
-        ) from error
+        raise _name_taken(name) from error
 
 
 def update_organisation(
@@ -142,7 +164,7 @@ def update_organisation(
     """
     name = name.strip()
     if _same_name(organisation.partnership, name, exclude=organisation):
-        raise PartnershipError(f"There is already an organisation called “{name}”.", "name")
+        raise _name_taken(name)
     organisation.name = name
     organisation.sector = sector
     for column in PRESSURE_COLUMNS:
@@ -152,9 +174,7 @@ def update_organisation(
         with transaction.atomic():
             organisation.save()
     except IntegrityError as error:
-        raise PartnershipError(
-            f"There is already an organisation called “{name}”.", "name"
-        ) from error
+        raise _name_taken(name) from error
     return organisation
 
 
@@ -239,9 +259,18 @@ class OrganisationRow:
 
 @dataclass(frozen=True)
 class ImportSummary:
+    """What an import did: the organisations added and updated, and what it ignored."""
+
     added: list[str]
     updated: list[str]
     warnings: list[Problem]
+
+    def __str__(self) -> str:
+        note = f"{_count(len(self.added), 'organisation', 'organisations')} added and "
+        note += f"{len(self.updated)} updated."
+        if self.warnings:
+            note += " Ignored: " + "; ".join(str(w) for w in self.warnings) + "."
+        return note
 
 
 def read_organisations_upload(filename: str, content: bytes) -> RawTable:
@@ -270,15 +299,15 @@ def check_organisations(
     rows: list[OrganisationRow] = []
     for record in frame.itertuples(index=False):
         number, name = record.row, str(record.name)
+        # Beyond the command line's checks: what the database cannot store.
         if len(name) > name_limit:
-            problems.append(
-                Problem(
-                    table.source,
-                    int(number),
-                    "organisation",
-                    f"the name is longer than {name_limit} characters",
-                )
-            )
+            problem = f"the name is longer than {name_limit} characters"
+        elif "\x00" in name:
+            problem = "the name contains an invisible null character: retype it"
+        else:
+            problem = ""
+        if problem:
+            problems.append(Problem(table.source, int(number), "organisation", problem))
             continue
         pressure: dict[str, float | None] = {}
         for column in PRESSURE_COLUMNS:
@@ -379,8 +408,16 @@ def _check_role(
     return organisation
 
 
-def _facilitators(partnership: Partnership) -> int:
-    return Membership.objects.filter(partnership=partnership, role=Role.FACILITATOR).count()
+def is_last_facilitator(membership: Membership) -> bool:
+    """Whether this member is the partnership's only facilitator, who must stay one."""
+    return (
+        membership.role == Role.FACILITATOR
+        and not Membership.objects.filter(
+            partnership_id=membership.partnership_id, role=Role.FACILITATOR
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
 
 
 def add_member(
@@ -432,11 +469,7 @@ def change_role(
         _lock(partnership)
         membership.refresh_from_db()
         organisation = _check_role(partnership, role, organisation, membership)
-        if (
-            membership.role == Role.FACILITATOR
-            and role != Role.FACILITATOR
-            and _facilitators(partnership) <= 1
-        ):
+        if role != Role.FACILITATOR and is_last_facilitator(membership):
             raise PartnershipError(
                 f"{membership.user.display_name} is the only facilitator. Make someone else a "
                 "facilitator first: a partnership needs one to run it.",
@@ -456,7 +489,7 @@ def remove_member(membership: Membership) -> None:
         current = Membership.objects.filter(pk=membership.pk).first()
         if current is None:
             return
-        if current.role == Role.FACILITATOR and _facilitators(partnership) <= 1:
+        if is_last_facilitator(current):
             raise PartnershipError(
                 f"{membership.user.display_name} is the only facilitator and cannot be removed. "
                 "Make someone else a facilitator first: a partnership needs one to run it."

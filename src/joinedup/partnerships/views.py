@@ -21,17 +21,13 @@ from joinedup.surveys.services import completion_by_organisation
 
 from . import services
 from .access import FACILITATOR_ONLY, partnership_view
-from .forms import PartnershipForm, ThresholdsForm, submitted
+from .forms import PartnershipForm, ThresholdsForm, submitted, threshold_summaries
 from .models import Membership, Role
 
 
 @login_required
 def partnership_list(request: HttpRequest) -> HttpResponse:
-    memberships = (
-        Membership.objects.filter(user=request.user)
-        .select_related("partnership")
-        .order_by("partnership__name")
-    )
+    memberships = services.memberships_of(request.user)  # type: ignore[arg-type]
     return render(request, "partnerships/list.html", {"memberships": memberships})
 
 
@@ -83,6 +79,7 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
             "organisations": partnership.organisations.all(),
             "people": partnership.memberships.count(),
             "facilitators": [f.user for f in facilitators],
+            "thresholds": threshold_summaries(partnership),
         },
     )
 
