@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from joinedup.accounts.models import User
 from joinedup.partnerships.models import Membership, Partnership
+from joinedup.partnerships.services import THRESHOLDS, memberships_of
 from joinedup.results import services as results
 from joinedup.surveys.models import Round, RoundStatus
 from joinedup.surveys.tokens import new_token, token_hash
@@ -84,15 +85,10 @@ def _time(value: datetime | None) -> str | None:
 
 def partnership_list(user: User) -> dict[str, Any]:
     """The partnerships the person is a member of, with their role in each."""
-    memberships = (
-        Membership.objects.filter(user=user)
-        .select_related("partnership")
-        .order_by("partnership__name", "partnership_id")
-    )
     return {
         "partnerships": [
             {"id": m.partnership_id, "name": m.partnership.name, "role": m.role}
-            for m in memberships
+            for m in memberships_of(user)
         ]
     }
 
@@ -105,11 +101,7 @@ def partnership_detail(membership: Membership) -> dict[str, Any]:
         "name": partnership.name,
         "description": partnership.description,
         "role": membership.role,
-        "thresholds": {
-            "min_group_size": partnership.min_group_size,
-            "min_tie_raters": partnership.min_tie_raters,
-            "min_text_group_size": partnership.min_text_group_size,
-        },
+        "thresholds": {name: getattr(partnership, name) for name in THRESHOLDS},
         "organisations": [
             {"id": o.pk, "name": o.name, "sector": o.sector}
             for o in partnership.organisations.order_by("name", "pk")
@@ -144,11 +136,7 @@ def round_list(membership: Membership) -> dict[str, Any]:
 
 def closed_round(membership: Membership, round_id: int) -> Round | None:
     """The partnership's round with a result, or None (no such round, or not closed yet)."""
-    return (
-        membership.partnership.rounds.filter(pk=round_id, status=RoundStatus.CLOSED)
-        .exclude(result__isnull=True)
-        .first()
-    )
+    return results.closed_rounds(membership.partnership).filter(pk=round_id).first()
 
 
 def take_result(token: ApiToken, survey_round: Round) -> dict[str, Any]:

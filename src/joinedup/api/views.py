@@ -32,7 +32,6 @@ from .models import ApiToken
 from .openapi import openapi_document
 
 NO_STORE = "private, no-store"
-DEFAULT_RATE_LIMIT = 600  # requests per token per minute, unless RATE_LIMIT_API says otherwise
 
 
 def json_response(body: Any, status: int = 200) -> HttpResponse:
@@ -69,10 +68,6 @@ def bearer_secret(request: HttpRequest) -> str | None:
     return secret.strip()
 
 
-def rate_limit() -> int:
-    return int(getattr(settings, "RATE_LIMIT_API", DEFAULT_RATE_LIMIT))
-
-
 def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Decorate a view taking (request, token, ...) as described in the module docstring."""
 
@@ -93,9 +88,10 @@ def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return _unauthorised(
                 "This API token is not recognised or has been revoked.", invalid=True
             )
-        if not ratelimit.hit("api", str(token.pk), rate_limit()):
+        limit = settings.RATE_LIMIT_API
+        if not ratelimit.hit("api", str(token.pk), limit):
             response = error(
-                f"Too many requests: this token may make {rate_limit()} a minute. "
+                f"Too many requests: this token may make {limit} a minute. "
                 "Wait a minute and try again.",
                 429,
             )
