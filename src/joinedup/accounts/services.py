@@ -50,7 +50,3 @@ def locked_out(email: str) -> bool:
     """Whether the account with this e-mail address (if any) is locked now."""
     user = User.objects.filter(email__iexact=email.strip()).first()
     return user is not None and is_locked(user)
-
-
-def create_user(email: str, password: str | None, name: str = "") -> User:
-    return User.objects.create_user(email=email, password=password, name=name)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -18,13 +16,15 @@ from django.views.decorators.http import require_POST
 
 from joinedup.site.ratelimit import rate_limited
 
-from .forms import SignInForm
+from .forms import ResetForm, SetPasswordForm, SignInForm
 
 
 @rate_limited("sign-in", lambda: settings.RATE_LIMIT_SIGN_IN)
 def sign_in(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = ""
     form = SignInForm(request.POST if request.method == "POST" else None, request=request)
     if request.method == "POST" and form.is_valid():
@@ -40,19 +40,6 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:sign-in")
 
 
-class ResetForm(PasswordResetForm):
-    """Django's reset form, which also reaches people who have never set a password.
-
-    Someone added to a partnership gets an account with no usable password
-    and a one-hour link to choose one; if that link expires, "I have
-    forgotten my password" must still work for them.
-    """
-
-    def get_users(self, email: str) -> Iterator[Any]:
-        model = get_user_model()
-        return iter(model._default_manager.filter(email__iexact=email, is_active=True))
-
-
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = ResetForm
     template_name = "accounts/password_reset.html"
@@ -60,7 +47,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-sent")
 
+    @property
+    def extra_email_context(self) -> dict[str, Any]:  # type: ignore[override]
+        # The link starts with SITE_URL, as every other link we e-mail does, not with
+        # whatever host and scheme the request arrived with behind a proxy.
+        return {"site_url": settings.SITE_URL}
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
