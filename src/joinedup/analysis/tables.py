@@ -110,15 +110,10 @@ def read_upload(filename: str, content: bytes, sheet: str) -> RawTable:
     Used by the web app for files people upload; named in messages by the
     file's own name, as the command line names files.
     """
-    import tempfile
-
     name = Path(filename).name or sheet
     if Path(name).suffix.casefold() not in EXCEL_SUFFIXES:
         return parse_csv_bytes(content, name)
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-        handle.write(content)
-        handle.flush()
-        sheets = read_workbook(Path(handle.name))
+    sheets = read_workbook(Path(name), content)  # in memory: nothing written to disk
     if "" in sheets:  # the workbook could not be opened
         return RawTable.failed(name, sheets[""].problems[0].message)
     table = sheets.get(normalise_key(sheet))
@@ -126,7 +121,6 @@ def read_upload(filename: str, content: bytes, sheet: str) -> RawTable:
         table = next(iter(sheets.values()))
     if table is None:
         return RawTable.failed(name, f'has no sheet called "{sheet}"')
-    table.source = f"{name}, sheet {table.source.rsplit('sheet ', 1)[-1]}"
     return table
 
 
@@ -330,13 +324,19 @@ def _first_bad_utf8_line(raw: bytes) -> int | None:
     return None
 
 
-def read_workbook(path: Path) -> dict[str, RawTable]:
-    """Read every sheet of an Excel workbook, keyed by normalised sheet name."""
+def read_workbook(path: Path, content: bytes | None = None) -> dict[str, RawTable]:
+    """Read every sheet of an Excel workbook, keyed by normalised sheet name.
+
+    The workbook is the file at `path`, or, when `content` is given, those
+    bytes (an upload, read in memory), named in messages by `path`'s name.
+    """
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(
+            io.BytesIO(content) if content is not None else path, read_only=True, data_only=True
+        )
     except FileNotFoundError:
         return {"": RawTable.failed(path.name, f"the file {path} does not exist")}
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):

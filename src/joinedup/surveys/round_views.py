@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -245,7 +246,11 @@ def import_responses(request: HttpRequest, membership: Membership, round_id: int
     if survey_round.status == RoundStatus.CLOSED:
         messages.error(request, "This round is closed: nothing more can be added to it.")
         return redirect("surveys:round", membership.partnership_id, survey_round.pk)
-    if request.method == "POST":
+    too_big = int(request.META.get("CONTENT_LENGTH") or 0) > settings.MAX_UPLOAD_BYTES
+    if request.method == "POST" and too_big:
+        limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+        problems = [Problem("upload", None, None, f"the files are larger than {limit} MB")]
+    elif request.method == "POST":
         responses_file = request.FILES.get("responses")
         relationships_file = request.FILES.get("relationships")
         if responses_file is None:
