@@ -113,7 +113,7 @@ def load_tables(
     warnings: list[Problem] = []
     for table in (responses, relationships, organisations):
         if table is not None:
-            problems.extend(table.problems)
+            problems.extend(table.problems or _control_characters(table))
     if problems:
         raise InputError(problems)
 
@@ -139,7 +139,7 @@ def check_organisations(
     spreadsheet row), `name`, `sector` and the pressure indicators, and the
     warnings; raises `InputError` listing every problem.
     """
-    problems: list[Problem] = list(table.problems)
+    problems: list[Problem] = list(table.problems or _control_characters(table))
     warnings: list[Problem] = []
     if problems:
         raise InputError(problems)
@@ -152,6 +152,29 @@ def check_organisations(
     checked.insert(0, "name", names[frame["code"].to_numpy()] if len(frame) else [])
     checked.insert(0, "row", table.rows)
     return checked, warnings
+
+
+def _control_characters(table: RawTable) -> list[Problem]:
+    """Cells holding a NUL character, which no database will store as text.
+
+    Such a character is invisible in a spreadsheet, so the message says where
+    it is; it usually comes from a file saved in the wrong encoding.
+    """
+    found = []
+    for header, column in zip(table.headers, table.columns, strict=True):
+        bad = np.array(["\x00" in str(value) for value in column.categories] + [False])
+        what = "name" if normalise_key(header) in {"organisation", "partner"} else "cell"
+        for row in np.flatnonzero(bad[np.asarray(column.codes)]):
+            found.append(
+                Problem(
+                    table.source,
+                    int(table.rows[row]),
+                    header,
+                    f"the {what} contains an invisible null character: retype it, or save the "
+                    "file again as CSV UTF-8",
+                )
+            )
+    return found
 
 
 # ------------------------------------------------------------- value parsers

@@ -302,11 +302,6 @@ def check_organisations(
         # Beyond the command line's checks: what the database cannot store.
         if len(name) > name_limit:
             problem = f"the name is longer than {name_limit} characters"
-        elif "\x00" in name:
-            problem = "the name contains an invisible null character: retype it"
-        else:
-            problem = ""
-        if problem:
             problems.append(Problem(table.source, int(number), "organisation", problem))
             continue
         pressure: dict[str, float | None] = {}
