@@ -9,7 +9,6 @@ scripts); WeasyPrint turns the same HTML into the PDF.
 from __future__ import annotations
 
 import base64
-import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -22,17 +21,16 @@ from markupsafe import Markup
 
 from joinedup.analysis.vocabulary import (
     ALIGNMENTS,
-    BANDS,
     FLAGS,
     POSITION_SENTENCES,
     POSITIONS,
 )
 from joinedup.instrument import Instrument, load_instrument
 
+from . import reading
 from .charts import all_charts
-from .figures import Chart, figure_html, table_html
+from .figures import NO_FIGURE, Chart, figure_html, places, present, signed, table_html, whole
 
-ACTION_ORDER = ("conversations", "relationships", "commitment")
 # Beyond this many reporting units, each gets a row rather than a section of
 # its own (their full figures are in the heatmap and the workbook).
 COMPACT_AFTER = 24
@@ -60,26 +58,24 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Figures are rounded as the charts round them, so a report never shows
+    # one number in its text and another in the chart beside it.
     environment.filters["score"] = _score
-    environment.filters["signed"] = _signed
-    environment.filters["band"] = lambda code: BANDS.get(code or "", "Too few answers")
+    environment.filters["signed"] = signed
+    environment.filters["percent"] = _percent
+    environment.filters["band"] = reading.band_word
     environment.filters["role"] = lambda code: ROLE_NAMES.get(code, code)
     return environment
 
 
-def _score(value: Any, places: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:.{places}f}"
+def _score(value: Any, digits: int = 0) -> str:
+    """A figure to `digits` places ("68", "0.81"), or a dash when it is not shown."""
+    return whole(value) if digits == 0 else places(value, digits)
 
 
-def _signed(value: Any, places: int = 0) -> str:
-    if value is None:
-        return "–"
-    text = f"{abs(value):.{places}f}"
-    if text.strip("0.") == "":
-        return text
-    return ("+" if value > 0 else "\u2212") + text
+def _percent(share: Any) -> str:
+    """A share from 0 to 1 as a whole percentage ("42%"), or a dash when there is none."""
+    return f"{whole(share * 100)}%" if present(share) else NO_FIGURE
 
 
 def _stylesheet() -> str:
@@ -88,13 +84,14 @@ def _stylesheet() -> str:
 
 def report_context(result: dict[str, Any], options: ReportOptions) -> dict[str, Any]:
     """Everything the report template needs, worked out from the result."""
-    instrument = load_instrument(result.get("instrument", "tpd-1"))
+    instrument = reading.instrument(result)
     partnership = result["partnership"]
     no_results = partnership.get("reason") == "too_few_respondents"
     charts = [] if no_results else all_charts(result, options.previous, options.sectors)
     by_id = {chart.id: chart for chart in charts}
     position = partnership.get("position")
     combined = [unit for unit in result["units"] if unit["combined"]]
+    actions = sorted(result["recommendations"], key=lambda a: a["priority"])
     return {
         "result": result,
         "options": options,
@@ -106,8 +103,8 @@ def report_context(result: dict[str, Any], options: ReportOptions) -> dict[str, 
         "position_sentence": POSITION_SENTENCES.get(position or "", ""),
         "alignment_name": ALIGNMENTS.get(partnership.get("alignment") or "", ""),
         "scales": _scale_rows(result, instrument),
-        "actions": sorted(result["recommendations"], key=lambda a: a["priority"]),
-        "top_actions": sorted(result["recommendations"], key=lambda a: a["priority"])[:3],
+        "actions": actions,
+        "top_actions": actions[:3],
         "strengths": _strengths(result, instrument),
         "charts": by_id,
         "figure": lambda chart_id, level=2: (
@@ -171,6 +168,7 @@ def _unit(unit: dict[str, Any], instrument: Instrument) -> dict[str, Any]:
         "rows": [
             {
                 "name": scale.name,
+                "short_name": scale.short_name or scale.name,
                 "higher_is_better": scale.higher_is_better,
                 **unit["scales"][scale.code],
             }
@@ -218,10 +216,12 @@ def _trend(result: dict[str, Any], instrument: Instrument) -> dict[str, Any] | N
                 **entry,
             }
         )
+    position = trend["partnership"].get("position") or {}
     return {
         "previous_round": trend.get("previous_round"),
         "rows": rows,
-        "position": trend["partnership"].get("position", {}),
+        "position_then": POSITIONS.get(position.get("previous") or ""),
+        "position_now": POSITIONS.get(position.get("current") or "", NO_FIGURE),
     }
 
 
