@@ -32,9 +32,7 @@ def perception_gaps(result: dict[str, Any], *, chart_id: str = "perception-gaps"
     way is flagged with a shaded row, a thicker line and the word "flagged".
     """
     title = "Perception gaps: commitment as organisations see it, and as partners do"
-    gaps = [g for g in (result.get("perception_gaps") or []) if isinstance(g, dict)]
-    own = {str(u.get("name")) for u in reading.units(result) if not u.get("combined")}
-    gaps = [g for g in gaps if str(g.get("organisation")) in own]
+    gaps = own_unit_gaps(result)
     complete = [
         g for g in gaps if present(g.get("self_commit")) and present(g.get("value_received"))
     ]
@@ -107,6 +105,16 @@ def perception_gaps(result: dict[str, Any], *, chart_id: str = "perception-gaps"
     description = _gaps_description(complete, incomplete)
     document = svg.document(chart_id, title, description, GAP_WIDTH_TOTAL, height, "".join(parts))
     return Chart(chart_id, title, description, document, table)
+
+
+def own_unit_gaps(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The result's perception gaps of organisations reported on their own, and no others."""
+    own = reading.own_unit_names(result)
+    return [
+        gap
+        for gap in result.get("perception_gaps") or []
+        if isinstance(gap, dict) and reading.match_name(str(gap.get("organisation", ""))) in own
+    ]
 
 
 def gap_text(gap: Any, flagged: bool) -> str:
@@ -191,18 +199,13 @@ def _gaps_description(complete: list[dict[str, Any]], incomplete: list[dict[str,
         "give it (a hollow diamond), both 0 to 100, ordered from the largest positive gap down. "
         f"A gap of {int(FLAG_AT)} or more either way is flagged."
     ]
-    if over:
-        sentences.append(
-            "Rating their own commitment well above what partners see: "
-            + listing([f"{g['organisation']} ({gap_text(g['gap'], True)})" for g in over])
-            + "."
-        )
-    if under:
-        sentences.append(
-            "Seen by partners as contributing more than they say: "
-            + listing([f"{g['organisation']} ({gap_text(g['gap'], True)})" for g in under])
-            + "."
-        )
+    for lead, group in (
+        ("Rating their own commitment well above what partners see", over),
+        ("Seen by partners as contributing more than they say", under),
+    ):
+        if group:
+            named = [f"{g['organisation']} ({gap_text(g['gap'], True)})" for g in group]
+            sentences.append(f"{lead}: {listing(named)}.")
     if not flagged:
         sentences.append("No gap is large enough to flag.")
     if incomplete:

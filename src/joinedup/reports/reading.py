@@ -1,9 +1,9 @@
 """Reading a `joinedup.analysis/1` result for charts, defensively.
 
-Charts are drawn from stored results, which may be empty, partial, or from a
-round with no results at all; every accessor here returns something usable
-(an empty list, an empty dict, None) instead of raising. Only
-`result["units"]` is ever used for unit-level figures, so an organisation
+Charts and exports are drawn from stored results, which may be empty,
+partial, or from a round with no results at all; every accessor here returns
+something usable (an empty list, an empty dict, None) instead of raising.
+Only `result["units"]` is ever used for unit-level figures, so an organisation
 merged into "Other organisations" can never appear on its own.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from joinedup.analysis import vocabulary
-from joinedup.instrument import DEFAULT_INSTRUMENT, load_instrument
+from joinedup.instrument import DEFAULT_INSTRUMENT, Instrument, load_instrument
 
 from . import svg
 from .figures import Chart, Table, present
@@ -42,15 +42,19 @@ class ScaleInfo:
     higher_is_better: bool
 
 
+def instrument(result: dict[str, Any]) -> Instrument:
+    """The instrument the result was computed with; the default one if it names none we know."""
+    try:
+        return load_instrument(str(result.get("instrument") or DEFAULT_INSTRUMENT))
+    except KeyError:
+        return load_instrument()
+
+
 def scales(result: dict[str, Any]) -> list[ScaleInfo]:
     """The instrument's scales, in the order they are asked."""
-    try:
-        instrument = load_instrument(str(result.get("instrument") or DEFAULT_INSTRUMENT))
-    except KeyError:
-        instrument = load_instrument()
     return [
         ScaleInfo(s.code, s.name, s.short_name or s.name, s.higher_is_better)
-        for s in instrument.scales
+        for s in instrument(result).scales
     ]
 
 
@@ -68,6 +72,23 @@ def units(result: dict[str, Any]) -> list[dict[str, Any]]:
     """The reporting units (own organisations, then "Other organisations")."""
     found = result.get("units")
     return [u for u in found if isinstance(u, dict)] if isinstance(found, list) else []
+
+
+def own_unit_names(result: dict[str, Any]) -> set[str]:
+    """Organisations reported on their own (SPEC §3.5), as `match_name` keys.
+
+    Figures that belong to one organisation outside the network (its
+    perception gap, say) are shown only for these: anything the result lists
+    for another organisation, merged or unknown, is left out.
+    """
+    return {
+        match_name(str(unit.get("name", ""))) for unit in units(result) if not unit.get("combined")
+    }
+
+
+def match_name(name: str) -> str:
+    """An organisation name as names are matched: ignoring case and surrounding spaces (SPEC §2)."""
+    return name.strip().casefold()
 
 
 def network(result: dict[str, Any]) -> dict[str, Any]:
@@ -139,6 +160,13 @@ def no_results_reason(result: dict[str, Any], otherwise: str) -> str:
             "risking identifying them."
         )
     return otherwise
+
+
+def no_results_chart(
+    result: dict[str, Any], chart_id: str, title: str, otherwise: str, table: Table
+) -> Chart:
+    """The empty chart for a result with no results at all, or with `otherwise` as the reason."""
+    return no_figures(chart_id, title, no_results_reason(result, otherwise), table)
 
 
 def no_figures(
