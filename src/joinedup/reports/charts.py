@@ -17,7 +17,7 @@ empty or partial result; a chart with nothing to draw says so.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import reading
@@ -94,8 +94,8 @@ def position_map(
     """
     title = "Where the partnership stands: momentum and strain"
     part = reading.partnership(result)
-    momentum, strain = reading.number(part, "momentum"), reading.number(part, "strain")
-    markers = _unit_markers(result, "momentum", "strain")
+    momentum, strain = _momentum_and_strain(part)
+    markers = _unit_markers(result, _momentum_and_strain)
     before = _previous_position(result, previous)
     headers = (
         "Partnership or unit",
@@ -106,13 +106,7 @@ def position_map(
         "Position",
     )
     if momentum is None or strain is None:
-        empty = Table(f"{title}: figures", headers, ())
-        return reading.no_figures(
-            chart_id,
-            title,
-            reading.no_results_reason(result, "too few answers to place the partnership."),
-            empty,
-        )
+        return _not_placed(result, chart_id, title, headers)
 
     m_range = reading.combined_interval(part, MOMENTUM_SCALES)
     s_range = reading.combined_interval(part, STRAIN_SCALES)
@@ -255,8 +249,8 @@ def alignment_diagram(result: dict[str, Any], *, chart_id: str = "alignment") ->
     """
     title = "Do the stars align? The case for collaboration and readiness to change"
     part = reading.partnership(result)
-    case, change = reading.score(part, "CASE"), reading.score(part, "CHANGE")
-    markers = _unit_markers(result, "CASE", "CHANGE")
+    case, change = _case_and_change(part)
+    markers = _unit_markers(result, _case_and_change)
     headers = (
         "Partnership or unit",
         "Case for collaboration",
@@ -266,13 +260,7 @@ def alignment_diagram(result: dict[str, Any], *, chart_id: str = "alignment") ->
         "Alignment",
     )
     if case is None or change is None:
-        empty = Table(f"{title}: figures", headers, ())
-        return reading.no_figures(
-            chart_id,
-            title,
-            reading.no_results_reason(result, "too few answers to place the partnership."),
-            empty,
-        )
+        return _not_placed(result, chart_id, title, headers)
 
     case_fig, change_fig = reading.scale_figure(part, "CASE"), reading.scale_figure(part, "CHANGE")
     cross = Cross(
@@ -371,24 +359,54 @@ def _alignment_description(
 
 # ------------------------------------------------------------------ shared
 
+# How the unit summaries name each zone: "3 are at a tipping point".
+ZONE_PHRASES = {
+    "tipping_point": "at a tipping point",
+    "tipping_and_breaking": "at a tipping point and a breaking point at once",
+    "breaking_point": "at a breaking point",
+    "holding_pattern": "in a holding pattern",
+    "aligned": "where the stars align",
+    "emerging": "emerging",
+    "collaborate_without_changing": "collaborating without changing",
+    "changing_alone": "changing alone",
+    "not_ready": "not ready",
+}
 
-def _unit_markers(result: dict[str, Any], x_key: str, y_key: str) -> list[Marker]:
-    """Units with both figures: `x_key`/`y_key` name a unit field or a scale code."""
+
+def _not_placed(
+    result: dict[str, Any], chart_id: str, title: str, headers: tuple[str, ...]
+) -> Chart:
+    """A scatter chart when the partnership has too few answers to be placed on it."""
+    empty = Table(f"{title}: figures", headers, ())
+    reason = "too few answers to place the partnership."
+    return reading.no_results_chart(result, chart_id, title, reason, empty)
+
+
+def _unit_markers(
+    result: dict[str, Any], place: Callable[[dict[str, Any]], tuple[float | None, float | None]]
+) -> list[Marker]:
+    """Units that `place` gives both an x and a y."""
     markers = []
     for unit in reading.units(result):
-        x = reading.number(unit, x_key) if x_key.islower() else reading.score(unit, x_key)
-        y = reading.number(unit, y_key) if y_key.islower() else reading.score(unit, y_key)
+        x, y = place(unit)
         if x is not None and y is not None:
             markers.append(Marker(str(unit.get("name", "")), x, y, bool(unit.get("combined"))))
     return markers
+
+
+def _momentum_and_strain(level: dict[str, Any]) -> tuple[float | None, float | None]:
+    return reading.number(level, "momentum"), reading.number(level, "strain")
+
+
+def _case_and_change(level: dict[str, Any]) -> tuple[float | None, float | None]:
+    return reading.score(level, "CASE"), reading.score(level, "CHANGE")
 
 
 def _previous_position(
     result: dict[str, Any], previous: dict[str, Any] | None
 ) -> tuple[float, float] | None:
     if previous is not None:
-        part = reading.partnership(previous)
-        m, s = reading.number(part, "momentum"), reading.number(part, "strain")
+        m, s = _momentum_and_strain(reading.partnership(previous))
         return (m, s) if m is not None and s is not None else None
     m = reading.number(reading.trend_entry(result, "partnership", "momentum"), "previous")
     s = reading.number(reading.trend_entry(result, "partnership", "strain"), "previous")
@@ -406,7 +424,7 @@ def _unit_summary(
         code = unit.get(key)
         if code:
             counts[code] = counts.get(code, 0) + 1
-    phrases = [f"{counts[c]} {_zone_phrase(c)}" for c in order if counts.get(c)]
+    phrases = [f"{counts[c]} {ZONE_PHRASES.get(c, c)}" for c in order if counts.get(c)]
     if phrases:
         count, rest = phrases[0].split(" ", 1)
         phrases[0] = f"{count} {'is' if count == '1' else 'are'} {rest}"
@@ -420,21 +438,6 @@ def _unit_summary(
             "“Other organisations” (the hollow point)."
         )
     return text
-
-
-def _zone_phrase(code: str) -> str:
-    phrases = {
-        "tipping_point": "at a tipping point",
-        "tipping_and_breaking": "at a tipping point and a breaking point at once",
-        "breaking_point": "at a breaking point",
-        "holding_pattern": "in a holding pattern",
-        "aligned": "where the stars align",
-        "emerging": "emerging",
-        "collaborate_without_changing": "collaborating without changing",
-        "changing_alone": "changing alone",
-        "not_ready": "not ready",
-    }
-    return phrases.get(code, code)
 
 
 def _table(

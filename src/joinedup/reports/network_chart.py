@@ -18,6 +18,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from joinedup.analysis import vocabulary
+
 from . import reading, svg
 from .figures import Chart, Table, count_phrase, listing, places, present, whole
 from .network_layout import circular_layout
@@ -43,7 +45,7 @@ MAX_BADGES = 15  # with more flagged pairs, their symbols would cover each other
 FLAG_SYMBOL = {"asymmetric": "≠", "mutual_low_trust": "!"}
 FLAG_DASH = {"asymmetric": "9 5", "mutual_low_trust": "3 4"}
 FLAG_LINE = {"asymmetric": "heavy dashed line", "mutual_low_trust": "heavy dotted line"}
-FLAG_WORDS = {"asymmetric": "One-sided trust", "mutual_low_trust": "Low trust both ways"}
+FLAG_WORDS = {kind: vocabulary.FLAGS[kind] for kind in FLAG_SYMBOL}  # the flagged pairs
 
 
 @dataclass(frozen=True)
@@ -133,8 +135,8 @@ def _match_sectors(names: list[str], sectors: dict[str, str] | None) -> dict[str
     """Sectors by organisation name, matching names ignoring case and surrounding spaces."""
     if not sectors:
         return {}
-    lookup = {str(k).strip().casefold(): str(v).strip().casefold() for k, v in sectors.items()}
-    return {n: lookup[n.strip().casefold()] for n in names if n.strip().casefold() in lookup}
+    lookup = {reading.match_name(str(k)): reading.match_name(str(v)) for k, v in sectors.items()}
+    return {n: lookup[reading.match_name(n)] for n in names if reading.match_name(n) in lookup}
 
 
 # ------------------------------------------------------------------ drawing

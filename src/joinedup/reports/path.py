@@ -16,6 +16,7 @@ from joinedup.analysis.vocabulary import POSITIONS
 from . import svg
 from .figures import Chart, Table, whole
 from .palette import ZONE_FILL
+from .reading import ZONE_NAMES
 
 WIDTH, HEIGHT = 640.0, 440.0
 LEFT, RIGHT, TOP, BOTTOM = 64.0, 24.0, 20.0, 56.0
@@ -90,7 +91,7 @@ def position_path(rounds: Sequence[tuple[str, dict[str, Any]]]) -> Chart:
         anchor_x = px(a) + 6 if x0 == 0 else px(b) - 6
         anchor_y = py(d) + 14 if y0 == 50 else py(c) - 8
         parts.append(
-            svg.text(anchor_x, anchor_y, POSITIONS[code].replace("At a ", "").capitalize(),
+            svg.text(anchor_x, anchor_y, ZONE_NAMES[code],
                      anchor="start" if x0 == 0 else "end", size=svg.SMALL, weight="bold")
         )  # fmt: skip
     parts.append(svg.line(px(50), py(low_y), px(50), py(high_y), svg.INK, width=1.5))
@@ -138,9 +139,9 @@ def position_path(rounds: Sequence[tuple[str, dict[str, Any]]]) -> Chart:
     first, latest = plotted[0], plotted[-1]
     description = (
         f"The partnership's momentum and strain in each of {len(plotted)} rounds with results, "
-        f"numbered in order and joined by arrows. From {first[0]} (momentum {first[1]:.0f}, "
-        f"strain {first[2]:.0f}) to {latest[0]} (momentum {latest[1]:.0f}, strain "
-        f"{latest[2]:.0f}). The lines at 50 divide the map into the four positions."
+        f"numbered in order and joined by arrows. From {first[0]} (momentum {whole(first[1])}, "
+        f"strain {whole(first[2])}) to {latest[0]} (momentum {whole(latest[1])}, strain "
+        f"{whole(latest[2])}). The lines at 50 divide the map into the four positions."
     )
     document = svg.document(
         "position-path", title, description, WIDTH, HEIGHT, "".join(parts), defs

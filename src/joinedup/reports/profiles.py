@@ -33,6 +33,7 @@ from .svg import INK, MUTED_INK, RULE, SMALL
 
 BANDS = ("concern", "developing", "strength")
 TOO_FEW = "Too few answers"
+TOO_FEW_ON_EVERY_SCALE = "too few answers on every scale."
 
 
 def _patterns(chart_id: str) -> str:
@@ -118,12 +119,7 @@ def scale_profile(result: dict[str, Any], *, chart_id: str = "scale-profile") ->
     numeric = (False, True, False, False, False) + ((True, True, False) if with_trend else ())
     table = Table(f"{title}: 0 to 100", headers, tuple(rows), numeric)
     if not any(reading.score(part, s.code) is not None for s in infos):
-        return reading.no_figures(
-            chart_id,
-            title,
-            reading.no_results_reason(result, "too few answers on every scale."),
-            table,
-        )
+        return reading.no_results_chart(result, chart_id, title, TOO_FEW_ON_EVERY_SCALE, table)
 
     description = _profile_description(part, infos, result)
     body = []
@@ -360,12 +356,7 @@ def unit_heatmap(result: dict[str, Any], *, chart_id: str = "unit-heatmap") -> C
         (False, *[True] * len(infos)),
     )
     if not all_units:
-        return reading.no_figures(
-            chart_id,
-            title,
-            reading.no_results_reason(result, "too few answers on every scale."),
-            table,
-        )
+        return reading.no_results_chart(result, chart_id, title, TOO_FEW_ON_EVERY_SCALE, table)
 
     left = HEAT_LABEL + 8
     # Room on the right for the last column's slanted heading.
@@ -379,7 +370,6 @@ def unit_heatmap(result: dict[str, Any], *, chart_id: str = "unit-heatmap") -> C
         )
     levels = [("Partnership", part, True)] + [(str(u.get("name", "")), u, False) for u in all_units]
     y = HEADER
-    concerns = 0
     for index, (name, level, bold) in enumerate(levels):
         label = svg.shorten(name, HEAT_LABEL - 8, 13, bold)
         parts.append(
@@ -394,9 +384,7 @@ def unit_heatmap(result: dict[str, Any], *, chart_id: str = "unit-heatmap") -> C
         )
         for column, info in enumerate(infos):
             figure = reading.scale_figure(level, info.code)
-            cell, concern = _heat_cell(chart_id, left + column * CELL_W, y, figure, name, info)
-            parts.append(cell)
-            concerns += concern
+            parts.append(_heat_cell(chart_id, left + column * CELL_W, y, figure, name, info))
         y += CELL_H + (8 if index == 0 else 0)
     entries: list[tuple[str, dict[str, Any], str]] = [
         (BAND_FILL[b], {"stroke": BAND_OUTLINE[b]}, reading.band_word(b)) for b in BANDS
@@ -439,20 +427,17 @@ def unit_heatmap(result: dict[str, Any], *, chart_id: str = "unit-heatmap") -> C
 
 def _heat_cell(
     chart_id: str, x: float, y: float, figure: dict[str, Any], name: str, info: ScaleInfo
-) -> tuple[str, int]:
+) -> str:
     w, h = CELL_W - 2, CELL_H - 2
     score = reading.number(figure, "score")
     tip = svg.tooltip(f"{name}, {info.name}: {whole(score, 'too few answers')}")
     if score is None:
-        return (
-            svg.element(
-                "g",
-                None,
-                tip
-                + svg.rect(x, y, w, h, f"url(#{chart_id}-suppressed)", stroke=SUPPRESSED_LINE)
-                + svg.text(x + w / 2, y + h / 2, NO_FIGURE, anchor="middle", weight="bold"),
-            ),
-            0,
+        return svg.element(
+            "g",
+            None,
+            tip
+            + svg.rect(x, y, w, h, f"url(#{chart_id}-suppressed)", stroke=SUPPRESSED_LINE)
+            + svg.text(x + w / 2, y + h / 2, NO_FIGURE, anchor="middle", weight="bold"),
         )
     band = figure.get("band") or "developing"
     fill = BAND_FILL.get(band, BAND_FILL["developing"])
@@ -468,7 +453,7 @@ def _heat_cell(
         fill=ink_on(fill),
         weight="bold" if band == "concern" else None,
     )
-    return svg.element("g", None, body), int(band == "concern")
+    return svg.element("g", None, body)
 
 
 def _heatmap_description(
