@@ -9,7 +9,7 @@ from `partnership_view` before any of this is asked.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from joinedup.partnerships.access import can_manage_organisation
 from joinedup.partnerships.models import Membership, Role
@@ -30,14 +30,11 @@ def can_change_action(membership: Membership, action: Action) -> bool:
 
 def action_for(membership: Membership, action_id: int) -> Action:
     """One of this partnership's actions; any other id is simply not found."""
-    action = (
-        Action.objects.select_related("owner", "started_from", "partnership")
-        .filter(partnership=membership.partnership, pk=action_id)
-        .first()
+    return get_object_or_404(
+        Action.objects.select_related("owner", "started_from", "partnership"),
+        partnership=membership.partnership,
+        pk=action_id,
     )
-    if action is None:
-        raise Http404("No such action")
-    return action
 
 
 def changeable_action(membership: Membership, action_id: int) -> Action:

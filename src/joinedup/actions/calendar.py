@@ -61,16 +61,18 @@ def membership_for_token(token: str, partnership_id: int) -> Membership | None:
     None for an unknown token, a token for another partnership, and the link
     of someone who has since left the partnership or whose account is off.
     """
+    # `partnership__pk`, as partnerships.access does: an id too large for the
+    # database (any digits in the link reach here) then finds nothing.
     feed = (
         CalendarFeed.objects.select_related("user")
-        .filter(token_hash=token_hash(token), partnership_id=partnership_id)
+        .filter(token_hash=token_hash(token), partnership__pk=partnership_id)
         .first()
     )
     if feed is None or not feed.user.is_active:
         return None
     membership = (
         Membership.objects.select_related("partnership", "organisation")
-        .filter(user=feed.user, partnership_id=partnership_id)
+        .filter(user=feed.user, partnership__pk=partnership_id)
         .first()
     )
     if membership is not None:

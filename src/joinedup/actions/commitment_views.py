@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 
 from joinedup.partnerships.access import can_manage_organisation, partnership_view
@@ -23,13 +23,11 @@ from .services import ActionError
 
 def _commitment(membership: Membership, commitment_id: int) -> Commitment:
     """A commitment this person may change: 404 outside the partnership, 403 for another's."""
-    commitment = (
-        Commitment.objects.select_related("organisation", "partnership")
-        .filter(partnership=membership.partnership, pk=commitment_id)
-        .first()
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("organisation", "partnership"),
+        partnership=membership.partnership,
+        pk=commitment_id,
     )
-    if commitment is None:
-        raise Http404("No such commitment")
     if not can_manage_organisation(membership, commitment.organisation_id):
         raise PermissionDenied("Only a facilitator or the organisation's lead can change it")
     return commitment

@@ -19,13 +19,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.reports.figures import Chart
 from joinedup.reports.ledger_chart import LedgerRow, pledged_against_delivered
 
 from .models import COMMITMENT_UNITS, Commitment, CommitmentKind
-from .services import ActionError, today
+from .services import ActionError, check_day, today
 
 
 class CommitmentState:
@@ -160,14 +161,16 @@ def ledger(partnership: Partnership, on: datetime.date | None = None) -> Ledger:
 # ----------------------------------------------------------------- changes
 
 
-def _check(
+def _fields(
     partnership: Partnership,
     organisation: Organisation,
     kind: str,
     description: str,
     pledged: Decimal,
     delivered: Decimal,
-) -> None:
+    due_date: datetime.date | None,
+) -> dict[str, Any]:
+    """A commitment's fields, checked and tidied, or ActionError."""
     if organisation.partnership_id != partnership.pk:
         raise ActionError(
             f"{organisation.name} is not a member of this partnership.", "organisation"
@@ -180,6 +183,15 @@ def _check(
         raise ActionError("Enter the amount pledged, more than 0.", "pledged")
     if delivered < 0:
         raise ActionError("Enter the amount delivered, 0 or more.", "delivered")
+    check_day(due_date, "due_date", "due date")
+    return {
+        "organisation": organisation,
+        "kind": kind,
+        "description": description.strip(),
+        "pledged": pledged,
+        "delivered": delivered,
+        "due_date": due_date,
+    }
 
 
 def create_commitment(
@@ -191,16 +203,8 @@ def create_commitment(
     delivered: Decimal = Decimal(0),
     due_date: datetime.date | None = None,
 ) -> Commitment:
-    _check(partnership, organisation, kind, description, pledged, delivered)
-    return Commitment.objects.create(
-        partnership=partnership,
-        organisation=organisation,
-        kind=kind,
-        description=description.strip(),
-        pledged=pledged,
-        delivered=delivered,
-        due_date=due_date,
-    )
+    fields = _fields(partnership, organisation, kind, description, pledged, delivered, due_date)
+    return Commitment.objects.create(partnership=partnership, **fields)
 
 
 def change_commitment(
@@ -212,13 +216,11 @@ def change_commitment(
     delivered: Decimal = Decimal(0),
     due_date: datetime.date | None = None,
 ) -> Commitment:
-    _check(commitment.partnership, organisation, kind, description, pledged, delivered)
-    commitment.organisation = organisation
-    commitment.kind = kind
-    commitment.description = description.strip()
-    commitment.pledged = pledged
-    commitment.delivered = delivered
-    commitment.due_date = due_date
+    fields = _fields(
+        commitment.partnership, organisation, kind, description, pledged, delivered, due_date
+    )
+    for name, value in fields.items():
+        setattr(commitment, name, value)
     commitment.save()
     return commitment
 
@@ -229,11 +231,8 @@ def remove_commitment(commitment: Commitment) -> None:
 
 def charts(found: Ledger) -> list[Chart]:
     """Pledged against delivered by organisation: one chart per kind with pledges."""
-    shortfall_states = {CommitmentState.SHORTFALL}
     short_by: set[tuple[int, str]] = {
-        (e.commitment.organisation_id, e.commitment.kind)
-        for e in found.entries
-        if e.state in shortfall_states
+        (e.commitment.organisation_id, e.commitment.kind) for e in found.shortfalls
     }
     result = []
     for kind in CommitmentKind:

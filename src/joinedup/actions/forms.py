@@ -1,7 +1,9 @@
-"""Forms for the action plan: an action (with its success measure) and an update.
+"""Forms for the action plan: actions and their updates, meetings and their agendas,
+commitments, the charter, and conversations between partners.
 
 Error messages follow the GOV.UK Design System: say what to do, in the
-words of the field.
+words of the field. The services check the same rules again (forms are one
+way in of several), and name the field a problem belongs to.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from joinedup.partnerships.forms import HintedChoiceField
-from joinedup.partnerships.models import Organisation
+from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.surveys.models import Round
 
 from .models import (
@@ -29,7 +33,7 @@ from .models import (
     PairConversation,
     Status,
 )
-from .services import Measure, areas, scale_names
+from .services import DAYS_ALLOWED, FIRST_DAY, LAST_DAY, Measure, areas, scale_names
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 # What the date box shows for a saved date (parsed back by the first format).
@@ -38,15 +42,24 @@ NO_OWNER = "No single organisation (the facilitators follow it up)"
 
 
 class DayField(forms.DateField):
-    """A date typed in one box, as day/month/year (or 31 March 2027, or 2027-03-31)."""
+    """A date typed in one box, as day/month/year (or 31 March 2027, or 2027-03-31).
+
+    Only dates from FIRST_DAY to LAST_DAY: a mistyped year (0227, 2207) is
+    caught here, with its own message, rather than reaching a calendar.
+    """
 
     def __init__(self, what: str = "date", **kwargs: Any) -> None:
         message = f"Enter the {what} as day, month and year, like 31/3/2027"
+        out_of_range = f"The {what} must be between {DAYS_ALLOWED}"
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"] |= {"invalid": message, "required": f"Enter the {what}"}
         super().__init__(
             input_formats=DATE_FORMATS,
             widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+            validators=[
+                MinValueValidator(FIRST_DAY, out_of_range),
+                MaxValueValidator(LAST_DAY, out_of_range),
+            ],
             **kwargs,
         )
 
@@ -55,16 +68,74 @@ def shown_date(day: datetime.date | None) -> str:
     return SHOWN_DATE.format(day) if day else ""
 
 
-def _status_field(label: str) -> forms.ChoiceField:
+def _radios(
+    label: str, choices: Any, message: str, field: type[forms.ChoiceField] = forms.ChoiceField
+) -> forms.ChoiceField:
+    """A required choice shown as radios; `message` says what to select, missing or wrong."""
+    return field(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+def _hinted_radios(label: str, choices: Any, message: str) -> forms.ChoiceField:
+    """`_radios` whose choices are (value, (label, hint))."""
+    return _radios(label, choices, message, HintedChoiceField)
+
+
+def _line(label: str, what: str, required: str = "", help_text: str = "") -> forms.CharField:
+    """One line of up to 200 characters; optional unless `required` says what to enter."""
+    messages = {"max_length": f"The {what} must be 200 characters or fewer"}
+    if required:
+        messages["required"] = required
+    return forms.CharField(
+        label=label,
+        required=bool(required),
+        max_length=200,
+        help_text=help_text,
+        error_messages=messages,
+    )
+
+
+def _notes(label: str, what: str, help_text: str = "") -> forms.CharField:
+    """Optional free text of up to 5,000 characters."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea,
+        help_text=help_text,
+        error_messages={"max_length": f"The {what} must be 5,000 characters or fewer"},
+    )
+
+
+def _select(
+    label: str,
+    choices: list[tuple[str, str]],
+    wrong: str,
+    required: str = "",
+    help_text: str = "",
+) -> forms.ChoiceField:
+    """A drop-down list, its first choice empty; optional unless `required` says what to pick.
+
+    `wrong` is the message for a value not in the list (another partnership's id, say).
+    """
+    messages = {"invalid_choice": wrong}
+    if required:
+        messages["required"] = required
     return forms.ChoiceField(
         label=label,
-        choices=Status.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the action’s status",
-            "invalid_choice": "Select the action’s status",
-        },
+        required=bool(required),
+        choices=choices,
+        help_text=help_text,
+        error_messages=messages,
     )
+
+
+def _status_field(label: str) -> forms.ChoiceField:
+    return _radios(label, Status.choices, "Select the action’s status")
 
 
 class ActionForm(forms.Form):
@@ -75,37 +146,22 @@ class ActionForm(forms.Form):
     field is left out).
     """
 
-    area = HintedChoiceField(
-        label="Which of the three actions is it part of?",
-        choices=[(a["code"], (a["title"], a["summary"])) for a in areas()],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select which of the three actions it is part of",
-            "invalid_choice": "Select which of the three actions it is part of",
-        },
+    area = _hinted_radios(
+        "Which of the three actions is it part of?",
+        [(a["code"], (a["title"], a["summary"])) for a in areas()],
+        "Select which of the three actions it is part of",
     )
-    title = forms.CharField(
-        label="Title",
-        max_length=200,
+    title = _line(
+        "Title",
+        "title",
+        required="Enter a title for the action",
         help_text="What will be done, in a few words. For example, Agree rules for joint bids.",
-        error_messages={
-            "required": "Enter a title for the action",
-            "max_length": "The title must be 200 characters or fewer",
-        },
     )
-    description = forms.CharField(
-        label="Description (optional)",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea,
-        error_messages={"max_length": "The description must be 5,000 characters or fewer"},
-    )
-    lead = forms.CharField(
-        label="Named lead (optional)",
-        required=False,
-        max_length=200,
+    description = _notes("Description (optional)", "description")
+    lead = _line(
+        "Named lead (optional)",
+        "name",
         help_text="The person who makes it happen, for example Jo Patel, Director of Adult Care.",
-        error_messages={"max_length": "The name must be 200 characters or fewer"},
     )
     due_date = DayField(
         "due date",
@@ -151,23 +207,20 @@ class ActionForm(forms.Form):
         self.owners = {str(o.pk): o for o in owners or []}
         self.rounds = {str(r.pk): r for r in rounds}
         if owners is not None:
-            self.fields["owner"] = forms.ChoiceField(
-                label="Owner organisation (optional)",
-                required=False,
-                choices=[("", NO_OWNER)] + [(key, o.name) for key, o in self.owners.items()],
+            self.fields["owner"] = _select(
+                "Owner organisation (optional)",
+                [("", NO_OWNER)] + [(key, o.name) for key, o in self.owners.items()],
+                wrong="Select one of the partnership’s organisations",
                 help_text="Its partner lead can update the action and is reminded when it is "
                 "overdue.",
-                error_messages={"invalid_choice": "Select one of the partnership’s organisations"},
             )
         if with_status:
             self.fields["status"] = _status_field("Status")
-        self.fields["started_from"] = forms.ChoiceField(
-            label="Survey round it responds to (optional)",
-            required=False,
-            choices=[("", "Not from a survey round")]
-            + [(key, r.label) for key, r in self.rounds.items()],
+        self.fields["started_from"] = _select(
+            "Survey round it responds to (optional)",
+            [("", "Not from a survey round")] + [(key, r.label) for key, r in self.rounds.items()],
+            wrong="Select one of the partnership’s closed rounds",
             help_text="Its success measure is checked against the next round closed after it.",
-            error_messages={"invalid_choice": "Select one of the partnership’s closed rounds"},
         )
         # One checkbox per scale: `{% field %}` renders a CheckboxSelectMultiple as
         # radios (Django's CheckboxSelectMultiple subclasses RadioSelect), which
@@ -239,13 +292,10 @@ class ActionForm(forms.Form):
 class UpdateForm(forms.Form):
     """A dated note on an action, and its status now."""
 
-    text = forms.CharField(
-        label="What has happened?",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea,
+    text = _notes(
+        "What has happened?",
+        "update",
         help_text="For example, what was agreed, what is blocking it, or what comes next.",
-        error_messages={"max_length": "The update must be 5,000 characters or fewer"},
     )
     status = _status_field("Status now")
 
@@ -268,14 +318,11 @@ TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M", "%I:%M%p", "%I:%M %p", "%I.%M%p", "%I%
 
 
 class MeetingForm(forms.Form):
-    title = forms.CharField(
-        label="Meeting",
-        max_length=200,
+    title = _line(
+        "Meeting",
+        "name",
+        required="Enter the meeting’s name",
         help_text="For example, Partnership board.",
-        error_messages={
-            "required": "Enter the meeting’s name",
-            "max_length": "The name must be 200 characters or fewer",
-        },
     )
     date = DayField(label="Date", help_text="For example, 14/4/2027.")
     start_time = forms.TimeField(
@@ -286,12 +333,7 @@ class MeetingForm(forms.Form):
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
         error_messages={"invalid": "Enter the start time like 14:00 or 2pm"},
     )
-    location = forms.CharField(
-        label="Where (optional)",
-        required=False,
-        max_length=200,
-        error_messages={"max_length": "The place must be 200 characters or fewer"},
-    )
+    location = _line("Where (optional)", "place")
 
     @staticmethod
     def initial_for(meeting: Meeting) -> dict[str, Any]:
@@ -304,22 +346,11 @@ class MeetingForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(
-        label="Agenda item",
-        max_length=200,
-        error_messages={
-            "required": "Enter the agenda item",
-            "max_length": "The agenda item must be 200 characters or fewer",
-        },
-    )
-    kind = HintedChoiceField(
-        label="What kind of item was it?",
-        choices=[(kind.value, (kind.label, AGENDA_HINTS[kind])) for kind in AgendaKind],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select what kind of item it was",
-            "invalid_choice": "Select what kind of item it was",
-        },
+    title = _line("Agenda item", "agenda item", required="Enter the agenda item")
+    kind = _hinted_radios(
+        "What kind of item was it?",
+        [(kind.value, (kind.label, AGENDA_HINTS[kind])) for kind in AgendaKind],
+        "Select what kind of item it was",
     )
     minutes = forms.IntegerField(
         label="Minutes spent on it",
@@ -333,13 +364,8 @@ class AgendaItemForm(forms.Form):
             "max_value": "Enter 600 minutes or fewer",
         },
     )
-    decision = forms.CharField(
-        label="Decision made (optional)",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea,
-        help_text="What the meeting decided, if anything.",
-        error_messages={"max_length": "The decision must be 5,000 characters or fewer"},
+    decision = _notes(
+        "Decision made (optional)", "decision", help_text="What the meeting decided, if anything."
     )
 
     @staticmethod
@@ -393,27 +419,27 @@ class AmountField(forms.DecimalField):
             value = value.strip().removeprefix("£").replace(",", "").strip()
         return super().to_python(value)
 
+    def run_validators(self, value: Any) -> None:
+        """One message per amount, as GOV.UK asks: the first problem found."""
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            raise ValidationError(error.error_list[:1]) from None
+
 
 class CommitmentForm(forms.Form):
     """A commitment. `organisations`: a facilitator's choice; None for a partner lead."""
 
-    kind = HintedChoiceField(
-        label="What kind of commitment is it?",
-        choices=[(kind.value, (kind.label, KIND_HINTS[kind])) for kind in CommitmentKind],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select what kind of commitment it is",
-            "invalid_choice": "Select what kind of commitment it is",
-        },
+    kind = _hinted_radios(
+        "What kind of commitment is it?",
+        [(kind.value, (kind.label, KIND_HINTS[kind])) for kind in CommitmentKind],
+        "Select what kind of commitment it is",
     )
-    description = forms.CharField(
-        label="What was pledged",
-        max_length=200,
+    description = _line(
+        "What was pledged",
+        "description",
+        required="Say what was pledged",
         help_text="For example, Two analysts seconded to the shared intelligence team.",
-        error_messages={
-            "required": "Say what was pledged",
-            "max_length": "The description must be 200 characters or fewer",
-        },
     )
     pledged = AmountField(
         "pledged", "Enter an amount more than 0", label="Amount pledged", min_value=Decimal("0.01")
@@ -437,14 +463,12 @@ class CommitmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organisations = {str(o.pk): o for o in organisations or []}
         if organisations is not None:
-            self.fields["organisation"] = forms.ChoiceField(
-                label="Organisation",
-                choices=[("", "Choose the organisation")]
+            self.fields["organisation"] = _select(
+                "Organisation",
+                [("", "Choose the organisation")]
                 + [(key, o.name) for key, o in self.organisations.items()],
-                error_messages={
-                    "required": "Select the organisation that pledged it",
-                    "invalid_choice": "Select one of the partnership’s organisations",
-                },
+                wrong="Select one of the partnership’s organisations",
+                required="Select the organisation that pledged it",
             )
             self.order_fields(["organisation"])
 
@@ -497,22 +521,13 @@ class ConversationForm(forms.Form):
         required=False,
         help_text="For example, 14/4/2027.",
     )
-    status = forms.ChoiceField(
-        label="Where has it got to?",
-        choices=ConversationStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select where the conversation has got to",
-            "invalid_choice": "Select where the conversation has got to",
-        },
+    status = _radios(
+        "Where has it got to?",
+        ConversationStatus.choices,
+        "Select where the conversation has got to",
     )
-    notes = forms.CharField(
-        label="Notes (optional)",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea,
-        help_text="Who will meet, what to talk about, what was agreed.",
-        error_messages={"max_length": "The notes must be 5,000 characters or fewer"},
+    notes = _notes(
+        "Notes (optional)", "notes", help_text="Who will meet, what to talk about, what was agreed."
     )
 
     @staticmethod
@@ -522,3 +537,21 @@ class ConversationForm(forms.Form):
             "status": conversation.status,
             "notes": conversation.notes,
         }
+
+
+class SignOffForm(forms.Form):
+    """Which organisation signs the charter off: one of the partnership's, or none at all."""
+
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = partnership.organisations.all()
+
+
+class PairForm(forms.Form):
+    """Which of the latest round's flagged pairs to plan a conversation for, by its place."""
+
+    pair = forms.IntegerField(min_value=0)

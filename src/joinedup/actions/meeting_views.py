@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
 from joinedup.partnerships.access import FACILITATOR_ONLY, partnership_view
 from joinedup.partnerships.forms import submitted
@@ -16,18 +17,19 @@ from .models import AgendaItem, Meeting
 from .services import ActionError
 
 
-def _meeting(membership: Membership, meeting_id: int) -> Meeting:
-    meeting = Meeting.objects.filter(partnership=membership.partnership, pk=meeting_id).first()
-    if meeting is None:
-        raise Http404("No such meeting")
-    return meeting
+def _meeting(
+    membership: Membership, meeting_id: int, found_in: QuerySet[Meeting] | None = None
+) -> Meeting:
+    """One of this partnership's meetings; any other id is simply not found."""
+    return get_object_or_404(
+        Meeting.objects if found_in is None else found_in,
+        partnership=membership.partnership,
+        pk=meeting_id,
+    )
 
 
 def _item(meeting: Meeting, item_id: int) -> AgendaItem:
-    item = meeting.items.filter(pk=item_id).first()
-    if item is None:
-        raise Http404("No such agenda item")
-    return item
+    return get_object_or_404(meeting.items, pk=item_id)
 
 
 @partnership_view()
@@ -50,7 +52,8 @@ def meeting_list(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @partnership_view()
 def meeting_detail(request: HttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
-    meeting = _meeting(membership, meeting_id)
+    # The agenda, read once for its table and its time spent.
+    meeting = _meeting(membership, meeting_id, Meeting.objects.prefetch_related("items"))
     return render(
         request,
         "actions/meetings/detail.html",

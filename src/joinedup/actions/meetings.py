@@ -11,16 +11,21 @@ and is undefined (None) for a meeting with no agenda yet.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from joinedup.analysis.text import _words as content_words
 from joinedup.partnerships.models import Partnership
+from joinedup.results.services import closed_rounds
 
 from .models import AgendaItem, AgendaKind, Meeting
-from .services import ActionError
+from .services import ActionError, check_day
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,12 @@ class TimeSpent:
     what_matters: int = 0
     side_show: int = 0
     operational: int = 0
+
+    @classmethod
+    def from_minutes(cls, by_kind: Mapping[str, int]) -> TimeSpent:
+        """From minutes by agenda kind (what_matters, side_show, operational); none is 0."""
+        # The fields are named after the kinds.
+        return cls(**{kind: by_kind.get(kind, 0) for kind in AgendaKind.values})
 
     @property
     def total(self) -> int:
@@ -59,41 +70,51 @@ def _minutes(kind: str) -> Coalesce:
 
 def meetings_with_time(partnership: Partnership) -> list[tuple[Meeting, TimeSpent]]:
     """The partnership's meetings, latest first, each with its time by kind (one query)."""
+    kinds = AgendaKind.values
     meetings = Meeting.objects.filter(partnership=partnership).annotate(
-        what_matters=_minutes(AgendaKind.WHAT_MATTERS),
-        side_show=_minutes(AgendaKind.SIDE_SHOW),
-        operational=_minutes(AgendaKind.OPERATIONAL),
+        **{kind: _minutes(kind) for kind in kinds}
     )
-    kinds = ("what_matters", "side_show", "operational")
     return [
-        (meeting, TimeSpent(*(getattr(meeting, kind) for kind in kinds)))
+        (meeting, TimeSpent.from_minutes({kind: getattr(meeting, kind) for kind in kinds}))
         for meeting in meetings.order_by("-date", "-pk")
     ]
 
 
 def time_spent(meeting: Meeting) -> TimeSpent:
-    minutes = dict(meeting.items.values_list("kind").annotate(minutes=Sum("minutes")).order_by())
-    return TimeSpent(
-        minutes.get(AgendaKind.WHAT_MATTERS, 0),
-        minutes.get(AgendaKind.SIDE_SHOW, 0),
-        minutes.get(AgendaKind.OPERATIONAL, 0),
-    )
+    """Time by kind on a meeting's agenda (no query when its items are prefetched)."""
+    minutes: Counter[str] = Counter()
+    for item in meeting.items.all():
+        minutes[item.kind] += item.minutes
+    return TimeSpent.from_minutes(minutes)
 
 
 def overall(rows: list[tuple[Meeting, TimeSpent]]) -> TimeSpent:
     """Time across several meetings (each minute counts the same)."""
-    total = TimeSpent()
-    for _, spent in rows:
-        total = total + spent
-    return total
+    return sum((spent for _, spent in rows), TimeSpent())
 
 
 # ----------------------------------------------------------------- changes
 
 
-def _check_meeting(title: str) -> None:
+def _meeting_fields(
+    title: str, date: datetime.date, start_time: datetime.time | None, location: str
+) -> dict[str, Any]:
+    """A meeting's fields, checked and tidied, or ActionError."""
     if not title.strip():
         raise ActionError("Enter the meeting’s name.", "title")
+    check_day(date, "date", "date")
+    return {
+        "title": title.strip(),
+        "date": date,
+        "start_time": start_time,
+        "location": location.strip(),
+    }
+
+
+def _assign(instance: Meeting | AgendaItem, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.save()
 
 
 def create_meeting(
@@ -103,14 +124,8 @@ def create_meeting(
     start_time: datetime.time | None = None,
     location: str = "",
 ) -> Meeting:
-    _check_meeting(title)
-    return Meeting.objects.create(
-        partnership=partnership,
-        title=title.strip(),
-        date=date,
-        start_time=start_time,
-        location=location.strip(),
-    )
+    fields = _meeting_fields(title, date, start_time, location)
+    return Meeting.objects.create(partnership=partnership, **fields)
 
 
 def change_meeting(
@@ -120,12 +135,7 @@ def change_meeting(
     start_time: datetime.time | None = None,
     location: str = "",
 ) -> Meeting:
-    _check_meeting(title)
-    meeting.title = title.strip()
-    meeting.date = date
-    meeting.start_time = start_time
-    meeting.location = location.strip()
-    meeting.save()
+    _assign(meeting, _meeting_fields(title, date, start_time, location))
     return meeting
 
 
@@ -134,13 +144,15 @@ def remove_meeting(meeting: Meeting) -> None:
     meeting.delete()
 
 
-def _check_item(title: str, kind: str, minutes: int) -> None:
+def _item_fields(title: str, kind: str, minutes: int, decision: str) -> dict[str, Any]:
+    """An agenda item's fields, checked and tidied, or ActionError."""
     if not title.strip():
         raise ActionError("Enter the agenda item.", "title")
     if kind not in AgendaKind.values:
         raise ActionError("Select what kind of item it was.", "kind")
     if not 1 <= minutes <= 600:
         raise ActionError("Enter the minutes it took, from 1 to 600.", "minutes")
+    return {"title": title.strip(), "kind": kind, "minutes": minutes, "decision": decision.strip()}
 
 
 @transaction.atomic
@@ -148,28 +160,19 @@ def add_item(
     meeting: Meeting, title: str, kind: str, minutes: int, decision: str = ""
 ) -> AgendaItem:
     """Add an item at the end of the meeting's agenda."""
-    _check_item(title, kind, minutes)
+    fields = _item_fields(title, kind, minutes, decision)
+    # Lock the meeting, so that two items added at once take different places.
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     last = meeting.items.aggregate(last=Max("position"))["last"]
     return AgendaItem.objects.create(
-        meeting=meeting,
-        title=title.strip(),
-        kind=kind,
-        minutes=minutes,
-        decision=decision.strip(),
-        position=0 if last is None else last + 1,
+        meeting=meeting, position=0 if last is None else last + 1, **fields
     )
 
 
 def change_item(
     item: AgendaItem, title: str, kind: str, minutes: int, decision: str = ""
 ) -> AgendaItem:
-    _check_item(title, kind, minutes)
-    item.title = title.strip()
-    item.kind = kind
-    item.minutes = minutes
-    item.decision = decision.strip()
-    item.save()
+    _assign(item, _item_fields(title, kind, minutes, decision))
     return item
 
 
@@ -188,14 +191,7 @@ def unaddressed_issues(partnership: Partnership) -> tuple[str | None, list[dict[
     share no content word with any agenda item the partnership has recorded.
     Returns the round's label and the themes, most often named first.
     """
-    from joinedup.analysis.text import _words
-    from joinedup.surveys.models import RoundStatus
-
-    latest = (
-        partnership.rounds.filter(status=RoundStatus.CLOSED, result__isnull=False)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    latest = closed_rounds(partnership).last()
     if latest is None or latest.result is None:
         return None, []
     important = latest.result.get("text", {}).get("TEXT_IMPORTANT", {})
@@ -205,10 +201,12 @@ def unaddressed_issues(partnership: Partnership) -> tuple[str | None, list[dict[
     for title in AgendaItem.objects.filter(meeting__partnership=partnership).values_list(
         "title", flat=True
     ):
-        discussed |= _words(title)
+        discussed |= content_words(title)
     missing = []
     for theme in important.get("themes", []):
-        words = _words(theme["label"]).union(*(_words(k) for k in theme.get("keywords", [])))
+        words = content_words(theme["label"]).union(
+            *(content_words(k) for k in theme.get("keywords", []))
+        )
         if not words & discussed:
             missing.append({"label": theme["label"], "count": theme["count"]})
     return latest.label, missing

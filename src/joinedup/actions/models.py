@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from joinedup.analysis.vocabulary import FLAGS
 from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.surveys.models import Round
 
@@ -334,8 +335,8 @@ class CharterSignOff(models.Model):
 class PairFlag(models.TextChoices):
     """The relationship flags (SPEC §4.7) that call for a conversation between two partners."""
 
-    ASYMMETRIC = "asymmetric", "One-sided trust"
-    MUTUAL_LOW_TRUST = "mutual_low_trust", "Low trust both ways"
+    ASYMMETRIC = "asymmetric", FLAGS["asymmetric"]
+    MUTUAL_LOW_TRUST = "mutual_low_trust", FLAGS["mutual_low_trust"]
 
 
 class ConversationStatus(models.TextChoices):

@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from joinedup.partnerships.access import FACILITATOR_ONLY, partnership_view
 from joinedup.partnerships.forms import submitted
 from joinedup.partnerships.models import Membership, Role
-from joinedup.surveys.models import Round, RoundStatus
+from joinedup.results.services import closed_rounds
+from joinedup.surveys.models import Round
 
 from . import services
 from .access import PLANNERS, action_for, can_change_action, changeable_action
@@ -25,11 +26,7 @@ from .models import Action
 
 def _closed_rounds(membership: Membership) -> list[Round]:
     """The partnership's closed rounds with results, newest first."""
-    return list(
-        Round.objects.filter(
-            partnership=membership.partnership, status=RoundStatus.CLOSED, result__isnull=False
-        ).order_by("-created_at", "-pk")
-    )
+    return list(closed_rounds(membership.partnership).reverse())
 
 
 def _context(membership: Membership, **extra: Any) -> dict[str, Any]:
@@ -44,21 +41,18 @@ def _context(membership: Membership, **extra: Any) -> dict[str, Any]:
 
 @partnership_view()
 def plan(request: HttpRequest, membership: Membership) -> HttpResponse:
-    rows = services.plan_rows(membership.partnership)
-    for row in rows:
-        row.can_change = can_change_action(membership, row.action)
+    closed = _closed_rounds(membership)
+    rows = services.plan_rows(membership.partnership, closed=closed[::-1])
     groups = [
         {**area, "rows": [row for row in rows if row.action.area == area["code"]]}
         for area in services.areas()
     ]
-    closed = _closed_rounds(membership)
     return render(
         request,
         "actions/plan.html",
         _context(
             membership,
             groups=groups,
-            total=len(rows),
             latest_round=closed[0] if closed else None,
         ),
     )

@@ -19,6 +19,7 @@ import datetime
 import logging
 import smtplib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -56,23 +57,44 @@ def overdue_actions(on: datetime.date) -> list[Action]:
     )
 
 
-def owners(action: Action) -> list[User]:
-    """Who is reminded about an action (active accounts only)."""
-    people = Membership.objects.filter(partnership_id=action.partnership_id, user__is_active=True)
-    leads: list[User] = []
-    if action.owner_id is not None:
-        leads = [
-            m.user
-            for m in people.filter(role=Role.PARTNER_LEAD, organisation_id=action.owner_id)
+@dataclass(frozen=True)
+class Owners:
+    """Who is reminded about the actions of some partnerships (active accounts only)."""
+
+    leads: dict[tuple[int, int], list[User]]  # (partnership, organisation) -> its partner leads
+    facilitators: dict[int, list[User]]  # partnership -> its facilitators
+
+    @classmethod
+    def of(cls, partnership_ids: Iterable[int]) -> Owners:
+        """Everyone who may be reminded in these partnerships, in one query."""
+        leads: dict[tuple[int, int], list[User]] = defaultdict(list)
+        facilitators: dict[int, list[User]] = defaultdict(list)
+        memberships = (
+            Membership.objects.filter(partnership_id__in=set(partnership_ids), user__is_active=True)
+            .filter(Q(role=Role.FACILITATOR) | Q(role=Role.PARTNER_LEAD))
             .select_related("user")
             .order_by("user__email")
-        ]
-    if leads:
-        return leads
-    return [
-        m.user
-        for m in people.filter(role=Role.FACILITATOR).select_related("user").order_by("user__email")
-    ]
+        )
+        for membership in memberships:
+            if membership.role == Role.FACILITATOR:
+                facilitators[membership.partnership_id].append(membership.user)
+            elif membership.organisation_id is not None:
+                key = (membership.partnership_id, membership.organisation_id)
+                leads[key].append(membership.user)
+        return cls(leads, facilitators)
+
+    def of_action(self, action: Action) -> list[User]:
+        """The partner leads of its owner organisation, or else the partnership's facilitators."""
+        if action.owner_id is not None:
+            leads = self.leads.get((action.partnership_id, action.owner_id))
+            if leads:
+                return leads
+        return self.facilitators.get(action.partnership_id, [])
+
+
+def owners(action: Action) -> list[User]:
+    """Who is reminded about an action (active accounts only)."""
+    return Owners.of([action.partnership_id]).of_action(action)
 
 
 def _claim(action: Action, on: datetime.date) -> bool:
@@ -123,8 +145,9 @@ def remind_overdue(on: datetime.date | None = None) -> ReminderRun:
     # (partnership, person) -> their overdue actions
     inbox: dict[tuple[int, int], list[Action]] = defaultdict(list)
     people: dict[int, User] = {}
+    everyone = Owners.of(action.partnership_id for action in claimed)
     for action in claimed:
-        for user in owners(action):
+        for user in everyone.of_action(action):
             people[user.pk] = user
             inbox[(action.partnership_id, user.pk)].append(action)
     reached: set[int] = set()

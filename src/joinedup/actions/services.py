@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -27,11 +27,19 @@ from joinedup.accounts.models import User
 from joinedup.analysis.recommendations import ACTION_ORDER, content
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Organisation, Partnership
-from joinedup.surveys.models import Round, RoundStatus
+from joinedup.results.services import closed_rounds as closed_rounds_of
+from joinedup.surveys.models import Round
 
 from .models import Action, ActionUpdate, Area, Comparison, Status
 
 MEASURE_STEP = 10  # a default target asks for ten points better than now
+
+# The dates a plan can hold (due dates, meetings, conversations). A year typed
+# wrong (0227, 2207) is refused rather than stored, and every date leaves room
+# for the day after it, which a calendar's all-day event ends on.
+FIRST_DAY = datetime.date(2000, 1, 1)
+LAST_DAY = datetime.date(2099, 12, 31)
+DAYS_ALLOWED = " and ".join(f"{day.day} {day:%B %Y}" for day in (FIRST_DAY, LAST_DAY))
 
 
 class ActionError(Exception):
@@ -43,6 +51,12 @@ class ActionError(Exception):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+def check_day(day: datetime.date | None, field: str, what: str) -> None:
+    """Refuse a date outside FIRST_DAY to LAST_DAY; `what` names it ("due date")."""
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise ActionError(f"The {what} must be between {DAYS_ALLOWED}.", field)
 
 
 # -------------------------------------------------------- the three actions
@@ -136,6 +150,7 @@ def _check(
     area: str,
     title: str,
     owner: Organisation | None,
+    due_date: datetime.date | None,
     scales: list[str],
     measure: Measure | None,
     started_from: Round | None,
@@ -147,6 +162,7 @@ def _check(
         raise ActionError("Enter a title for the action.", "title")
     if owner is not None and owner.partnership_id != partnership.pk:
         raise ActionError(f"{owner.name} is not a member of this partnership.", "owner")
+    check_day(due_date, "due_date", "due date")
     unknown = [code for code in scales if code not in scale_names()]
     if unknown:
         raise ActionError(f"Not a scale: {', '.join(unknown)}.", "scales")
@@ -191,7 +207,7 @@ def create_action(
 ) -> Action:
     """Add an action to the partnership's plan."""
     scales = _ordered_scales(scales or [])
-    _check(partnership, area, title, owner, scales, measure, started_from, status)
+    _check(partnership, area, title, owner, due_date, scales, measure, started_from, status)
     return Action.objects.create(
         partnership=partnership,
         area=area,
@@ -227,7 +243,7 @@ def change_action(
     """Change an action's details; a change of status is written to its updates too."""
     current = Action.objects.select_for_update().get(pk=action.pk)
     scales = _ordered_scales(scales)
-    _check(current.partnership, area, title, owner, scales, measure, started_from, status)
+    _check(current.partnership, area, title, owner, due_date, scales, measure, started_from, status)
     if status != current.status:
         ActionUpdate.objects.create(
             action=current, status_before=current.status, status_after=status, author=by
@@ -386,14 +402,6 @@ def partnership_score(survey_round: Round, scale: str) -> float | None:
     return float(score)
 
 
-def _closed_rounds(partnership: Partnership) -> list[Round]:
-    return list(
-        Round.objects.filter(
-            partnership=partnership, status=RoundStatus.CLOSED, result__isnull=False
-        ).order_by("created_at", "pk")
-    )
-
-
 def checking_round(action: Action, closed_rounds: list[Round] | None = None) -> Round | None:
     """The round that checks an action's measure: the latest closed round after its start.
 
@@ -404,9 +412,7 @@ def checking_round(action: Action, closed_rounds: list[Round] | None = None) -> 
     """
     if closed_rounds is None:
         start = action.started_from
-        later = Round.objects.filter(
-            partnership_id=action.partnership_id, status=RoundStatus.CLOSED, result__isnull=False
-        )
+        later = closed_rounds_of(action.partnership)
         if start is not None:
             later = later.filter(
                 Q(created_at__gt=start.created_at) | Q(created_at=start.created_at, pk__gt=start.pk)
@@ -444,9 +450,11 @@ def measure_outcome(action: Action, survey_round: Round | None) -> Outcome:
     return Outcome(state, survey_round, score)
 
 
-def outcomes(actions: list[Action], partnership: Partnership) -> dict[int, Outcome]:
-    """Every action's outcome, with one query for the rounds."""
-    closed = _closed_rounds(partnership)
+def outcomes(
+    actions: list[Action], partnership: Partnership, closed: list[Round] | None = None
+) -> dict[int, Outcome]:
+    """Every action's outcome, with one query for the rounds (none when `closed` is given)."""
+    closed = list(closed_rounds_of(partnership)) if closed is None else closed
     return {
         action.pk: measure_outcome(action, checking_round(action, closed)) for action in actions
     }
@@ -467,33 +475,62 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-@dataclass
+@dataclass(frozen=True)
 class PlanRow:
+    """One action of the plan, with how its measure stands and whether it is overdue."""
+
     action: Action
     outcome: Outcome
     overdue: bool
     measure: str = ""
-    can_change: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class PlanStatus:
     """The plan on one page: counts by status, overdue actions, measures met."""
 
-    total: int
-    by_status: list[tuple[str, str, int]]
-    overdue: list[PlanRow]
-    by_outcome: list[tuple[str, str, int]]
-    checked: int
-    met: int
-    rows: list[PlanRow] = field(default_factory=list)
+    rows: list[PlanRow]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def by_status(self) -> list[tuple[str, str, int]]:
+        """(code, label, actions) for every status, in order, with none as 0."""
+        counts = Counter(row.action.status for row in self.rows)
+        return [(str(s.value), str(s.label), counts[s.value]) for s in Status]
+
+    @property
+    def overdue(self) -> list[PlanRow]:
+        return [row for row in self.rows if row.overdue]
+
+    @property
+    def by_outcome(self) -> list[tuple[str, str, int]]:
+        """(state, label, actions) for every outcome of a success measure."""
+        counts = Counter(row.outcome.state for row in self.rows)
+        return [(state, label, counts[state]) for state, label in OUTCOME_LABELS.items()]
+
+    @property
+    def checked(self) -> int:
+        """Measures a later round has given a verdict on."""
+        return sum(row.outcome.checked for row in self.rows)
+
+    @property
+    def met(self) -> int:
+        return sum(row.outcome.state == OutcomeState.MET for row in self.rows)
 
 
-def plan_rows(partnership: Partnership, on: datetime.date | None = None) -> list[PlanRow]:
-    """Each action of the plan with its outcome and whether it is overdue."""
+def plan_rows(
+    partnership: Partnership, on: datetime.date | None = None, closed: list[Round] | None = None
+) -> list[PlanRow]:
+    """Each action of the plan with its outcome and whether it is overdue.
+
+    `closed`: the partnership's closed rounds, oldest first, when the caller has them.
+    """
     on = on or today()
     actions = list(partnership.actions.select_related("owner", "started_from"))
-    found = outcomes(actions, partnership)
+    found = outcomes(actions, partnership, closed)
     return [
         PlanRow(action, found[action.pk], action.is_overdue(on), _describe(action))
         for action in actions
@@ -506,18 +543,7 @@ def _describe(action: Action) -> str:
 
 
 def plan_status(partnership: Partnership, on: datetime.date | None = None) -> PlanStatus:
-    rows = plan_rows(partnership, on)
-    statuses = Counter(row.action.status for row in rows)
-    states = Counter(row.outcome.state for row in rows)
-    return PlanStatus(
-        total=len(rows),
-        by_status=[(str(s.value), str(s.label), statuses[s.value]) for s in Status],
-        overdue=[row for row in rows if row.overdue],
-        by_outcome=[(state, label, states[state]) for state, label in OUTCOME_LABELS.items()],
-        checked=states[OutcomeState.MET] + states[OutcomeState.NOT_MET],
-        met=states[OutcomeState.MET],
-        rows=rows,
-    )
+    return PlanStatus(plan_rows(partnership, on))
 
 
 def plan_summary(partnership: Partnership, on: datetime.date | None = None) -> dict[str, Any]:

@@ -14,7 +14,9 @@ from . import (
 app_name = "actions"
 
 PLAN = "partnerships/<int:partnership_id>/plan/"
+ACTION = f"{PLAN}<int:action_id>/"
 MEETING = f"{PLAN}meetings/<int:meeting_id>/"
+COMMITMENT = f"{PLAN}commitments/<int:commitment_id>/"
 
 urlpatterns = [
     path(PLAN, plan_views.plan, name="plan"),
@@ -23,10 +25,10 @@ urlpatterns = [
     path(f"{PLAN}from-round/<int:round_id>/", plan_views.from_round, name="from-round"),
     path(f"{PLAN}calendar.ics", calendar_views.calendar_feed, name="calendar"),
     path(f"{PLAN}calendar/", calendar_views.calendar_link, name="calendar-link"),
-    path(f"{PLAN}<int:action_id>/", plan_views.action_detail, name="action"),
-    path(f"{PLAN}<int:action_id>/edit/", plan_views.edit_action, name="edit"),
-    path(f"{PLAN}<int:action_id>/update/", plan_views.add_update, name="add-update"),
-    path(f"{PLAN}<int:action_id>/remove/", plan_views.remove_action, name="remove"),
+    path(ACTION, plan_views.action_detail, name="action"),
+    path(f"{ACTION}edit/", plan_views.edit_action, name="edit"),
+    path(f"{ACTION}update/", plan_views.add_update, name="add-update"),
+    path(f"{ACTION}remove/", plan_views.remove_action, name="remove"),
     # Meetings and their agendas.
     path(f"{PLAN}meetings/", meeting_views.meeting_list, name="meetings"),
     path(f"{PLAN}meetings/add/", meeting_views.meeting_form, name="add-meeting"),
@@ -39,16 +41,8 @@ urlpatterns = [
     # The commitments ledger.
     path(f"{PLAN}commitments/", commitment_views.ledger, name="commitments"),
     path(f"{PLAN}commitments/add/", commitment_views.commitment_form, name="add-commitment"),
-    path(
-        f"{PLAN}commitments/<int:commitment_id>/",
-        commitment_views.commitment_form,
-        name="edit-commitment",
-    ),
-    path(
-        f"{PLAN}commitments/<int:commitment_id>/remove/",
-        commitment_views.remove_commitment,
-        name="remove-commitment",
-    ),
+    path(COMMITMENT, commitment_views.commitment_form, name="edit-commitment"),
+    path(f"{COMMITMENT}remove/", commitment_views.remove_commitment, name="remove-commitment"),
     # How we work together: the charter, and conversations for flagged pairs.
     path(f"{PLAN}charter/", working_views.charter, name="charter"),
     path(f"{PLAN}charter/edit/", working_views.edit_charter, name="edit-charter"),

@@ -29,7 +29,7 @@ from .models import (
     PairConversation,
     PairFlag,
 )
-from .services import ActionError
+from .services import ActionError, check_day
 
 # ------------------------------------------------------------------ charter
 
@@ -145,20 +145,25 @@ def plan_conversation(
     flag: str,
     survey_round: Round | None = None,
 ) -> PairConversation:
-    """A conversation to plan between two organisations (in the alphabetical order of the flag)."""
+    """A conversation to plan between two organisations (in the alphabetical order of the flag).
+
+    Planning the same flagged pair from the same round again (a second click)
+    gives back the conversation already planned rather than a copy of it.
+    """
     if a.pk == b.pk:
         raise ActionError("A conversation needs two different organisations.")
     if a.partnership_id != partnership.pk or b.partnership_id != partnership.pk:
         raise ActionError("Both organisations must be members of this partnership.")
     if flag not in PairFlag.values:
         raise ActionError("That is not a relationship flag.")
-    return PairConversation.objects.create(
+    conversation, _ = PairConversation.objects.get_or_create(
         partnership=partnership,
         organisation_a=a,
         organisation_b=b,
         flag=flag,
         round=survey_round,
     )
+    return conversation
 
 
 def change_conversation(
@@ -169,6 +174,7 @@ def change_conversation(
 ) -> PairConversation:
     if status not in ConversationStatus.values:
         raise ActionError("Select where the conversation has got to.", "status")
+    check_day(planned_for, "planned_for", "date")
     conversation.planned_for = planned_for
     conversation.status = status
     conversation.notes = notes.strip()

@@ -11,17 +11,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from joinedup.partnerships.access import FACILITATOR_ONLY, can_manage_organisation, partnership_view
 from joinedup.partnerships.forms import submitted
 from joinedup.partnerships.models import Membership, Role
-from joinedup.surveys.models import Round, RoundStatus
+from joinedup.results.services import closed_rounds
+from joinedup.surveys.models import Round
 
 from . import working
 from .access import PLANNERS
-from .forms import CharterForm, ConversationForm
+from .forms import CharterForm, ConversationForm, PairForm, SignOffForm
 from .models import Charter, PairConversation
 from .services import ActionError
 
@@ -103,11 +104,10 @@ def sign_charter(request: HttpRequest, membership: Membership) -> HttpResponse:
     current = _charter(membership)
     if current is None:
         raise Http404("There is no charter to sign yet")
-    organisation = membership.partnership.organisations.filter(
-        pk=request.POST.get("organisation") or 0
-    ).first()
-    if organisation is None:
+    form = SignOffForm(submitted(request), partnership=membership.partnership)
+    if not form.is_valid():
         raise Http404("No such organisation")
+    organisation = form.cleaned_data["organisation"]
     if not can_manage_organisation(membership, organisation.pk):
         raise PermissionDenied("A partner lead signs off for their own organisation")
     working.sign_off(current, organisation, membership.user)
@@ -116,13 +116,7 @@ def sign_charter(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 def _latest_round(membership: Membership) -> Round | None:
-    return (
-        Round.objects.filter(
-            partnership=membership.partnership, status=RoundStatus.CLOSED, result__isnull=False
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    return closed_rounds(membership.partnership).last()
 
 
 @partnership_view()
@@ -155,10 +149,10 @@ def plan_conversation(request: HttpRequest, membership: Membership) -> HttpRespo
     """Plan a conversation for one of the latest round's flagged pairs."""
     latest = _latest_round(membership)
     pairs = working.flagged_pairs(latest) if latest else []
-    try:
-        pair = pairs[int(request.POST.get("pair", ""))]
-    except (ValueError, IndexError):
-        raise Http404("No such flagged pair") from None
+    form = PairForm(submitted(request))
+    if not form.is_valid() or form.cleaned_data["pair"] >= len(pairs):
+        raise Http404("No such flagged pair")
+    pair = pairs[form.cleaned_data["pair"]]
     if pair.a is None or pair.b is None:
         raise Http404("One of these organisations is no longer in the partnership")
     if not _may_plan(membership, pair):
@@ -174,13 +168,11 @@ def plan_conversation(request: HttpRequest, membership: Membership) -> HttpRespo
 def conversation(
     request: HttpRequest, membership: Membership, conversation_id: int
 ) -> HttpResponse:
-    found = (
-        PairConversation.objects.select_related("organisation_a", "organisation_b", "round")
-        .filter(partnership=membership.partnership, pk=conversation_id)
-        .first()
+    found = get_object_or_404(
+        PairConversation.objects.select_related("organisation_a", "organisation_b", "round"),
+        partnership=membership.partnership,
+        pk=conversation_id,
     )
-    if found is None:
-        raise Http404("No such conversation")
     if not _may_talk(membership, found):
         raise PermissionDenied("A partner lead updates conversations their organisation is in")
     form = ConversationForm(submitted(request), initial=ConversationForm.initial_for(found))
