@@ -30,6 +30,7 @@ from joinedup.analysis.dataset import PRESSURE_COLUMNS
 from joinedup.analysis.problems import Problem
 from joinedup.analysis.tables import RawTable, normalise_key, read_upload
 from joinedup.instrument import Instrument
+from joinedup.site.mail import one_line
 
 from .models import ROLE_HINTS, Membership, Organisation, Partnership, Role
 
@@ -69,12 +70,8 @@ def memberships_of(user: User) -> QuerySet[Membership]:
 
 
 def _one_line(name: str) -> str:
-    """A name on one line, its runs of spaces single.
-
-    A partnership's name goes into e-mail subject lines, which cannot hold a
-    line break: one typed or pasted into the form would make every e-mail fail.
-    """
-    return " ".join(name.split())
+    """A name on one line (it goes into e-mail subjects, and reads better so)."""
+    return one_line(name)
 
 
 @transaction.atomic
@@ -540,7 +537,7 @@ def _send(membership: Membership, template: str, added_by: User | None, **contex
     )
     subject = f"You have been added to {partnership.name} on {settings.SITE_NAME}"
     try:
-        return send_mail(subject, body, None, [membership.user.email]) == 1
+        return send_mail(one_line(subject), body, None, [membership.user.email]) == 1
     except (smtplib.SMTPException, OSError):
         # The membership stands; the page says the e-mail failed and offers a new link.
         return False
