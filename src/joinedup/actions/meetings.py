@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from joinedup.analysis.text import _words as content_words
+from joinedup.analysis.text import content_words
 from joinedup.partnerships.models import Partnership
 from joinedup.results.services import closed_rounds
 

@@ -184,7 +184,7 @@ THEME_SIMILARITY = 0.5
 THEME_EXAMPLES = 3
 
 
-def _words(text: str) -> frozenset[str]:
+def content_words(text: str) -> frozenset[str]:
     """Content words of an answer: lower case, no stop words, a plural 's' dropped."""
     found = re.findall(r"[a-z][a-z']+", text.lower())
     return frozenset(
@@ -213,7 +213,7 @@ def themes(texts: pd.Series) -> list[dict[str, Any]]:
     clean = {text: redact(text) for text in counts}
     groups: list[dict[str, Any]] = []
     for text, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])):
-        words = _words(clean[text])
+        words = content_words(clean[text])
         home = None
         for group in groups:
             union = words | group["words"]
