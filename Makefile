@@ -24,8 +24,9 @@ $(STATIC)/joinedup.css: package.json package-lock.json src/joinedup/site/scss/jo
 	$(BIN)/python src/joinedup/site/frontend.py
 
 # The web app on SQLite with a demo partnership, at http://127.0.0.1:8000/
+DEMO_PORT ?= 8000
 demo: setup
-	$(BIN)/joinedup demo
+	$(BIN)/joinedup demo --port $(DEMO_PORT)
 
 # The command line on the bundled example partnership.
 demo-cli: setup

@@ -206,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--host", default="127.0.0.1", help="address to listen on")
     demo.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    demo.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     demo.add_argument("--no-serve", action="store_true", help="set up only; do not serve")
     demo.set_defaults(handler=run_demo)
 
@@ -568,22 +569,32 @@ def _prepare_database() -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     _django()
-    import waitress
+    import waitress.server
 
     from joinedup.site.wsgi import application
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(
-        f"Joined Up is running at http://{args.host}:{args.port}/ (Ctrl+C to stop)", markup=False
-    )
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
-        waitress.serve(application, host=args.host, port=args.port, threads=args.threads)
+        # Bind first, then say where: the address is printed only once it answers.
+        server = waitress.server.create_server(
+            application, host=args.host, port=args.port, threads=args.threads
+        )
     except OSError as error:  # the port is taken, or not ours to use
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
+        errors.print(
             f"joinedup: cannot serve on {args.host}:{args.port} ({error.strerror}); "
             "choose another with --port",
             markup=False,
         )
         return EXIT_BAD_INPUT
+    errors.print(
+        f"Joined Up is running at http://{args.host}:{args.port}/ (Ctrl+C to stop)", markup=False
+    )
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        errors.print("Stopped.", markup=False)
+    finally:
+        server.close()
     return EXIT_OK
 
 
