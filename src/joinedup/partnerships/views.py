@@ -16,8 +16,8 @@ from joinedup.actions.services import plan_summary
 from joinedup.analysis.vocabulary import POSITIONS
 from joinedup.reports.figures import figure_html
 from joinedup.reports.path import position_path
-from joinedup.surveys.models import Round
 from joinedup.surveys.channels import progress_by_organisation
+from joinedup.surveys.models import Round
 
 from . import services
 from .access import FACILITATOR_ONLY, partnership_view
