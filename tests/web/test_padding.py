@@ -239,6 +239,12 @@ def test_an_open_link_cannot_pad_an_organisation_that_answers_by_invitation(
     assert "work out a person&#x27;s answers from the difference" in text
     assert "/o/" not in text
     assert not OpenLink.objects.exists() and not AuditEntry.objects.exists()
+    # Before choosing, the page already says which organisations cannot have a link.
+    choices = world.client(world.alice).get(_url(world, open_round, "open-links/"))
+    assert (
+        "Answers through private invitations: it cannot have an open link in this round."
+        in choices.content.decode()
+    )
 
 
 def test_an_import_cannot_pad_an_organisation_that_answers_by_invitation(

@@ -103,6 +103,25 @@ def refusals(
     return found
 
 
+def open_link_options(
+    survey_round: Round, organisations: list[Organisation]
+) -> list[dict[str, Any]]:
+    """For the open-link page: each organisation, whether it has a link, and what else it uses."""
+    in_use = channels_in_use(survey_round, [o.pk for o in organisations])
+    options = []
+    for organisation in organisations:
+        used = in_use.get(organisation.pk, frozenset())
+        others = sorted(used - {Channel.OPEN_LINK})
+        options.append(
+            {
+                "organisation": organisation,
+                "has_link": Channel.OPEN_LINK in used,
+                "other": [THROUGH[Channel(c)] for c in others],
+            }
+        )
+    return options
+
+
 def lock(survey_round: Round) -> Round:
     """Lock the round's row until the transaction ends.
 

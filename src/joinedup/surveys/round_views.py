@@ -31,7 +31,7 @@ from joinedup.partnerships.models import Membership, Organisation, Role
 
 from . import audit, channels, importing, people, services
 from .forms import InvitePeopleForm, RoundForm
-from .models import Channel, Round, RoundStatus
+from .models import Round, RoundStatus
 
 
 def _round(membership: Membership, round_id: int) -> Round:
@@ -244,24 +244,13 @@ def open_links(request: HttpRequest, membership: Membership, round_id: int) -> H
                 error = str(problem)
             else:
                 new_link = {"organisation": chosen, "url": services.open_link_url(token)}
-    in_use = channels.channels_in_use(survey_round)
-    rows = []
-    for organisation in organisations:
-        used = in_use.get(organisation.pk, frozenset())
-        rows.append(
-            {
-                "organisation": organisation,
-                "has_link": Channel.OPEN_LINK in used,
-                "other": [channels.THROUGH[Channel(c)] for c in sorted(used - {Channel.OPEN_LINK})],
-            }
-        )
     return render(
         request,
         "surveys/rounds/open_links.html",
         {
             "partnership": membership.partnership,
             "round": survey_round,
-            "organisations": rows,
+            "organisations": channels.open_link_options(survey_round, organisations),
             "new_link": new_link,
             "error": error,
         },
