@@ -10,6 +10,7 @@ import could pad a round the same way.
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 import pytest
@@ -434,3 +435,48 @@ def test_a_partner_lead_finds_only_their_own_organisation_s_people(world, open_r
     assert "of 100</caption>" in page  # a quarter of 400: one organisation in four
     emails = re.findall(r"<td[^>]*>(person\d+@example.org)</td><td[^>]*>([^<]+)</td>", page)
     assert emails and {org for _, org in emails} == {"Northshire Police"}
+
+
+def _at_the_same_moment(*actions) -> list[str]:
+    """Run each action in its own thread and database connection, all released together."""
+    from django.db import connection
+
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[str] = []
+
+    def attempt(action) -> None:
+        barrier.wait()
+        try:
+            action()
+            outcomes.append("made")
+        except services.ChannelRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_invitation_and_an_open_link_made_at_the_same_moment_never_both_succeed(world):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers with row locks: runs on PostgreSQL (CI)")
+    survey_round = services.open_round(services.create_round(world.partnership, "Race"))
+    for organisation in world.organisations.values():
+        outcomes = _at_the_same_moment(
+            lambda o=organisation: services.create_open_link(survey_round, o),
+            lambda o=organisation: services.add_invitations(
+                survey_round, [(f"race@{o.pk}.example", o)]
+            ),
+        )
+        assert outcomes == ["made", "refused"], organisation.name
+        has_link = OpenLink.objects.filter(round=survey_round, organisation=organisation).exists()
+        invited = Invitation.objects.filter(round=survey_round, organisation=organisation).exists()
+        assert has_link != invited

@@ -122,14 +122,18 @@ def open_link_options(
     return options
 
 
-def lock(survey_round: Round) -> Round:
-    """Lock the round's row until the transaction ends.
+def lock(organisations: list[Organisation]) -> None:
+    """Lock these organisations' rows until the transaction ends.
 
     Two facilitators choosing different channels for one organisation at the
-    same moment would each pass the check; holding the round's row makes the
-    second wait and then see the first's choice. Call inside `transaction.atomic`.
+    same moment would each pass the check; holding the organisation's row
+    makes the second wait and then see the first's choice. The round's row
+    is not used: answers being sent lock it, and a long batch of invitations
+    must not hold them up. Rows are locked in id order, so that two batches
+    cannot deadlock. Call inside `transaction.atomic`.
     """
-    return Round.objects.select_for_update().get(pk=survey_round.pk)
+    ids = sorted({o.pk for o in organisations})
+    list(Organisation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
 
 
 # ----------------------------------------------------------------- counts

@@ -71,8 +71,9 @@ def import_files(
     ids = people["respondent_id"].astype(str).to_numpy()
     roles = people["role"].to_numpy(dtype=object)
     with transaction.atomic():
-        channels.lock(survey_round)
-        refused = channels.refusals(survey_round, list(set(organisation_of)), Channel.IMPORT)
+        organisations = list(set(organisation_of))
+        channels.lock(organisations)
+        refused = channels.refusals(survey_round, organisations, Channel.IMPORT)
         if refused:
             raise InputError(_refused_rows(responses_table, refused, organisation_of))
         existing = set(

@@ -205,10 +205,9 @@ def add_invitations(
     created: list[NewLink] = []
     skipped: list[str] = []
     with transaction.atomic():
-        channels.lock(survey_round)
-        refused = channels.refusals(
-            survey_round, [organisation for _, organisation in people], Channel.INVITATION
-        )
+        organisations = [organisation for _, organisation in people]
+        channels.lock(organisations)
+        refused = channels.refusals(survey_round, organisations, Channel.INVITATION)
         if refused:
             raise ChannelRefused(list(refused.values()))
         existing = set(
@@ -328,7 +327,7 @@ def create_open_link(
         raise SurveyError("This round is closed.")
     token = new_token()
     with transaction.atomic():
-        channels.lock(survey_round)
+        channels.lock([organisation])
         refused = channels.refusals(survey_round, [organisation], Channel.OPEN_LINK)
         if refused:
             raise ChannelRefused(list(refused.values()))
