@@ -75,12 +75,18 @@ def test_results_pages_have_no_serious_accessibility_violation(
             f"{base}/rounds/{rounds[1].pk}/results/",
             f"{base}/rounds/{rounds[1].pk}/",
             f"{base}/rounds/{rounds[2].pk}/",
+            f"{base}/rounds/{rounds[2].pk}/open-links/",
+            f"{base}/rounds/{rounds[2].pk}/log/",
             f"{base}/downloads/",
             f"{base}/organisations/",
             f"{base}/people/",
             f"{base}/settings/",
         ],
-        "carol@example.org": [f"{base}/", f"{base}/rounds/{rounds[0].pk}/results/"],
+        "carol@example.org": [
+            f"{base}/",
+            f"{base}/rounds/{rounds[0].pk}/results/",
+            f"{base}/rounds/{rounds[2].pk}/",
+        ],
     }
     for email, urls in pages.items():
         for viewport in ({"width": 1280, "height": 900}, {"width": 320, "height": 640}):

@@ -6,7 +6,7 @@ import re
 
 from django.test import Client
 
-from joinedup.surveys import services
+from joinedup.surveys import channels, services
 from joinedup.surveys.models import Invitation
 from joinedup.surveys.tokens import token_hash
 
@@ -144,13 +144,15 @@ def test_completion_counts_by_organisation(world, open_round, mailbox) -> None:
     person = Client()
     answer_everything(person, start(person, token))
     submit(person, token)
-    rows = {r["organisation"].name: r for r in services.completion_by_organisation(open_round)}
+    rows = {r.organisation.name: r for r in channels.progress_by_organisation(open_round)}
     police = rows["Northshire Police"]
-    assert (police["invited"], police["finished"], police["responses"]) == (2, 1, 1)
+    assert (police.invited, police.through_invitations, police.responses) == (2, 1, 1)
+    assert police.channels == ["Private invitations"]
+    assert rows["Age Well Northshire"].channels == []
     page = world.client(world.alice).get(
         f"/partnerships/{world.partnership.pk}/rounds/{open_round.pk}/"
     )
-    assert "Responses by organisation" in page.content.decode()
+    assert "Answers by organisation" in page.content.decode()
 
 
 def test_an_open_link_is_shown_once_and_a_new_one_replaces_it(world, open_round) -> None:

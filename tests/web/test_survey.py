@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 
 from joinedup.surveys import services
-from joinedup.surveys.models import Draft, Invitation, Rating, Response
+from joinedup.surveys.models import AuditEntry, Draft, Invitation, Rating, Response
 from joinedup.surveys.tokens import token_hash
 
 from .survey_steps import INSTRUMENT, answer_everything, start, submit
@@ -64,7 +64,7 @@ def test_the_stored_response_cannot_be_joined_back_to_the_invitation(client, wor
     columns = {f.column for f in Response._meta.get_fields() if hasattr(f, "column")}
     assert columns == {
         "id", "round_id", "organisation_id", "role", "answers", "text_important",
-        "text_sideshow", "text_other", "imported_id",
+        "text_sideshow", "text_other", "imported_id", "channel",
     }  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM surveys_response")
@@ -73,7 +73,7 @@ def test_the_stored_response_cannot_be_joined_back_to_the_invitation(client, wor
     for secret in (invitation.email, invitation.token_hash, invited.token):
         assert all(secret not in cell for cell in row)
     # Nor does any other table link a response to an invitation or a draft.
-    for model in (Invitation, Draft):
+    for model in (Invitation, Draft, AuditEntry):
         assert not [f for f in model._meta.get_fields() if f.related_model is Response]
 
 

@@ -16,8 +16,8 @@ from joinedup.actions.services import plan_summary
 from joinedup.analysis.vocabulary import POSITIONS
 from joinedup.reports.figures import figure_html
 from joinedup.reports.path import position_path
+from joinedup.surveys.channels import progress_by_organisation
 from joinedup.surveys.models import Round
-from joinedup.surveys.services import completion_by_organisation
 
 from . import services
 from .access import FACILITATOR_ONLY, partnership_view
@@ -75,7 +75,7 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
             "path_figure": mark_safe(figure_html(path, 2)) if path else "",
             "open_round": open_rounds[-1] if open_rounds else None,
             "plan": plan_summary(partnership),
-            "completion": completion_by_organisation(open_rounds[-1]) if open_rounds else [],
+            "completion": progress_by_organisation(open_rounds[-1]) if open_rounds else [],
             "organisations": partnership.organisations.all(),
             "people": partnership.memberships.count(),
             "facilitators": [f.user for f in facilitators],

@@ -78,6 +78,9 @@ def seed_demo(email: str, password: str, seed: int = 7) -> DemoAccounts:
         ratings = relationships[relationships["round"] == synth_label].drop(columns=["round"])
         if index == len(ROUND_LABELS) - 1:  # the open round is about half-way through
             these = these.iloc[::2]
+            # One channel per organisation: those whose people are invited
+            # below take no imported answers in this round.
+            these = these[~these["organisation"].isin(_invited_organisations(partnership))]
             ratings = ratings[ratings["respondent_id"].isin(these["respondent_id"])]
         importing.import_files(
             survey_round,
@@ -101,8 +104,15 @@ def _demo_actions(survey_round: Round, facilitator: User) -> None:
         actions.start_from_recommendation(survey_round, recommendation["action"], facilitator)
 
 
+def _invited_organisations(partnership: Partnership) -> list[str]:
+    """The organisations whose people the demo invites privately to the open round."""
+    return list(partnership.organisations.order_by("name").values_list("name", flat=True)[:3])
+
+
 def _demo_invitations(survey_round: Round) -> list[tuple[str, str, str]]:
-    organisations = list(survey_round.partnership.organisations.order_by("name")[:3])
+    names = _invited_organisations(survey_round.partnership)
+    organisations = list(survey_round.partnership.organisations.filter(name__in=names))
+    organisations.sort(key=lambda organisation: names.index(organisation.name))
     people = [
         (f"demo.respondent{i + 1}@example.org", organisation)
         for i, organisation in enumerate(organisations)

@@ -2,7 +2,10 @@
 
 The files are checked by the analysis core exactly as `joinedup analyse`
 checks them, against the partnership's own list of organisations; any
-problem stops the import and nothing is stored.
+problem stops the import and nothing is stored. So does a row for an
+organisation that already answers the round through private invitations or
+an open link (one channel per organisation: see `channels.py`); each such
+row is listed.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ from typing import Any
 
 from django.db import transaction
 
-from joinedup.analysis import load_tables
+from joinedup.accounts.models import User
+from joinedup.analysis import InputError, load_tables
 from joinedup.analysis.problems import Problem
-from joinedup.analysis.tables import read_upload
+from joinedup.analysis.tables import RawTable, normalise_key, read_upload
+from joinedup.partnerships.models import Organisation
 
-from . import services
-from .models import Rating, Response, Round, RoundStatus
+from . import audit, channels, services
+from .models import Channel, Rating, Response, Round, RoundStatus
 
 
 class ImportRefused(Exception):
@@ -32,9 +37,15 @@ class Upload:
 
 
 def import_files(
-    survey_round: Round, responses: Upload, relationships: Upload | None
+    survey_round: Round,
+    responses: Upload,
+    relationships: Upload | None,
+    by: User | None = None,
 ) -> tuple[int, list[Problem]]:
-    """Check the files and store their responses in the round; return (count, warnings)."""
+    """Check the files and store their responses in the round; return (count, warnings).
+
+    The import is written to the round's audit log as a count per organisation.
+    """
     if survey_round.status == RoundStatus.CLOSED:
         raise ImportRefused("This round is closed: nothing more can be added to it.")
     _, _, organisations = services.round_tables(survey_round)
@@ -60,6 +71,11 @@ def import_files(
     ids = people["respondent_id"].astype(str).to_numpy()
     roles = people["role"].to_numpy(dtype=object)
     with transaction.atomic():
+        organisations = list(set(organisation_of))
+        channels.lock(organisations)
+        refused = channels.refusals(survey_round, organisations, Channel.IMPORT)
+        if refused:
+            raise InputError(_refused_rows(responses_table, refused, organisation_of))
         existing = set(
             Response.objects.filter(round=survey_round)
             .exclude(imported_id="")
@@ -84,6 +100,7 @@ def import_files(
                 text_sideshow=str(text["TEXT_SIDESHOW"][i] or ""),
                 text_other=str(text["TEXT_OTHER"][i] or ""),
                 imported_id=ids[i],
+                channel=Channel.IMPORT,
             )
             for i in range(len(people))
         )
@@ -102,7 +119,26 @@ def import_files(
             )
             for r in range(len(ratings))
         )
+        counts: dict[Organisation, int] = {}
+        for organisation in organisation_of:
+            counts[organisation] = counts.get(organisation, 0) + 1
+        audit.record_import(survey_round, counts, by)
     return len(created), warnings
+
+
+def _refused_rows(
+    table: RawTable, refused: dict[int, str], organisation_of: list[Organisation]
+) -> list[Problem]:
+    """One problem per row whose organisation already answers the round another way.
+
+    The analysis core accepted the file, so its rows are the respondents, in order.
+    """
+    header = next((h for h in table.headers if normalise_key(h) == "organisation"), "organisation")
+    return [
+        Problem(table.source, int(table.rows[i]), header, refused[organisation.pk])
+        for i, organisation in enumerate(organisation_of)
+        if organisation.pk in refused
+    ]
 
 
 def _integer(value: Any) -> int | None:

@@ -5,14 +5,19 @@ Anonymity is a property of this schema (see docs/privacy.md):
   is done, but not which response is its own;
 - a `Draft` lives under a token hash while someone answers and is deleted
   when they submit;
-- a `Response` has a random id, its round, organisation and answers, and
-  nothing else: no invitation, no e-mail address, no timestamps.
+- a `Response` has a random id, its round, organisation, channel and
+  answers, and nothing else: no invitation, no e-mail address, no timestamps.
+
+An organisation answers a round through one channel only (see
+`channels.py`), so a response's channel says nothing its organisation does
+not already say.
 """
 
 from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 from joinedup.partnerships.models import Organisation, Partnership
@@ -22,6 +27,14 @@ class RoundStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
+
+
+class Channel(models.TextChoices):
+    """How an organisation's people answer a round: one of these, never two."""
+
+    INVITATION = "invitation", "Private invitations"
+    OPEN_LINK = "open_link", "An open link"
+    IMPORT = "import", "Imported answers"
 
 
 class Round(models.Model):
@@ -116,6 +129,10 @@ class Response(models.Model):
     # Responses imported from a file keep the file's respondent_id, so that
     # a re-import can be checked; survey responses have none.
     imported_id = models.CharField(max_length=200, blank=True)
+    # How the answers arrived. The same for every response of an organisation
+    # in a round (one channel each), so it identifies nobody; it lets every
+    # member see how many answers came through open links.
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.INVITATION)
 
     class Meta:
         # Random ids: the order of rows says nothing about the order of submission.
@@ -139,4 +156,40 @@ class Rating(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint("response", "partner", name="one_rating_per_partner")
+        ]
+
+
+class AuditWhat(models.TextChoices):
+    OPEN_LINK_MADE = "open_link_made", "Made an open link"
+    OPEN_LINK_ANSWERS = "open_link_answers", "Answers through the open link"
+    IMPORTED = "imported", "Imported answers"
+
+
+class AuditEntry(models.Model):
+    """One entry of a round's audit log: who opened a way in for an organisation, and its use.
+
+    Answers through an open link are never one entry each: they are counted
+    in one entry per organisation per day (`at` is midnight UTC, `count`
+    grows), so no entry can be lined up with a response by time or by order.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="audit_entries")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    # Nobody for answers (the respondent is anonymous); the facilitator otherwise.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    what = models.CharField(max_length=20, choices=AuditWhat.choices)
+    count = models.PositiveIntegerField(default=1)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "organisation", "at"],
+                condition=models.Q(what="open_link_answers"),
+                name="one_open_link_answer_count_per_day",
+            )
         ]

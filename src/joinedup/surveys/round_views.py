@@ -1,4 +1,8 @@
-"""Running a survey round: open it, invite people, follow completion, close it."""
+"""Running a survey round: open it, invite people, follow progress, close it.
+
+Progress is shown as counts by organisation only: no page says who has or
+has not finished (see `people.py` and `channels.py`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -24,9 +29,9 @@ from joinedup.partnerships.access import (
 from joinedup.partnerships.forms import submitted, submitted_files
 from joinedup.partnerships.models import Membership, Organisation, Role
 
-from . import importing, services
+from . import audit, channels, importing, people, services
 from .forms import InvitePeopleForm, RoundForm
-from .models import Invitation, Round, RoundStatus
+from .models import Round, RoundStatus
 
 
 def _round(membership: Membership, round_id: int) -> Round:
@@ -62,12 +67,21 @@ def new_round(request: HttpRequest, membership: Membership) -> HttpResponse:
 @partnership_view()
 def round_detail(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     survey_round = _round(membership, round_id)
-    managed = {o.pk for o in _managed_organisations(membership)}
-    invitations = (
-        Invitation.objects.filter(round=survey_round, organisation_id__in=managed)
-        .select_related("organisation")
-        .order_by("organisation__name", "email")
-    )
+    progress = channels.progress_by_organisation(survey_round)
+    manages_invitations = membership.role in MANAGES_INVITATIONS
+    query = request.GET.get("q", "")
+    found = None
+    if manages_invitations and survey_round.status != RoundStatus.CLOSED:
+        managed = (
+            None
+            if membership.role == Role.FACILITATOR
+            else [
+                row.organisation.pk
+                for row in progress
+                if can_manage_organisation(membership, row.organisation.pk)
+            ]
+        )
+        found = people.search_invitations(survey_round, managed, query, request.GET.get("page"))
     result = survey_round.result
     summary: dict[str, Any] | None = None
     if result:
@@ -96,10 +110,11 @@ def round_detail(request: HttpRequest, membership: Membership, round_id: int) ->
             "partnership": membership.partnership,
             "membership": membership,
             "round": survey_round,
-            "completion": services.completion_by_organisation(survey_round),
-            "invitations": invitations if membership.role != Role.VIEWER else [],
+            "progress": progress,
+            "found": found,
+            "query": query.strip(),
             "is_facilitator": membership.role == Role.FACILITATOR,
-            "manages_invitations": membership.role in MANAGES_INVITATIONS,
+            "manages_invitations": manages_invitations,
             "summary": summary,
         },
     )
@@ -158,8 +173,14 @@ def invite(request: HttpRequest, membership: Membership, round_id: int) -> HttpR
         submitted_files(request),
         organisations=organisations,
     )
+    links: list[services.NewLink] | None = None
     if request.method == "POST" and form.is_valid():
-        links, skipped = services.add_invitations(survey_round, form.people_found)
+        try:
+            links, skipped = services.add_invitations(survey_round, form.people_found)
+        except services.ChannelRefused as refused:
+            for reason in refused.reasons:
+                form.add_error("people", reason)
+    if links is not None:
         if survey_round.status == RoundStatus.OPEN:
             sent = services.send_invitations(links)
             note = f"{sent} invitation{'s' if sent != 1 else ''} sent."
@@ -203,8 +224,9 @@ def remind(request: HttpRequest, membership: Membership, round_id: int) -> HttpR
     return redirect("surveys:round", membership.partnership_id, survey_round.pk)
 
 
-@partnership_view(MANAGES_INVITATIONS)
+@partnership_view(FACILITATOR_ONLY)
 def open_links(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    """Make an open link for one organisation: facilitators only, with the risk spelt out."""
     survey_round = _round(membership, round_id)
     organisations = _managed_organisations(membership)
     new_link: dict[str, Any] | None = None
@@ -217,24 +239,36 @@ def open_links(request: HttpRequest, membership: Membership, round_id: int) -> H
             error = "Select the organisation the link is for"
         else:
             try:
-                token = services.create_open_link(survey_round, chosen)
+                token = services.create_open_link(survey_round, chosen, by=request.user)
             except services.SurveyError as problem:
                 error = str(problem)
             else:
                 new_link = {"organisation": chosen, "url": services.open_link_url(token)}
-    existing = {link.organisation_id for link in survey_round.open_links.all()}
     return render(
         request,
         "surveys/rounds/open_links.html",
         {
             "partnership": membership.partnership,
             "round": survey_round,
-            "organisations": [
-                {"organisation": o, "has_link": o.pk in existing} for o in organisations
-            ],
+            "organisations": channels.open_link_options(survey_round, organisations),
             "new_link": new_link,
             "error": error,
         },
+        status=400 if error else 200,
+    )
+
+
+@partnership_view()
+def round_log(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    """The round's audit log of open links and imports: every member may read it."""
+    survey_round = _round(membership, round_id)
+    entries = Paginator(audit.round_log(survey_round), people.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "surveys/rounds/log.html",
+        {"partnership": membership.partnership, "round": survey_round, "entries": entries},
     )
 
 
@@ -263,6 +297,7 @@ def import_responses(request: HttpRequest, membership: Membership, round_id: int
                     importing.Upload(Path(relationships_file.name).name, relationships_file.read())
                     if relationships_file
                     else None,
+                    by=request.user,
                 )
             except InputError as error:
                 problems = error.problems

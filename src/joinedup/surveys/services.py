@@ -14,10 +14,11 @@ import pandas as pd
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from joinedup.accounts.models import User
 from joinedup.analysis import InputError, Settings, analyse, load_tables
 from joinedup.analysis.interchange import ORGANISATIONS_COLUMNS
 from joinedup.analysis.tables import RawTable
@@ -25,12 +26,21 @@ from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.site.mail import one_line
 
-from .models import Draft, Invitation, OpenLink, Rating, Response, Round, RoundStatus
+from . import audit, channels
+from .models import Channel, Draft, Invitation, OpenLink, Rating, Response, Round, RoundStatus
 from .tokens import new_token, token_hash
 
 
 class SurveyError(Exception):
     """An action that cannot be done now; the message says why, in plain English."""
+
+
+class ChannelRefused(SurveyError):
+    """Organisations that already answer this round another way (see `channels.py`)."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__(" ".join(reasons))
 
 
 # ----------------------------------------------------------------- rounds
@@ -187,13 +197,22 @@ def add_invitations(
     """Invite people (e-mail, organisation) to a round; return new links and skipped addresses.
 
     Someone already invited to the round is skipped, not invited twice.
+    Nobody is invited when any of their organisations already answers the
+    round through an open link or imported answers (`ChannelRefused`).
     """
     if survey_round.status == RoundStatus.CLOSED:
         raise SurveyError("This round is closed: nobody new can be invited.")
-    existing = set(Invitation.objects.filter(round=survey_round).values_list("email", flat=True))
     created: list[NewLink] = []
     skipped: list[str] = []
     with transaction.atomic():
+        organisations = [organisation for _, organisation in people]
+        channels.lock(organisations)
+        refused = channels.refusals(survey_round, organisations, Channel.INVITATION)
+        if refused:
+            raise ChannelRefused(list(refused.values()))
+        existing = set(
+            Invitation.objects.filter(round=survey_round).values_list("email", flat=True)
+        )
         for email, organisation in people:
             address = email.strip().lower()
             if address in existing:
@@ -295,37 +314,30 @@ def send_pending(survey_round: Round) -> int:
     return send_invitations(links)
 
 
-def create_open_link(survey_round: Round, organisation: Organisation) -> str:
-    """A link anyone in `organisation` may use; replaces (and disables) an earlier one."""
+def create_open_link(
+    survey_round: Round, organisation: Organisation, by: User | None = None
+) -> str:
+    """A link anyone in `organisation` may use; replaces (and disables) an earlier one.
+
+    Refused when the organisation already answers the round through private
+    invitations or imported answers. Written to the round's audit log.
+    Only facilitators may call this (the view checks the role).
+    """
     if survey_round.status == RoundStatus.CLOSED:
         raise SurveyError("This round is closed.")
     token = new_token()
-    OpenLink.objects.update_or_create(
-        round=survey_round, organisation=organisation, defaults={"token_hash": token_hash(token)}
-    )
+    with transaction.atomic():
+        channels.lock([organisation])
+        refused = channels.refusals(survey_round, [organisation], Channel.OPEN_LINK)
+        if refused:
+            raise ChannelRefused(list(refused.values()))
+        OpenLink.objects.update_or_create(
+            round=survey_round,
+            organisation=organisation,
+            defaults={"token_hash": token_hash(token)},
+        )
+        audit.record_open_link(survey_round, organisation, by)
     return token
-
-
-def completion_by_organisation(survey_round: Round) -> list[dict[str, Any]]:
-    """Per organisation: invited, finished (by invitation), and responses received."""
-    organisations = survey_round.partnership.organisations.annotate(
-        invited=Count("invitation", filter=Q(invitation__round=survey_round), distinct=True),
-        finished=Count(
-            "invitation",
-            filter=Q(invitation__round=survey_round, invitation__done=True),
-            distinct=True,
-        ),
-        responses=Count("response", filter=Q(response__round=survey_round), distinct=True),
-    ).order_by("name")
-    return [
-        {
-            "organisation": organisation,
-            "invited": organisation.invited,
-            "finished": organisation.finished,
-            "responses": organisation.responses,
-        }
-        for organisation in organisations
-    ]
 
 
 # ----------------------------------------------------------- the survey
@@ -437,6 +449,8 @@ def submit(token: str) -> Round:
             text_important=answers.get("text", {}).get("TEXT_IMPORTANT", ""),
             text_sideshow=answers.get("text", {}).get("TEXT_SIDESHOW", ""),
             text_other=answers.get("text", {}).get("TEXT_OTHER", ""),
+            # A draft that is not an invitation's was started from an open link.
+            channel=Channel.INVITATION if visit.invitation is not None else Channel.OPEN_LINK,
         )
         partner_ids = set(
             survey_round.partnership.organisations.exclude(pk=draft.organisation_id).values_list(
@@ -460,6 +474,8 @@ def submit(token: str) -> Round:
         )
         if visit.invitation is not None:
             Invitation.objects.filter(pk=visit.invitation.pk).update(done=True)
+        else:
+            audit.count_open_link_answer(survey_round, draft.organisation)
     return survey_round
 
 

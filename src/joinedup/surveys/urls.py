@@ -42,6 +42,11 @@ urlpatterns = [
         name="open-links",
     ),
     path(
+        "partnerships/<int:partnership_id>/rounds/<int:round_id>/log/",
+        round_views.round_log,
+        name="round-log",
+    ),
+    path(
         "partnerships/<int:partnership_id>/rounds/<int:round_id>/import/",
         round_views.import_responses,
         name="import",
