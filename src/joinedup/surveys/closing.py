@@ -97,7 +97,7 @@ def _check_units(survey_round: Round, result: dict[str, Any]) -> dict[int, Repor
 
 
 def _by_organisation(queryset: Any) -> dict[str, Counter[int]]:
-    rows = queryset.values("organisation_id").annotate(
+    rows = queryset.order_by().values("organisation_id").annotate(
         invited=Count("pk"), finished=Count("pk", filter=Q(done=True))
     )
     invited: Counter[int] = Counter()
