@@ -110,9 +110,7 @@ def test_an_organisation_with_answers_in_a_closed_round_cannot_be_removed(world,
     assert _download(world, closed) == before
 
 
-def test_an_organisation_nobody_answered_for_is_removable_and_the_file_stays(
-    world, closed
-) -> None:
+def test_an_organisation_nobody_answered_for_is_removable_and_the_file_stays(world, closed) -> None:
     before = _download(world, closed)
     trust = world.org("Northshire NHS Foundation Trust")
     RoundOrganisation.objects.filter(organisation=trust).delete()  # a partnership of today

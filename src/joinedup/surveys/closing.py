@@ -52,7 +52,9 @@ def fix_units(survey_round: Round, result: dict[str, Any]) -> dict[int, Reportin
     if survey_round.reporting_units.exists():
         return _check_units(survey_round, result)
     units = ReportingUnit.objects.bulk_create(
-        ReportingUnit(round=survey_round, index=index, name=entry["name"], combined=entry["combined"])
+        ReportingUnit(
+            round=survey_round, index=index, name=entry["name"], combined=entry["combined"]
+        )
         for index, entry in enumerate(result["units"])
     )
     unit_of: dict[int, ReportingUnit] = {}
@@ -97,8 +99,10 @@ def _check_units(survey_round: Round, result: dict[str, Any]) -> dict[int, Repor
 
 
 def _by_organisation(queryset: Any) -> dict[str, Counter[int]]:
-    rows = queryset.order_by().values("organisation_id").annotate(
-        invited=Count("pk"), finished=Count("pk", filter=Q(done=True))
+    rows = (
+        queryset.order_by()
+        .values("organisation_id")
+        .annotate(invited=Count("pk"), finished=Count("pk", filter=Q(done=True)))
     )
     invited: Counter[int] = Counter()
     finished: Counter[int] = Counter()
