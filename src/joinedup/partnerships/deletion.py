@@ -51,17 +51,17 @@ def what_goes_with_round(survey_round: Round) -> list[Removed]:
                 "invitations (with their e-mail addresses)",
             ),
             invitations,
-        ),  # fmt: skip
+        ),
         Removed(_plural(drafts, "unsent answer", "unsent answers"), drafts),
         Removed(_plural(links, "open link", "open links"), links),
         Removed(
             "results" if survey_round.result else "results (none yet)",
             1 if survey_round.result else 0,
-        ),  # fmt: skip
+        ),
         Removed(
             _plural(downloads, "entry in the downloads log", "entries in the downloads log"),
             downloads,
-        ),  # fmt: skip
+        ),
     ]
 
 
@@ -87,7 +87,7 @@ def what_goes_with_partnership(partnership: Partnership) -> list[Removed]:
                 rounds, "survey round (with its results)", "survey rounds (with their results)"
             ),
             rounds,
-        ),  # fmt: skip
+        ),
         Removed(_plural(responses, "survey response", "survey responses"), responses),
         Removed(
             _plural(
@@ -96,23 +96,23 @@ def what_goes_with_partnership(partnership: Partnership) -> list[Removed]:
                 "invitations (with their e-mail addresses)",
             ),
             invitations,
-        ),  # fmt: skip
+        ),
         Removed(
             _plural(organisations, "member organisation", "member organisations"), organisations
-        ),  # fmt: skip
+        ),
         Removed(
             _plural(members, "person's access", "people's access (their accounts stay)"), members
-        ),  # fmt: skip
+        ),
         Removed(_plural(actions, "action in the plan", "actions in the plan"), actions),
         Removed(_plural(meetings, "meeting", "meetings"), meetings),
         Removed(_plural(commitments, "commitment", "commitments"), commitments),
         Removed(
             _plural(conversations, "planned conversation", "planned conversations"), conversations
-        ),  # fmt: skip
+        ),
         Removed(
             _plural(downloads, "entry in the downloads log", "entries in the downloads log"),
             downloads,
-        ),  # fmt: skip
+        ),
     ]
 
 
