@@ -25,6 +25,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from .models import (
+    ClosedLink,
     Draft,
     Invitation,
     OpenLink,
@@ -141,11 +142,31 @@ def erase_after_close(survey_round: Round) -> None:
     """Erase what a closed round no longer needs: addresses, token hashes, drafts.
 
     Reminders and invitations stop at close, and the round page's counts
-    come from `RoundOrganisation`, so nothing needs an address any more.
+    come from `RoundOrganisation`, so nothing needs an address any more. The
+    links' hashes are kept alone (`ClosedLink`) so that a link followed later
+    says the survey has closed instead of "not found".
     """
+    hashes = set(Draft.objects.filter(round=survey_round).values_list("token_hash", flat=True))
+    hashes |= set(OpenLink.objects.filter(round=survey_round).values_list("token_hash", flat=True))
+    for current, previous in Invitation.objects.filter(round=survey_round).values_list(
+        "token_hash", "previous_token_hash"
+    ):
+        hashes |= {current, previous}
+    hashes.discard("")
+    ClosedLink.objects.bulk_create(
+        (ClosedLink(token_hash=digest, round=survey_round) for digest in sorted(hashes)),
+        ignore_conflicts=True,
+    )
     Draft.objects.filter(round=survey_round).delete()
     OpenLink.objects.filter(round=survey_round).delete()
     Invitation.objects.filter(round=survey_round).delete()
+
+
+def closed_link_round(digest: str) -> Round | None:
+    """The closed round a link (by its hash) belonged to, so that the link can say it closed."""
+    found = ClosedLink.objects.filter(token_hash=digest).select_related("round__partnership")
+    entry = found.first()
+    return entry.round if entry is not None else None
 
 
 def published_names(survey_round: Round) -> dict[int, str]:

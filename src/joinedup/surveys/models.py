@@ -158,6 +158,18 @@ class RoundOrganisation(models.Model):
         ]
 
 
+class ClosedLink(models.Model):
+    """The hash of a link whose round has closed: only so that the link says so.
+
+    Kept in place of the erased invitations, open links and drafts. It holds no
+    address and no organisation, and the responses were stored afresh at close,
+    so it joins to nothing but its round.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+
+
 class Response(models.Model):
     """One person's submitted answers: anonymous by construction."""
 

@@ -23,7 +23,7 @@ def _key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def backfill(apps, schema_editor) -> None:  # noqa: ANN001 (Django's migration signature)
+def backfill(apps, schema_editor) -> None:
     Round = apps.get_model("surveys", "Round")
     ReportingUnit = apps.get_model("surveys", "ReportingUnit")
     RoundOrganisation = apps.get_model("surveys", "RoundOrganisation")
@@ -74,9 +74,25 @@ def backfill(apps, schema_editor) -> None:  # noqa: ANN001 (Django's migration s
             rating.pk = uuid.uuid4()
             rating.response_id = new_ids[rating.response_id]
         Rating.objects.bulk_create(ratings, batch_size=1000)
+        OpenLink = apps.get_model("surveys", "OpenLink")
+        Draft = apps.get_model("surveys", "Draft")
+        hashes = set(invitations.values_list("token_hash", flat=True))
+        hashes |= set(invitations.values_list("previous_token_hash", flat=True))
+        hashes |= set(
+            OpenLink.objects.filter(round=survey_round).values_list("token_hash", flat=True)
+        )
+        hashes |= set(Draft.objects.filter(round=survey_round).values_list("token_hash", flat=True))
+        hashes.discard("")
+        apps.get_model("surveys", "ClosedLink").objects.bulk_create(
+            [
+                apps.get_model("surveys", "ClosedLink")(token_hash=h, round=survey_round)
+                for h in sorted(hashes)
+            ],
+            ignore_conflicts=True,
+        )
         invitations.delete()
-        apps.get_model("surveys", "OpenLink").objects.filter(round=survey_round).delete()
-        apps.get_model("surveys", "Draft").objects.filter(round=survey_round).delete()
+        OpenLink.objects.filter(round=survey_round).delete()
+        Draft.objects.filter(round=survey_round).delete()
 
 
 class Migration(migrations.Migration):
