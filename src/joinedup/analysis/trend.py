@@ -83,6 +83,7 @@ def compare_rounds(
     current: RoundFigures, previous: RoundFigures, instrument: Instrument
 ) -> dict[str, Any]:
     """The trend section: this round against `previous`."""
+
     def respondents_in(figures: RoundFigures, unit_names: list[str]) -> np.ndarray:
         wanted = [i for i, u in enumerate(figures.units) if u.name in unit_names]
         return figures.scores[np.isin(figures.unit_of, wanted)]
