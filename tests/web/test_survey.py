@@ -65,6 +65,7 @@ def test_the_stored_response_cannot_be_joined_back_to_the_invitation(client, wor
     assert columns == {
         "id", "round_id", "organisation_id", "role", "answers", "text_important",
         "text_sideshow", "text_other", "imported_id", "channel",
+        "unit_id",  # the reporting unit, set when the round closes
     }  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM surveys_response")

@@ -21,6 +21,7 @@ from joinedup.instrument import Instrument
 from . import scoring
 from .dataset import Dataset
 from .network import relationship_network
+from .published import PublishedRound
 from .recommendations import recommend
 from .reliability import cronbach_alpha, icc
 from .settings import Settings
@@ -69,12 +70,13 @@ def analyse(
     dataset: Dataset,
     settings: Settings | None = None,
     progress: Progress | None = None,
-    previous: Dataset | None = None,
+    previous: Dataset | PublishedRound | None = None,
 ) -> dict[str, Any]:
     """Analyse the last round of `dataset` and return the result document.
 
     The trend compares it with the round before it in `dataset`, or with the
-    last round of `previous` when that is given (`joinedup analyse --previous`).
+    last round of `previous` when that is given (`joinedup analyse --previous`),
+    or with what an earlier round published (a `PublishedRound`: the web app).
     """
     settings = settings or Settings()
     step = progress or (lambda _: None)
@@ -146,9 +148,21 @@ def analyse(
 
 
 def _previous_figures(
-    dataset: Dataset, previous: Dataset | None, instrument: Instrument, k: int
+    dataset: Dataset, previous: Dataset | PublishedRound | None, instrument: Instrument, k: int
 ) -> RoundFigures | None:
     """The figures of the round to compare with, if there is one."""
+    if isinstance(previous, PublishedRound):
+        # As published at its close: its own units and figures, not re-analysed at today's k.
+        values, scores = previous.scores(instrument)
+        return RoundFigures(
+            previous.label,
+            previous.units(),
+            np.asarray(previous.unit_of, dtype=np.int64),
+            scores,
+            values,
+            previous.result["units"],
+            previous.result["partnership"],
+        )
     if previous is not None:
         last = len(previous.rounds) - 1
         source = previous.round_subset(last) if len(previous.rounds) > 1 else previous

@@ -4,7 +4,10 @@ For every score shown in both rounds: its previous value, the change, and
 whether the change is significant by Welch's t-test on respondent scores
 (p < 0.05). Units are compared only when they are the same in both rounds: an
 organisation reported on its own both times, or an "Other organisations"
-group of exactly the same organisations.
+group of exactly the same organisations. `previous` is what the earlier round
+published (its stored units and figures, `published.PublishedRound`) in the
+web app, or the previous file analysed under the same settings on the
+command line.
 """
 
 from __future__ import annotations
@@ -80,7 +83,6 @@ def compare_rounds(
     current: RoundFigures, previous: RoundFigures, instrument: Instrument
 ) -> dict[str, Any]:
     """The trend section: this round against `previous`."""
-    before_names = [u.name for u in previous.units]
 
     def respondents_in(figures: RoundFigures, unit_names: list[str]) -> np.ndarray:
         wanted = [i for i, u in enumerate(figures.units) if u.name in unit_names]
@@ -105,13 +107,17 @@ def compare_rounds(
             "p": None if math.isnan(p) else p,
             "significant": None if math.isnan(p) else p < SIGNIFICANCE,
         }
+    # A unit is compared only with a unit of exactly the same organisations, own
+    # or combined in both rounds: an organisation merged in either round has no
+    # trend of its own, and a combined group of other organisations is not comparable.
+    before_units = {
+        (frozenset(u.members), u.combined): index for index, u in enumerate(previous.units)
+    }
     units = []
     for now_index, unit in enumerate(current.units):
-        if unit.name not in before_names:
+        before_index = before_units.get((frozenset(unit.members), unit.combined))
+        if before_index is None:
             continue
-        before_index = before_names.index(unit.name)
-        if previous.units[before_index].members != unit.members:
-            continue  # a combined group of different organisations is not comparable
         now_entry = current.unit_entries[now_index]
         before_entry = previous.unit_entries[before_index]
         units.append(

@@ -196,6 +196,12 @@ def reasons_to_keep(organisation: Organisation) -> list[str]:
         reasons.append(
             f"partners rated it {_count(ratings, 'time', 'times')} in their survey responses"
         )
+    closed = organisation.closed_round_entries.count()
+    if closed:
+        reasons.append(
+            f"{_count(closed, 'closed round has', 'closed rounds have')} published results "
+            "that count it, and those stay as they were published"
+        )
     invitations = organisation.invitation_set.count()
     if invitations:
         reasons.append(
@@ -212,6 +218,7 @@ def reasons_to_keep(organisation: Organisation) -> list[str]:
             "remove them from the partnership first"
         )
     known = {"response", "rating", "invitation", "openlink", "draft", "membership"}
+    known |= {"roundorganisation"}
     for relation in Organisation._meta.related_objects:
         if relation.related_model._meta.model_name in known:
             continue

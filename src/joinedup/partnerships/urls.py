@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import organisation_views, people_views, views
+from . import deletion_views, organisation_views, people_views, views
 
 app_name = "partnerships"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("<int:partnership_id>/", views.overview, name="overview"),
     path("<int:partnership_id>/edit/", views.edit_partnership, name="edit"),
     path("<int:partnership_id>/settings/", views.thresholds, name="settings"),
+    path("<int:partnership_id>/delete/", deletion_views.delete_partnership, name="delete"),
+    path(
+        "<int:partnership_id>/rounds/<int:round_id>/delete/",
+        deletion_views.delete_round,
+        name="delete-round",
+    ),
     # Member organisations.
     path(
         "<int:partnership_id>/organisations/",

@@ -3,8 +3,9 @@
 Everything here starts from `Round.result`, the joinedup.analysis/1 document
 computed when the round closed, never from raw responses, except the
 facilitators' anonymised response file, which replaces every organisation
-by its reporting unit and every role by its role group as the result
-defines them, so that merged organisations stay merged.
+by the reporting unit stored for the response when the round closed
+(`Response.unit`, never a lookup by today's name) and every role by its role
+group as the result defines them, so that merged organisations stay merged.
 """
 
 from __future__ import annotations
@@ -28,14 +29,22 @@ from joinedup.partnerships.models import Partnership
 from joinedup.reports import exports
 from joinedup.reports.figures import figure_html
 from joinedup.reports.report import ReportOptions, charts_for, render_pdf
-from joinedup.surveys.models import Response, Round, RoundStatus
+from joinedup.surveys.models import Response, Round, RoundOrganisation, RoundStatus
 from joinedup.surveys.services import previous_closed_round
 
 from .models import Download
 
 
-def sectors(partnership: Partnership) -> dict[str, str]:
-    return dict(partnership.organisations.values_list("name", "sector"))
+def sectors(partnership: Partnership, survey_round: Round | None = None) -> dict[str, str]:
+    """Organisation name -> sector, also under the names a closed round published."""
+    found = dict(partnership.organisations.values_list("name", "sector"))
+    if survey_round is not None:
+        found |= dict(
+            RoundOrganisation.objects.filter(round=survey_round).values_list(
+                "name", "organisation__sector"
+            )
+        )
+    return found
 
 
 def report_options(survey_round: Round, with_plan: bool = False) -> ReportOptions:
@@ -46,7 +55,7 @@ def report_options(survey_round: Round, with_plan: bool = False) -> ReportOption
     return ReportOptions(
         partnership=survey_round.partnership.name,
         round_label=survey_round.label,
-        sectors=sectors(survey_round.partnership),
+        sectors=sectors(survey_round.partnership, survey_round),
         previous=before.result if before is not None else None,
         plan=plan if plan and plan["total"] else None,
     )
@@ -130,7 +139,7 @@ def build_download(survey_round: Round, kind: str) -> DownloadFile:
     result = survey_round.result
     assert result is not None
     form = FORMATS[kind]
-    names = sectors(survey_round.partnership)
+    names = sectors(survey_round.partnership, survey_round)
     if kind == "pdf":
         content = render_pdf(result, report_options(survey_round, with_plan=True))
     elif kind == "xlsx":
@@ -169,19 +178,20 @@ def anonymised_responses(survey_round: Round) -> bytes:
     rows are shuffled and numbered afresh; free text and relationship ratings
     are left out, since they could identify people or small organisations.
     Respondents in no reporting unit (when there are no results) are left out.
+    Units are the ones stored when the round closed, keyed by organisation id.
     """
     result = survey_round.result
     assert result is not None
     instrument = load_instrument(survey_round.instrument)
-    unit_of = {name: unit["name"] for unit in result["units"] for name in unit["organisations"]}
     role_of = {role: group["name"] for group in result["roles"] for role in group["roles"]}
     rows = []
-    for response in Response.objects.filter(round=survey_round).select_related("organisation"):
-        unit = unit_of.get(response.organisation.name)
-        if unit is None:
-            continue
+    # The unit each response was put in when the round closed: renaming,
+    # removing or re-importing organisations, or new thresholds, change nothing.
+    responses = Response.objects.filter(round=survey_round, unit__isnull=False)
+    for response in responses.select_related("unit"):
+        assert response.unit is not None
         rows.append(
-            [unit, role_of.get(response.role, "")]
+            [response.unit.name, role_of.get(response.role, "")]
             + ["" if response.answers.get(c) is None else str(response.answers[c])
                for c in instrument.item_codes]
         )  # fmt: skip

@@ -230,6 +230,10 @@ def progress_by_organisation(survey_round: Round) -> RoundProgress:
         if group["organisation_id"] in rows:
             row = rows[group["organisation_id"]]
             row.invited, row.not_sent = group["invited"], group["not_sent"]
+    # A closed round's invitations are erased at close; the counts were kept.
+    for kept in survey_round.closed_organisations.order_by().values("organisation_id", "invited"):
+        if kept["organisation_id"] in rows:
+            rows[kept["organisation_id"]].invited = kept["invited"]
     answers = (
         Response.objects.filter(round=survey_round)
         .order_by()

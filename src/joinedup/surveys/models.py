@@ -6,7 +6,11 @@ Anonymity is a property of this schema (see docs/privacy.md):
 - a `Draft` lives under a token hash while someone answers and is deleted
   when they submit;
 - a `Response` has a random id, its round, organisation, channel and
-  answers, and nothing else: no invitation, no e-mail address, no timestamps.
+  answers, and nothing else: no invitation, no e-mail address, no timestamps;
+- when a round closes, its reporting units are fixed for good
+  (`ReportingUnit`, `RoundOrganisation`, `Response.unit`), its responses are
+  stored afresh in random order with new ids, and its invitations (e-mail
+  addresses), open links and drafts are erased, leaving counts.
 
 An organisation answers a round through one channel only (see
 `channels.py`), so a response's channel says nothing its organisation does
@@ -114,12 +118,83 @@ class Draft(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
 
+class ReportingUnit(models.Model):
+    """A reporting unit exactly as a round published it when it closed (SPEC §3.5).
+
+    Fixed at close and never recomputed: renaming, removing or re-importing
+    organisations, or changing the thresholds, cannot move anyone between
+    units afterwards. `index` is the unit's place in the stored result's
+    `units`; `name` is the name it was published under.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reporting_units")
+    index = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    combined = models.BooleanField()
+
+    class Meta:
+        ordering = ["round", "index"]
+        constraints = [models.UniqueConstraint("round", "index", name="one_unit_per_index")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoundOrganisation(models.Model):
+    """A member organisation as a closed round saw it: its unit and its counts.
+
+    Keyed by the organisation's id, with the name it had at close. `unit` is
+    None for an organisation nobody answered for (or when the round had too
+    few answers for any result). `invited` and `finished` keep the counts the
+    erased invitations gave.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="closed_organisations")
+    # RESTRICT: an organisation a closed round counted stays (reasons_to_keep
+    # says why); a deleted partnership takes both together.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.RESTRICT, related_name="closed_round_entries"
+    )
+    name = models.CharField(max_length=200)
+    unit = models.ForeignKey(
+        ReportingUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="members"
+    )
+    invited = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["round", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "round", "organisation", name="one_closed_entry_per_organisation"
+            )
+        ]
+
+
+class ClosedLink(models.Model):
+    """The hash of a link whose round has closed: only so that the link says so.
+
+    Kept in place of the erased invitations, open links and drafts. It holds no
+    address and no organisation, and the responses were stored afresh at close,
+    so it joins to nothing but its round.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+
+
 class Response(models.Model):
     """One person's submitted answers: anonymous by construction."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    # RESTRICT: removing an organisation must not take answers out of a round
+    # (and so out of a published unit); a deleted round or partnership takes them.
+    organisation = models.ForeignKey(Organisation, on_delete=models.RESTRICT)
+    # The reporting unit the closed round put this response in; None while open.
+    unit = models.ForeignKey(
+        ReportingUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="responses"
+    )
     role = models.CharField(max_length=20, blank=True)
     # Statement code -> 1..5, or None for "Don't know".
     answers = models.JSONField(default=dict)
@@ -144,7 +219,7 @@ class Rating(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="ratings")
-    partner = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    partner = models.ForeignKey(Organisation, on_delete=models.RESTRICT)
     contact = models.PositiveSmallIntegerField(null=True, blank=True)
     reliable = models.PositiveSmallIntegerField(null=True, blank=True)
     open = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -21,12 +22,13 @@ from django.utils import timezone
 from joinedup.accounts.models import User
 from joinedup.analysis import InputError, Settings, analyse, load_tables
 from joinedup.analysis.interchange import ORGANISATIONS_COLUMNS
+from joinedup.analysis.published import PublishedRound
 from joinedup.analysis.tables import RawTable
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.site.mail import one_line
 
-from . import audit, channels
+from . import audit, channels, closing
 from .models import Channel, Draft, Invitation, OpenLink, Rating, Response, Round, RoundStatus
 from .tokens import new_token, token_hash
 
@@ -68,12 +70,19 @@ def open_round(survey_round: Round) -> Round:
 def close_round(survey_round: Round) -> Round:
     """Close an open round for good: no more answers; the analysis is computed and kept.
 
-    Drafts of people who had not finished are deleted: they were never
-    submitted, and keeping them would keep data nobody agreed to give.
+    In the same transaction (see `closing`): the reporting units the result
+    publishes are fixed by organisation id; the responses are stored afresh
+    in random order with new ids; and what the closed round no longer needs
+    is erased: drafts of people who had not finished (never submitted, so
+    kept data nobody agreed to give), invitations with their e-mail
+    addresses (counts per organisation are kept) and open links.
     """
     locked = Round.objects.select_for_update().get(pk=survey_round.pk)
     if locked.status != RoundStatus.OPEN:
         raise SurveyError("Only an open round can be closed.")
+    # Names are what the result's units are made of: no rename may slip in
+    # between computing the result and keying its units by organisation id.
+    list(locked.partnership.organisations.select_for_update().order_by("pk"))
     try:
         locked.result = round_result(locked)
     except InputError as error:  # stored answers the analysis refuses: say so, change nothing
@@ -83,7 +92,9 @@ def close_round(survey_round: Round) -> Round:
     locked.status = RoundStatus.CLOSED
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at", "result"])
-    Draft.objects.filter(round=locked).delete()
+    unit_of = closing.fix_units(locked, locked.result)
+    closing.store_afresh(locked, unit_of)
+    closing.erase_after_close(locked)
     return locked
 
 
@@ -93,6 +104,18 @@ def partnership_settings(partnership: Partnership) -> Settings:
         min_tie_raters=partnership.min_tie_raters,
         min_text_group_size=partnership.min_text_group_size,
     )
+
+
+def round_settings(survey_round: Round) -> Settings:
+    """The thresholds a round is analysed under: a closed round's own, never today's."""
+    stored = (survey_round.result or {}).get("settings")
+    if survey_round.status == RoundStatus.CLOSED and stored:
+        return Settings(
+            min_group_size=stored["min_group_size"],
+            min_tie_raters=stored["min_tie_raters"],
+            min_text_group_size=stored["min_text_group_size"],
+        )
+    return partnership_settings(survey_round.partnership)
 
 
 def previous_closed_round(survey_round: Round) -> Round | None:
@@ -112,16 +135,51 @@ def previous_closed_round(survey_round: Round) -> Round | None:
 def round_result(survey_round: Round) -> dict[str, Any]:
     """The joinedup.analysis/1 result of a round's responses, from the analysis core.
 
-    The trend compares it with the partnership's previous closed round.
+    The trend compares it with what the partnership's previous closed round
+    published when it closed (its stored result and units), never with that
+    round re-analysed under today's names or thresholds. A closed round is
+    analysed again (a recomputed result) under its own stored thresholds and
+    the names it published.
     """
     dataset, _ = load_tables(*round_tables(survey_round))
     before = previous_closed_round(survey_round)
-    previous = None
-    if before is not None and before.responses.exists():
-        previous, _ = load_tables(*round_tables(before))
-        previous.rounds = [before.label]
+    previous = published_round(before) if before is not None and before.result else None
     dataset.rounds = [survey_round.label]
-    return analyse(dataset, partnership_settings(survey_round.partnership), previous=previous)
+    return analyse(dataset, round_settings(survey_round), previous=previous)
+
+
+def published_round(survey_round: Round) -> PublishedRound:
+    """A closed round as it published: its result, and its answers by stored unit.
+
+    Units are matched with the next round's by organisation id: each unit's
+    members are given under today's names, so a renamed organisation keeps
+    its trend, and an organisation merged in either round has none of its own.
+    """
+    result = survey_round.result
+    assert result is not None
+    instrument = load_instrument(survey_round.instrument)
+    today = dict(survey_round.partnership.organisations.values_list("pk", "name"))
+    members: list[list[str]] = [[] for _ in result["units"]]
+    for organisation_id, name, index in survey_round.closed_organisations.filter(
+        unit__isnull=False
+    ).values_list("organisation_id", "name", "unit__index"):
+        members[index].append(today.get(organisation_id, name))
+    rows = list(
+        Response.objects.filter(round=survey_round, unit__isnull=False).values_list(
+            "answers", "unit__index"
+        )
+    )
+    answers = np.array(
+        [[_as_float(answers.get(code)) for code in instrument.item_codes] for answers, _ in rows],
+        dtype=np.float64,
+    ).reshape(len(rows), len(instrument.item_codes))
+    unit_of = np.array([index for _, index in rows], dtype=np.int64)
+    stored = survey_round.reporting_units.exists()
+    return PublishedRound(result, answers, unit_of, members if stored else None)
+
+
+def _as_float(value: Any) -> float:
+    return float("nan") if value is None else float(value)
 
 
 def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
@@ -136,12 +194,17 @@ def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
         "TEXT_SIDESHOW": "text_sideshow",
         "TEXT_OTHER": "text_other",
     }
+    # A closed round is read under the names it published (a recomputed result
+    # must publish the same units); an open round under today's names.
+    published = closing.published_names(survey_round)
+    names = dict(survey_round.partnership.organisations.values_list("pk", "name")) | published
     people = pd.DataFrame.from_records(
         Response.objects.filter(round=survey_round)
         .order_by("id")
-        .values_list("id", "organisation__name", "role", "answers", *text_fields.values()),
+        .values_list("id", "organisation_id", "role", "answers", *text_fields.values()),
         columns=["respondent_id", "organisation", "role", "answers", *text_fields],
     )
+    people["organisation"] = people["organisation"].map(names)
     answers = pd.DataFrame.from_records(
         people.pop("answers").tolist(), columns=instrument.item_codes, index=people.index
     )
@@ -150,17 +213,22 @@ def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
         Rating.objects.filter(response__round=survey_round)
         .order_by("id")
         .values_list(
-            "response_id", "response__organisation__name", "partner__name", "contact",
+            "response_id", "response__organisation_id", "partner_id", "contact",
             *instrument.rating_codes,
         ),
         columns=["respondent_id", "organisation", "partner", "contact", *instrument.rating_codes],
     )  # fmt: skip
+    ratings["organisation"] = ratings["organisation"].map(names)
+    ratings["partner"] = ratings["partner"].map(names)
     organisations = pd.DataFrame.from_records(
         survey_round.partnership.organisations.values_list(
-            "name", "sector", "budget_gap_pct", "demand_growth_pct", "vacancy_rate_pct"
+            "pk", "sector", "budget_gap_pct", "demand_growth_pct", "vacancy_rate_pct"
         ),
         columns=[*ORGANISATIONS_COLUMNS.required, *ORGANISATIONS_COLUMNS.optional],
     )
+    organisations[ORGANISATIONS_COLUMNS.required[0]] = organisations[
+        ORGANISATIONS_COLUMNS.required[0]
+    ].map(names)
     return (
         RawTable.from_frame("responses", responses),
         RawTable.from_frame("relationships", ratings),

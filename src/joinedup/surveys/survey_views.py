@@ -24,7 +24,7 @@ from joinedup.partnerships.forms import submitted
 from joinedup.partnerships.models import Organisation
 from joinedup.site import ratelimit
 
-from . import services
+from . import closing, services
 from .forms import (
     DONT_KNOW,
     AboutYouForm,
@@ -54,6 +54,11 @@ def _visit_or_refusal(
         return None, ratelimit.too_many(request)
     visit = services.find_link(token)
     if visit is None:
+        closed = closing.closed_link_round(token_hash(token))
+        if closed is not None:  # its invitation was erased at close
+            return None, render(
+                request, "surveys/survey/closed.html", {"visit": {"round": closed}}, status=410
+            )
         ratelimit.hit("survey-miss", address, settings.RATE_LIMIT_SURVEY_MISSES)
         raise Http404("No such survey link")
     if not ratelimit.hit("survey", token_hash(token), settings.RATE_LIMIT_SURVEY):

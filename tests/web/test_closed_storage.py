@@ -1,0 +1,105 @@
+"""A database operator learns nothing from how a closed round's answers are stored (issue 9 §5).
+
+The attack: with the database open, list a round's responses in physical
+order (SQLite's rowid, PostgreSQL's ctid) next to the invitations marked done
+in order, or remember response ids seen while the round was open. After the
+close, both are gone: the rows are new, with new ids, in a random order, and
+the invitations are erased.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db import connection
+
+from joinedup.surveys import services
+from joinedup.surveys.models import Draft, Invitation, OpenLink, Rating, Response
+
+from .closing_steps import INSTRUMENT
+
+PEOPLE = 30
+
+
+def _physical_order(survey_round) -> list[tuple[str, int]]:
+    """(id, person number) of the round's responses, in the order the database stores them."""
+    position = "rowid" if connection.vendor == "sqlite" else "ctid"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, answers FROM surveys_response WHERE round_id = %s ORDER BY {position}",
+            [survey_round.pk],
+        )
+        rows = cursor.fetchall()
+    return [(str(row_id), _person(answers)) for row_id, answers in rows]
+
+
+def _person(answers: str | dict) -> int:
+    """The person number written into the first three answers (base 5)."""
+    values = json.loads(answers) if isinstance(answers, str) else answers
+    first = [values[code] - 1 for code in INSTRUMENT.item_codes[:3]]
+    return first[0] * 25 + first[1] * 5 + first[2]
+
+
+def _answers_of(number: int) -> dict[str, int]:
+    items = dict.fromkeys(INSTRUMENT.item_codes, 3)
+    for place, code in enumerate(INSTRUMENT.item_codes[:3]):
+        items[code] = (number // 5 ** (2 - place)) % 5 + 1
+    return items
+
+
+def test_after_close_row_order_and_ids_say_nothing_about_who_sent_when(world) -> None:
+    survey_round = services.open_round(services.create_round(world.partnership, "Spring 2027"))
+    police, council = world.org("Northshire Police"), world.org("Northshire County Council")
+    links, _ = services.add_invitations(
+        survey_round, [(f"p{i}@example.org", police) for i in range(PEOPLE)]
+    )
+    for number, link in enumerate(links):  # person 0 first, then 1, ...
+        visit = services.find_link(link.token)
+        assert visit is not None
+        draft, _ = services.start_draft(visit)
+        services.save_draft(
+            draft,
+            {"items": _answers_of(number), "partners": [str(council.pk)],
+             "ratings": {str(council.pk): {"contact": 3, "reliable": 4}}},
+        )  # fmt: skip
+        services.submit(link.token)
+    services.create_open_link(survey_round, council)
+    unsent = services.find_link(
+        services.add_invitations(
+            survey_round, [("late@example.org", world.org("Age Well Northshire"))]
+        )[0][0].token
+    )
+    assert unsent is not None
+    services.start_draft(unsent)
+
+    # What the operator sees while the round is open: rows in submission order.
+    open_order = _physical_order(survey_round)
+    assert [person for _, person in open_order] == list(range(PEOPLE))
+    open_ids = {row_id for row_id, _ in open_order}
+    rating_ids = {str(pk) for pk in Rating.objects.values_list("pk", flat=True)}
+
+    survey_round = services.close_round(survey_round)
+
+    closed_order = _physical_order(survey_round)
+    people = [person for _, person in closed_order]
+    assert sorted(people) == list(range(PEOPLE))  # every answer is kept, once
+    assert people != list(range(PEOPLE))  # not in the order sent (chance: 1 in 30!)
+    assert {row_id for row_id, _ in closed_order}.isdisjoint(open_ids)
+    assert {str(pk) for pk in Rating.objects.values_list("pk", flat=True)}.isdisjoint(rating_ids)
+    assert Rating.objects.filter(response__round=survey_round).count() == PEOPLE
+    # Nothing is left to line rows up with: no invitations (no done flags, no
+    # addresses), no drafts, no open links; only counts per organisation.
+    assert not Invitation.objects.filter(round=survey_round).exists()
+    assert not Draft.objects.filter(round=survey_round).exists()
+    assert not OpenLink.objects.filter(round=survey_round).exists()
+    counts = {row["organisation"].name: row for row in services.completion_by_organisation(
+        survey_round
+    )}  # fmt: skip
+    assert (counts["Northshire Police"]["invited"], counts["Northshire Police"]["finished"]) == (
+        PEOPLE,
+        PEOPLE,
+    )
+    assert counts["Northshire Police"]["responses"] == PEOPLE
+    assert (counts["Northshire County Council"]["invited"],
+            counts["Northshire County Council"]["finished"]) == (1, 0)  # fmt: skip
+    assert Response.objects.filter(round=survey_round, unit__isnull=True).count() == 0
