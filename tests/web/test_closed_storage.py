@@ -13,7 +13,7 @@ import json
 
 from django.db import connection
 
-from joinedup.surveys import services
+from joinedup.surveys import channels, services
 from joinedup.surveys.models import Draft, Invitation, OpenLink, Rating, Response
 
 from .closing_steps import INSTRUMENT
@@ -92,14 +92,16 @@ def test_after_close_row_order_and_ids_say_nothing_about_who_sent_when(world) ->
     assert not Invitation.objects.filter(round=survey_round).exists()
     assert not Draft.objects.filter(round=survey_round).exists()
     assert not OpenLink.objects.filter(round=survey_round).exists()
-    counts = {row["organisation"].name: row for row in services.completion_by_organisation(
-        survey_round
-    )}  # fmt: skip
-    assert (counts["Northshire Police"]["invited"], counts["Northshire Police"]["finished"]) == (
+    counts = {row.organisation.name: row for row in channels.progress_by_organisation(survey_round)}
+    assert (counts["Northshire Police"].invited, counts["Northshire Police"].responses) == (
         PEOPLE,
         PEOPLE,
     )
-    assert counts["Northshire Police"]["responses"] == PEOPLE
-    assert (counts["Northshire County Council"]["invited"],
-            counts["Northshire County Council"]["finished"]) == (1, 0)  # fmt: skip
+    assert (counts["Age Well Northshire"].invited, counts["Age Well Northshire"].responses) == (
+        1,
+        0,
+    )
+    kept = {entry.organisation.name: entry for entry in survey_round.closed_organisations.all()}
+    assert kept["Northshire Police"].finished == PEOPLE
+    assert kept["Age Well Northshire"].finished == 0
     assert Response.objects.filter(round=survey_round, unit__isnull=True).count() == 0
