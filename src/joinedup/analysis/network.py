@@ -94,14 +94,15 @@ def relationship_network(
     names: Sequence[str],
     instrument: Instrument,
     min_tie_raters: int,
-    own_unit: np.ndarray | None = None,
+    own_unit: np.ndarray,
 ) -> dict[str, Any]:
     """The network section of the result (SPEC §4.2-7).
 
     `ratings` holds one round's ratings with organisation codes indexing
     `names` (which are in alphabetical order, so a flag's pair is named
     a, b in that order). `own_unit[i]` says whether organisation i is its own
-    reporting unit (SPEC §3.5); None means every one is. A tie's values are
+    reporting unit (SPEC §3.5); it has no default, so that no caller can forget
+    it and show a merged organisation's ratings. A tie's values are
     shown, and enter a figure, only when its rating organisation is its own
     unit and it has at least `min_tie_raters` raters (SPEC §4.4): so a merged
     organisation never has tie ratings, trust given or value given.
@@ -124,9 +125,9 @@ def relationship_network(
     raters = raters.reshape(size, size).astype(np.int64)
     trust = _group_mean(key, trust_each, cells)[0].reshape(size, size)
     value = _group_mean(key, value_each, cells)[0].reshape(size, size)
-    rater_is_own_unit = (
-        np.ones(size, dtype=bool) if own_unit is None else np.asarray(own_unit, dtype=bool)
-    )
+    rater_is_own_unit = np.asarray(own_unit, dtype=bool)
+    if rater_is_own_unit.shape != (size,):
+        raise ValueError(f"own_unit needs one flag per organisation ({size}), not {own_unit!r}")
     shown = exists & (raters >= min_tie_raters) & rater_is_own_unit[:, None]
     trust = np.where(shown, trust, np.nan)
     value = np.where(shown, value, np.nan)
