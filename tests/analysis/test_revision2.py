@@ -30,7 +30,7 @@ def case_answers(value: int) -> dict[str, str]:
 def four_low_one_high(name: str, low: int = 1, high: int = 5) -> list[dict[str, str]]:
     """Five respondents of `name`: four answer CASE `low`, one answers `high`."""
     rows = [response(f"{name}-{i}", name, 3, **case_answers(low)) for i in range(4)]
-    return rows + [response(f"{name}-4", name, 3, **case_answers(high))]
+    return [*rows, response(f"{name}-4", name, 3, **case_answers(high))]
 
 
 def unit(outcome: dict[str, Any], name: str) -> dict[str, Any]:
