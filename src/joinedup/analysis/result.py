@@ -28,6 +28,9 @@ from .text import text_section
 from .trend import compare_rounds
 
 SCHEMA = "joinedup.analysis/1"
+# The revision of SPEC whose rules this code follows. The schema has no place
+# for it, so the web app keeps it beside each stored result (Round.result_revision).
+SPEC_REVISION = 2
 OTHER_ORGANISATIONS = "Other organisations"
 OTHER_ROLES = "Other roles"
 PERCEPTION_GAP = 20.0

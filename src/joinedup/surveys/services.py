@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from joinedup.analysis import InputError, Settings, analyse, load_tables
+from joinedup.analysis import SPEC_REVISION, InputError, Settings, analyse, load_tables
 from joinedup.analysis.interchange import ORGANISATIONS_COLUMNS
 from joinedup.analysis.tables import RawTable
 from joinedup.instrument import load_instrument
@@ -70,9 +70,10 @@ def close_round(survey_round: Round) -> Round:
         raise SurveyError(
             f"The round's answers could not be analysed, so it stays open: {error.problems[0]}"
         ) from error
+    locked.result_revision = SPEC_REVISION
     locked.status = RoundStatus.CLOSED
     locked.closed_at = timezone.now()
-    locked.save(update_fields=["status", "closed_at", "result"])
+    locked.save(update_fields=["status", "closed_at", "result", "result_revision"])
     Draft.objects.filter(round=locked).delete()
     return locked
 
@@ -88,7 +89,8 @@ def partnership_settings(partnership: Partnership) -> Settings:
 def previous_closed_round(survey_round: Round) -> Round | None:
     """The partnership's last round closed before this one was created, if any."""
     return (
-        Round.objects.filter(
+        type(survey_round)
+        .objects.filter(
             partnership=survey_round.partnership,
             status=RoundStatus.CLOSED,
             created_at__lt=survey_round.created_at,
@@ -99,10 +101,12 @@ def previous_closed_round(survey_round: Round) -> Round | None:
     )
 
 
-def round_result(survey_round: Round) -> dict[str, Any]:
+def round_result(survey_round: Round, settings: Settings | None = None) -> dict[str, Any]:
     """The joinedup.analysis/1 result of a round's responses, from the analysis core.
 
     The trend compares it with the partnership's previous closed round.
+    `settings` are the partnership's thresholds unless given (recomputing a
+    closed round keeps the thresholds it was published with: see `recompute`).
     """
     dataset, _ = load_tables(*round_tables(survey_round))
     before = previous_closed_round(survey_round)
@@ -111,7 +115,8 @@ def round_result(survey_round: Round) -> dict[str, Any]:
         previous, _ = load_tables(*round_tables(before))
         previous.rounds = [before.label]
     dataset.rounds = [survey_round.label]
-    return analyse(dataset, partnership_settings(survey_round.partnership), previous=previous)
+    settings = settings or partnership_settings(survey_round.partnership)
+    return analyse(dataset, settings, previous=previous)
 
 
 def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
@@ -119,7 +124,14 @@ def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
 
     Respondent ids here are the responses' random ids; they exist only in
     memory, to link ratings to their respondent during the analysis.
+
+    The models are taken from the round's own registry, so that a data
+    migration can pass a historical round and this same code reads that
+    migration's historical models (see `recompute`).
     """
+    registry = survey_round._meta.apps
+    responses_of = registry.get_model("surveys", "Response").objects
+    ratings_of = registry.get_model("surveys", "Rating").objects
     instrument = load_instrument(survey_round.instrument)
     text_fields = {
         "TEXT_IMPORTANT": "text_important",
@@ -127,7 +139,7 @@ def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
         "TEXT_OTHER": "text_other",
     }
     people = pd.DataFrame.from_records(
-        Response.objects.filter(round=survey_round)
+        responses_of.filter(round=survey_round)
         .order_by("id")
         .values_list("id", "organisation__name", "role", "answers", *text_fields.values()),
         columns=["respondent_id", "organisation", "role", "answers", *text_fields],
@@ -137,7 +149,7 @@ def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
     )
     responses = pd.concat([people, answers], axis=1)
     ratings = pd.DataFrame.from_records(
-        Rating.objects.filter(response__round=survey_round)
+        ratings_of.filter(response__round=survey_round)
         .order_by("id")
         .values_list(
             "response_id", "response__organisation__name", "partner__name", "contact",
