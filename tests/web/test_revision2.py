@@ -248,3 +248,34 @@ def test_the_migration_recomputes_revision_1_results_and_keeps_everything_else(d
         got[kind] = response.content
     assert_downloads_hold_no_police_view(got)
     assert client.get(f"/partnerships/{northshire.pk}/").status_code == 200
+
+
+def test_recomputing_a_revision_2_result_changes_nothing(world, closed):
+    from joinedup.surveys.recompute import recompute_closed_round
+
+    before = closed.result
+    assert recompute_closed_round(closed) is True
+    closed.refresh_from_db()
+    assert closed.result == before
+    assert closed.result_revision == 2
+
+
+def test_a_round_that_cannot_be_recomputed_keeps_its_result_without_network_values(world, closed):
+    from joinedup.surveys.recompute import recompute_closed_round
+
+    # A stored result with settings revision 2 cannot use (k below 3): it cannot be
+    # recomputed, so every network value is withheld and everything else stays.
+    damaged = closed.result | {"settings": closed.result["settings"] | {"min_group_size": 2}}
+    police_tie(damaged).update(shown=True, trust=100.0)
+    closed.result = damaged
+    closed.save()
+    assert recompute_closed_round(closed) is False
+    closed.refresh_from_db()
+    network = closed.result["network"]
+    assert all((t["shown"], t["trust"], t["value"]) == (False, None, None) for t in network["ties"])
+    assert all(m["trust_received"] is None and m["trust_given"] is None for m in network["members"])
+    assert network["mean_trust"] is None
+    assert closed.result["units"] == damaged["units"]
+    assert closed.result["partnership"] == damaged["partnership"]
+    assert len(network["ties"]) == len(damaged["network"]["ties"])  # who works with whom stays
+    assert world.client(world.alice).get(url(world, closed, "results/")).status_code == 200
