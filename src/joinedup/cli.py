@@ -99,9 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument(
         "--min-tie-raters",
         type=int,
-        default=1,
+        default=3,
         metavar="N",
-        help="fewest raters before a relationship's trust and value are shown (default 1)",
+        help="fewest people of one organisation who rated a partner before that "
+        "organisation's view of it is shown (default 3, at least 2: one person's "
+        "ratings would be their own answers)",
     )
     analyse.add_argument(
         "--min-text-group-size",

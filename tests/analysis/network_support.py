@@ -34,6 +34,28 @@ def rated(
     return rating(respondent_id, organisation, partner, contact, **cells)
 
 
+def rated_by(
+    organisation: str,
+    partner: str,
+    count: int = 3,
+    first: int = 0,
+    prefix: str | None = None,
+    **ratings: Any,
+) -> list[dict[str, str]]:
+    """The same ratings of `partner` from `count` respondents of `organisation`.
+
+    Respondent ids follow `org_respondents` ("Alder-0", "Alder-1", ...). Since
+    SPEC revision 2 a tie is shown only with enough raters (default 3) from an
+    organisation that is its own unit, so a test about a tie's arithmetic gives
+    it several identical raters: their mean is the one rating's value.
+    """
+    prefix = prefix or organisation
+    return [
+        rated(f"{prefix}-{i}", organisation, partner, **ratings)
+        for i in range(first, first + count)
+    ]
+
+
 def network(
     responses: list[dict[str, str]],
     relationships: list[dict[str, str]],

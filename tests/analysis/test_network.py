@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from joinedup.analysis.network import composite
-from tests.analysis.network_support import TRUST, VALUE, member, network, rated, tie
+from tests.analysis.network_support import TRUST, VALUE, member, network, rated, rated_by, tie
 from tests.factories import org_respondents, organisation, response, result
 
 NAN = math.nan
@@ -46,14 +46,18 @@ def test_composite_is_normalised_mean_of_at_least_two_ratings(codes, ratings, ex
         assert got[0] == pytest.approx(expected)
 
 
-def test_trust_and_value_of_one_rater_in_the_result():
+def test_trust_and_value_of_a_tie_in_the_result():
+    # Three of Alder's respondents give the same ratings, so each tie's mean is
+    # one rating's value and the tie is shown (3 raters, Alder its own unit at k = 3).
+    def three(partner: str, trust: tuple, value: tuple) -> list[dict[str, str]]:
+        return rated_by("Alder", partner, trust=trust, value=value)
+
     section = network(
-        [response("A1", "Alder")],
-        [
-            rated("A1", "Alder", "Birch", trust=(4, 4, 4), value=(1, 1, 1)),
-            rated("A1", "Alder", "Cedar", trust=(2, 3, None), value=(1, 2, 4)),
-            rated("A1", "Alder", "Damson", trust=(4, "", "DK"), value=(3, 3, None)),
-        ],
+        org_respondents("Alder", 3),
+        three("Birch", (4, 4, 4), (1, 1, 1))
+        + three("Cedar", (2, 3, None), (1, 2, 4))
+        + three("Damson", (4, "", "DK"), (3, 3, None)),
+        min_group_size=3,
     )
     birch = tie(section, "Alder", "Birch")
     assert birch is not None
@@ -63,12 +67,12 @@ def test_trust_and_value_of_one_rater_in_the_result():
     assert cedar is not None
     assert cedar["trust"] == pytest.approx(50.0)
     assert cedar["value"] == pytest.approx(400 / 9)
-    # One trust rating answered: trust is missing, but value still makes them a rater.
+    # One trust rating answered: trust is missing, but value still makes them raters.
     damson = tie(section, "Alder", "Damson")
     assert damson is not None
     assert damson["trust"] is None
     assert damson["value"] == pytest.approx(200 / 3)
-    assert damson["raters"] == 1
+    assert damson["raters"] == 3
     assert damson["shown"] is True
 
 
@@ -88,17 +92,20 @@ def test_one_answered_rating_of_each_composite_makes_no_rater():
 
 
 def test_contact_zero_makes_no_tie_and_its_ratings_are_ignored():
+    # Alder-0 says it never works with Birch (its 1s are ignored); Alder-1..3
+    # work with Birch weekly and trust it fully: 3 raters, trust and value 100.
     section = network(
-        [response("A1", "Alder"), response("A2", "Alder")],
+        org_respondents("Alder", 4),
         [
-            rated("A1", "Alder", "Birch", trust=(1, 1, 1), value=(1, 1, 1), contact=0),
-            rated("A2", "Alder", "Birch", trust=(4, 4, 4), value=(4, 4, 4), contact=4),
-            rated("A1", "Alder", "Cedar", trust=(4, 4, 4), value=(4, 4, 4), contact=0),
+            rated("Alder-0", "Alder", "Birch", trust=(1, 1, 1), value=(1, 1, 1), contact=0),
+            *rated_by("Alder", "Birch", first=1, trust=(4, 4, 4), value=(4, 4, 4), contact=4),
+            rated("Alder-0", "Alder", "Cedar", trust=(4, 4, 4), value=(4, 4, 4), contact=0),
         ],
+        min_group_size=3,
     )
     birch = tie(section, "Alder", "Birch")
     assert birch is not None
-    assert birch["raters"] == 1
+    assert birch["raters"] == 3
     assert birch["trust"] == pytest.approx(100.0)
     assert birch["value"] == pytest.approx(100.0)
     assert tie(section, "Alder", "Cedar") is None
@@ -120,12 +127,13 @@ def test_contact_never_as_a_label_makes_no_tie():
 @pytest.mark.parametrize("contact", ["", "DK", "Don't know"])
 def test_blank_or_unknown_contact_still_makes_a_tie(contact):
     section = network(
-        [response("A1", "Alder")],
-        [rated("A1", "Alder", "Birch", trust=(3, 3, 3), value=(2, 3), contact=contact)],
+        org_respondents("Alder", 3),
+        rated_by("Alder", "Birch", trust=(3, 3, 3), value=(2, 3), contact=contact),
+        min_group_size=3,
     )
     birch = tie(section, "Alder", "Birch")
     assert birch is not None
-    assert birch["raters"] == 1
+    assert birch["raters"] == 3
     assert birch["trust"] == pytest.approx(200 / 3)
     assert birch["value"] == pytest.approx(50.0)
     assert section["density"] == pytest.approx(0.5)
@@ -163,6 +171,7 @@ def test_tie_trust_and_value_are_means_over_its_raters():
             # no trust, no value: names Birch but is not a rater
             rated("Alder-3", "Alder", "Birch", trust=(), value=()),
         ],
+        min_group_size=3,
     )
     birch = tie(section, "Alder", "Birch")
     assert birch is not None
@@ -172,14 +181,17 @@ def test_tie_trust_and_value_are_means_over_its_raters():
 
 
 def test_tie_is_shown_only_with_enough_raters():
-    responses = org_respondents("Alder", 3) + org_respondents("Cedar", 1)
+    # Alder and Cedar are each their own unit (3 respondents, k = 3). Alder has
+    # 2 raters of Birch: (100 + 50) / 2 = 75 trust, (100 + 0) / 2 = 50 value.
+    # Cedar has 1 rater of Birch.
+    responses = org_respondents("Alder", 3) + org_respondents("Cedar", 3)
     relationships = [
         rated("Alder-0", "Alder", "Birch", trust=(4, 4, 4), value=(4, 4, 4)),
         rated("Alder-1", "Alder", "Birch", trust=(2, 3), value=(1, 1, 1)),
         rated("Alder-2", "Alder", "Birch", trust=(), value=()),
         rated("Cedar-0", "Cedar", "Birch", trust=(1, 1, 1), value=(1, 1, 1)),
     ]
-    section = network(responses, relationships, min_tie_raters=2)
+    section = network(responses, relationships, min_group_size=3, min_tie_raters=2)
 
     alder = tie(section, "Alder", "Birch")
     assert alder is not None
@@ -192,6 +204,18 @@ def test_tie_is_shown_only_with_enough_raters():
     assert (cedar["raters"], cedar["shown"]) == (1, False)
     assert cedar["trust"] is None
     assert cedar["value"] is None
+
+    # At the default of 3 raters, Alder's two are too few as well.
+    default = network(responses, relationships, min_group_size=3)
+    alder = tie(default, "Alder", "Birch")
+    assert alder is not None
+    assert (alder["raters"], alder["shown"], alder["trust"], alder["value"]) == (
+        2,
+        False,
+        None,
+        None,
+    )
+    assert default["mean_trust"] is None
 
 
 def test_tie_not_shown_still_exists_but_its_values_enter_no_figure():
@@ -253,16 +277,16 @@ def test_tie_not_shown_still_exists_but_its_values_enter_no_figure():
 
 
 def test_trust_received_weighs_each_rating_organisation_the_same():
-    # Ten respondents of Alder trust Birch fully; one of Cedar not at all.
-    responses = org_respondents("Alder", 10) + org_respondents("Cedar", 1)
-    relationships = [
-        rated(f"Alder-{i}", "Alder", "Birch", trust=(4, 4, 4), value=(4, 4, 4)) for i in range(10)
-    ] + [rated("Cedar-0", "Cedar", "Birch", trust=(1, 1, 1), value=(1, 1, 1))]
-    section = network(responses, relationships)
+    # Ten respondents of Alder trust Birch fully; three of Cedar not at all.
+    # Both are their own unit at k = 3.
+    responses = org_respondents("Alder", 10) + org_respondents("Cedar", 3)
+    relationships = rated_by("Alder", "Birch", 10, trust=(4, 4, 4), value=(4, 4, 4))
+    relationships += rated_by("Cedar", "Birch", trust=(1, 1, 1), value=(1, 1, 1))
+    section = network(responses, relationships, min_group_size=3)
 
     assert tie(section, "Alder", "Birch")["raters"] == 10
     birch = member(section, "Birch")
-    # (100 + 0) / 2, not (10 * 100 + 0) / 11.
+    # (100 + 0) / 2, not (10 * 100 + 3 * 0) / 13.
     assert birch["trust_received"] == pytest.approx(50.0)
     assert birch["value_received"] == pytest.approx(50.0)
     assert section["mean_trust"] == pytest.approx(50.0)
@@ -270,30 +294,30 @@ def test_trust_received_weighs_each_rating_organisation_the_same():
 
 
 def test_trust_given_is_the_mean_of_ties_out_not_of_ratings():
-    # Birch: two respondents trust Alder fully, one trusts Cedar not at all.
-    responses = org_respondents("Birch", 3)
-    relationships = [
-        rated("Birch-0", "Birch", "Alder", trust=(4, 4, 4), value=(3, 3, 3)),
-        rated("Birch-1", "Birch", "Alder", trust=(4, 4, 4), value=(3, 3, 3)),
-        rated("Birch-2", "Birch", "Cedar", trust=(1, 1, 1), value=(2, 3)),
-    ]
-    birch = member(network(responses, relationships), "Birch")
-    # (100 + 0) / 2, not (100 + 100 + 0) / 3; value (200/3 + 50) / 2.
+    # Birch (5 respondents, its own unit): three trust Alder fully, two trust
+    # Cedar not at all; both ties shown at min_tie_raters 2.
+    responses = org_respondents("Birch", 5)
+    relationships = rated_by("Birch", "Alder", 3, trust=(4, 4, 4), value=(3, 3, 3))
+    relationships += rated_by("Birch", "Cedar", 2, first=3, trust=(1, 1, 1), value=(2, 3))
+    birch = member(network(responses, relationships, min_tie_raters=2), "Birch")
+    # (100 + 0) / 2, not (3 * 100 + 2 * 0) / 5 = 60; value (200/3 + 50) / 2.
     assert birch["trust_given"] == pytest.approx(50.0)
     assert birch["value_given"] == pytest.approx((200 / 3 + 50) / 2)
 
 
 def test_received_and_given_over_several_ties():
+    # Each organisation has three respondents (its own unit at k = 3) who all
+    # give the same ratings, so each tie has 3 raters and one rating's value.
     responses = (
-        org_respondents("Alder", 1) + org_respondents("Birch", 1) + org_respondents("Cedar", 1)
+        org_respondents("Alder", 3) + org_respondents("Birch", 3) + org_respondents("Cedar", 3)
     )
     relationships = [
-        rated("Alder-0", "Alder", "Birch", trust=(4, 4, 4), value=(1, 1, 1)),  # 100, 0
-        rated("Alder-0", "Alder", "Cedar", trust=(2, 3), value=(3, 3, 3)),  # 50, 200/3
-        rated("Birch-0", "Birch", "Cedar", trust=(1, 2, 4), value=(4, 4)),  # 400/9, 100
-        rated("Cedar-0", "Cedar", "Alder", trust=(1, 1, 1), value=(2, 3)),  # 0, 50
+        *rated_by("Alder", "Birch", trust=(4, 4, 4), value=(1, 1, 1)),  # 100, 0
+        *rated_by("Alder", "Cedar", trust=(2, 3), value=(3, 3, 3)),  # 50, 200/3
+        *rated_by("Birch", "Cedar", trust=(1, 2, 4), value=(4, 4)),  # 400/9, 100
+        *rated_by("Cedar", "Alder", trust=(1, 1, 1), value=(2, 3)),  # 0, 50
     ]
-    section = network(responses, relationships)
+    section = network(responses, relationships, min_group_size=3)
     alder, birch, cedar = (member(section, n) for n in ("Alder", "Birch", "Cedar"))
     assert alder["trust_given"] == pytest.approx(75.0)
     assert alder["value_given"] == pytest.approx(100 / 3)

@@ -18,6 +18,7 @@ from tests.analysis.network_support import (
     network,
     pairs_flagged,
     rated,
+    rated_by,
     tie,
 )
 from tests.factories import org_respondents, organisation, response, result
@@ -28,13 +29,25 @@ def two_way(
     b_trusts: list[Ratings],
     a: str = "Alder",
     b: str = "Birch",
+    copies: int = 3,
     **settings: int,
 ) -> dict[str, Any]:
-    """A network where each of a's respondents rates b with one trust from `a_trusts`,
-    and each of b's rates a with one from `b_trusts`."""
-    responses = org_respondents(a, len(a_trusts)) + org_respondents(b, len(b_trusts))
-    relationships = [rated(f"{a}-{i}", a, b, trust=t) for i, t in enumerate(a_trusts)]
-    relationships += [rated(f"{b}-{i}", b, a, trust=t) for i, t in enumerate(b_trusts)]
+    """A network where a's respondents rate b with the trusts in `a_trusts`, and
+    b's rate a with those in `b_trusts`, each trust given by `copies` respondents.
+
+    Copies leave every mean as it is, and give each tie enough raters to be
+    shown (SPEC §4.4, default 3). Each organisation has at least three
+    respondents and k is 3, so each is its own reporting unit.
+    """
+    settings.setdefault("min_group_size", 3)
+    relationships = []
+    for rater, partner, trusts in ((a, b, a_trusts), (b, a, b_trusts)):
+        given = [t for t in trusts for _ in range(copies)]
+        relationships += [
+            rated(f"{rater}-{i}", rater, partner, trust=t) for i, t in enumerate(given)
+        ]
+    responses = org_respondents(a, max(3, len(a_trusts) * copies))
+    responses += org_respondents(b, max(3, len(b_trusts) * copies))
     return network(responses, relationships, **settings)
 
 
@@ -123,18 +136,18 @@ def test_no_pair_flag_when_the_reverse_tie_has_no_raters():
 
 
 def test_no_pair_flag_when_one_direction_has_too_few_raters():
-    # Alder -> Birch has 2 raters (trust 100), Birch -> Alder only 1 (trust 0).
-    section = two_way([(4, 4, 4), (4, 4, 4)], [(1, 1, 1)], min_tie_raters=2)
+    # Alder -> Birch has 3 raters (trust 100), Birch -> Alder only 2 (trust 0).
+    section = two_way([(4, 4, 4)] * 3, [(1, 1, 1)] * 2, copies=1)
     assert section["flags"] == []
-    # The same answers with every tie shown: asymmetric by 100.
-    shown = two_way([(4, 4, 4), (4, 4, 4)], [(1, 1, 1)], min_tie_raters=1)
+    # The same answers with every tie shown (min_tie_raters 2): asymmetric by 100.
+    shown = two_way([(4, 4, 4)] * 3, [(1, 1, 1)] * 2, copies=1, min_tie_raters=2)
     assert pairs_flagged(shown, "asymmetric") == {("Alder", "Birch")}
 
 
 def test_no_pair_flag_when_both_too_few_raters():
-    section = two_way([(1, 1, 1)], [(1, 1, 1)], min_tie_raters=2)
+    section = two_way([(1, 1, 1)] * 2, [(1, 1, 1)] * 2, copies=1)
     assert section["flags"] == []
-    shown = two_way([(1, 1, 1)], [(1, 1, 1)])
+    shown = two_way([(1, 1, 1)] * 2, [(1, 1, 1)] * 2, copies=1, min_tie_raters=2)
     assert pairs_flagged(shown, "mutual_low_trust") == {("Alder", "Birch")}
 
 
@@ -179,27 +192,35 @@ def test_a_tie_with_no_raters_is_still_a_tie_for_isolates():
 
 def test_perception_gaps_only_for_organisations_that_are_their_own_unit():
     # Cedar (2) is combined; the combined unit is still below 5, so Alder (5,
-    # the smallest own unit) joins it. Only Birch stays its own unit.
+    # the smallest own unit, before Damson by name) joins it. Birch and Damson
+    # stay their own units.
     responses = (
-        org_respondents("Alder", 5) + org_respondents("Birch", 6) + org_respondents("Cedar", 2)
+        org_respondents("Alder", 5)
+        + org_respondents("Birch", 6)
+        + org_respondents("Cedar", 2)
+        + org_respondents("Damson", 5)
     )
     relationships = [
-        rated("Alder-0", "Alder", "Birch", value=(4, 4, 4)),
-        rated("Cedar-0", "Cedar", "Birch", value=(2, 2, 2)),
-        rated("Birch-0", "Birch", "Alder", value=(4, 4, 4)),
-        rated("Birch-1", "Birch", "Cedar", value=(1, 1, 1)),
+        *rated_by("Alder", "Birch", value=(1, 1, 1)),  # merged: hidden, enters nothing
+        *rated_by("Cedar", "Birch", 2, value=(1, 1, 1)),  # merged: hidden
+        *rated_by("Damson", "Birch", value=(4, 4, 4)),  # shown: 100
+        *rated_by("Birch", "Alder", value=(4, 4, 4)),
+        *rated_by("Birch", "Cedar", value=(1, 1, 1)),
     ]
     full = result(responses, relationships)
     combined = [unit for unit in full["units"] if unit["combined"]]
     assert [sorted(unit["organisations"]) for unit in combined] == [["Alder", "Cedar"]]
 
     gaps = full["perception_gaps"]
-    assert [gap["organisation"] for gap in gaps] == ["Birch"]
-    # Birch's COMMIT 50 (every answer 3) less value received (100 + 100/3) / 2.
+    assert [gap["organisation"] for gap in gaps] == ["Birch", "Damson"]
+    # Birch's COMMIT 50 (every answer 3) less value received 100 (Damson's tie
+    # only; the merged Alder's and Cedar's 0 are not shown).
     assert gaps[0]["self_commit"] == pytest.approx(50.0)
-    assert gaps[0]["value_received"] == pytest.approx(200 / 3)
-    assert gaps[0]["gap"] == pytest.approx(50 - 200 / 3)
-    assert gaps[0]["flagged"] is False
+    assert gaps[0]["value_received"] == pytest.approx(100.0)
+    assert gaps[0]["gap"] == pytest.approx(-50.0)
+    assert gaps[0]["flagged"] is True
+    # Damson receives nothing: no gap.
+    assert (gaps[1]["self_commit"], gaps[1]["value_received"], gaps[1]["gap"]) == (50.0, None, None)
 
 
 def test_perception_gap_is_commit_less_value_received_flagged_at_20():
@@ -215,12 +236,14 @@ def test_perception_gap_is_commit_less_value_received_flagged_at_20():
         *org_respondents("Damson", 2, answer=4, prefix="Damson-a"),
         *org_respondents("Damson", 3, answer=4, prefix="Damson-b", COMMIT3=3),
     ]
+    # Each tie has three identical raters (shown at the default of 3).
     relationships = [
-        rated("Birch-0", "Birch", "Alder", value=(1, 1, 1)),  # Alder receives 0
-        rated("Alder-0", "Alder", "Birch", value=(1, 1, 1)),  # Birch receives (0 + 100/9) / 2
-        rated("Cedar-0", "Cedar", "Birch", value=(1, 1, 2)),
-        rated("Damson-a-0", "Damson", "Cedar", value=(4, 4, 4)),  # Cedar receives 100
-        rated("Alder-1", "Alder", "Damson", value=(2, 3)),  # Damson receives 50
+        *rated_by("Birch", "Alder", value=(1, 1, 1)),  # Alder receives 0
+        *rated_by("Alder", "Birch", value=(1, 1, 1)),  # Birch receives (0 + 100/9) / 2
+        *rated_by("Cedar", "Birch", value=(1, 1, 2)),
+        *rated_by("Damson", "Cedar", 2, prefix="Damson-a", value=(4, 4, 4)),  # Cedar: 100
+        rated("Damson-b-0", "Damson", "Cedar", value=(4, 4, 4)),
+        *rated_by("Alder", "Damson", value=(2, 3)),  # Damson receives 50
     ]
     gaps = {gap["organisation"]: gap for gap in result(responses, relationships)["perception_gaps"]}
     expected = {
@@ -246,7 +269,7 @@ def test_perception_gap_is_null_without_a_commit_score():
         + org_respondents("Alder", 2, answer=4, prefix="Alder-blank", **blanks)
         + org_respondents("Birch", 5)
     )
-    relationships = [rated("Birch-0", "Birch", "Alder", value=(1, 1, 1))]
+    relationships = rated_by("Birch", "Alder", value=(1, 1, 1))
     gaps = {gap["organisation"]: gap for gap in result(responses, relationships)["perception_gaps"]}
     assert gaps["Alder"]["self_commit"] is None
     assert gaps["Alder"]["value_received"] == pytest.approx(0.0)
@@ -262,7 +285,7 @@ def test_perception_gap_of_exactly_20_reached_through_thirds_is_flagged():
         response("Alder-4", "Alder", 4, COMMIT3=3),
         *org_respondents("Birch", 5),
     ]
-    relationships = [rated("Birch-0", "Birch", "Alder", value=(1, 3))]
+    relationships = rated_by("Birch", "Alder", value=(1, 3))
     gaps = {gap["organisation"]: gap for gap in result(responses, relationships)["perception_gaps"]}
     assert gaps["Alder"]["self_commit"] == pytest.approx(40 / 3)
     assert gaps["Alder"]["value_received"] == pytest.approx(100 / 3)

@@ -46,7 +46,8 @@ def partnerships(draw: st.DrawFn) -> dict[str, Any]:
         "relationships": relationships,
         "organisations": [organisation(name) for name in names],
         "k": draw(st.integers(3, 6)),
-        "tie_raters": draw(st.integers(1, 3)),
+        # SPEC revision 2: never below 2.
+        "tie_raters": draw(st.integers(2, 4)),
     }
 
 
@@ -97,6 +98,13 @@ def test_every_score_is_on_the_0_to_100_scale(partnership: dict[str, Any]) -> No
     )
     for value in _scores(analysed, keys):
         assert 0.0 <= value <= 100.0
+    # Intervals are clipped to the scale too (SPEC §3.6-7), and hold their score.
+    for level in [analysed["partnership"], *analysed["units"], *analysed["roles"]]:
+        for scale in level["scales"].values():
+            if scale["score"] is None:
+                continue
+            assert 0.0 <= scale["ci_low"] <= scale["score"] + 1e-9
+            assert scale["score"] - 1e-9 <= scale["ci_high"] <= 100.0
     for value in _scores(analysed, ("rwg", "density", "reciprocity", "betweenness")):
         assert 0.0 <= value <= 1.0 + 1e-12
 
@@ -111,7 +119,20 @@ def test_no_merged_organisation_has_a_figure_of_its_own(partnership: dict[str, A
     own = {unit["name"] for unit in analysed["units"] if not unit["combined"]}
     assert not merged & own
     assert {gap["organisation"] for gap in analysed["perception_gaps"]} <= own
-    # Outside the network (governed by min_tie_raters, SPEC §4) and the combined
+    # In the network, a merged organisation's ties exist but show no values, and
+    # it gives no trust or value (SPEC §3.5, §4.4).
+    network = analysed["network"]
+    for tie in network["ties"]:
+        if tie["from"] in merged or tie["from"] not in own:
+            assert (tie["shown"], tie["trust"], tie["value"]) == (False, None, None)
+        if tie["shown"]:
+            assert tie["from"] in own
+            assert tie["raters"] >= partnership["tie_raters"]
+    for member in network["members"]:
+        if member["organisation"] not in own:
+            assert member["trust_given"] is None
+            assert member["value_given"] is None
+    # Outside the network and the combined
     # unit's list of members, a merged organisation's name appears nowhere.
     outside = {key: value for key, value in analysed.items() if key != "network"}
     outside["units"] = [
@@ -126,6 +147,38 @@ def test_no_merged_organisation_has_a_figure_of_its_own(partnership: dict[str, A
         assert unit["n"] >= k
         for scale in unit["scales"].values():
             assert scale["score"] is None or scale["n"] >= k
+
+
+@PROPERTY_SETTINGS
+@given(partnerships())
+def test_network_figures_come_only_from_shown_ties(partnership: dict[str, Any]) -> None:
+    """Received, given, mean trust and value, and pair flags are built from shown ties alone."""
+    network = _analyse(partnership)["network"]
+    shown = [tie for tie in network["ties"] if tie["shown"]]
+
+    def mean(values: list[float | None]) -> float | None:
+        present = [v for v in values if v is not None]
+        return sum(present) / len(present) if present else None
+
+    def close(left: float | None, right: float | None) -> bool:
+        if left is None or right is None:
+            return left is right
+        return math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-9)
+
+    assert close(network["mean_trust"], mean([t["trust"] for t in shown]))
+    assert close(network["mean_value"], mean([t["value"] for t in shown]))
+    for member in network["members"]:
+        name = member["organisation"]
+        into = [t for t in shown if t["to"] == name]
+        out = [t for t in shown if t["from"] == name]
+        assert close(member["trust_received"], mean([t["trust"] for t in into]))
+        assert close(member["value_received"], mean([t["value"] for t in into]))
+        assert close(member["trust_given"], mean([t["trust"] for t in out]))
+        assert close(member["value_given"], mean([t["value"] for t in out]))
+    pairs = {(t["from"], t["to"]) for t in shown if t["trust"] is not None}
+    for flag in network["flags"]:
+        if flag["type"] != "isolate":
+            assert (flag["a"], flag["b"]) in pairs and (flag["b"], flag["a"]) in pairs
 
 
 @PROPERTY_SETTINGS

@@ -92,13 +92,21 @@ def test_there_are_no_recommendations_without_results() -> None:
 
 
 def test_relationship_flags_never_name_an_organisation_merged_for_disclosure() -> None:
-    rows = org_respondents("Ashby Council", 6, 4) + org_respondents("Bexley Health", 6, 4)
-    rows += org_respondents("Cole Trust", 2, 4)
-    # Cole's two respondents rate Ashby low; Ashby rates Cole high: a one-sided pair.
-    ratings = [rating(f"Cole Trust-{i}", "Cole Trust", "Ashby Council", 3, 1) for i in range(2)]
-    ratings += [rating(f"Ashby Council-{i}", "Ashby Council", "Cole Trust", 3, 4) for i in range(6)]
-    outcome = result(rows, ratings)
-    assert any(f["type"] == "asymmetric" for f in outcome["network"]["flags"])
-    text = json.dumps(outcome["recommendations"])
+    # Cole (2) is merged, and so is Ashby (6, the smallest own unit) to make the
+    # combined unit 8; Bexley (7) and Dale (8) are their own units.
+    rows = org_respondents("Ashby Council", 6, 4) + org_respondents("Bexley Health", 7, 4)
+    rows += org_respondents("Cole Trust", 2, 4) + org_respondents("Dale Fire", 8, 4)
+    # Cole's two respondents rate Bexley low (all 1s: trust 0); Bexley's seven rate
+    # Cole high (all 4s: trust 100). Under revision 1 that was an asymmetric pair
+    # (gap 100) naming Cole; now Cole's view is never shown, so there is no pair.
+    ratings = [rating(f"Cole Trust-{i}", "Cole Trust", "Bexley Health", 3, 1) for i in range(2)]
+    ratings += [rating(f"Bexley Health-{i}", "Bexley Health", "Cole Trust", 3, 4) for i in range(7)]
+    outcome = result(rows, ratings, min_tie_raters=2)
+    merged = next(u for u in outcome["units"] if u["combined"])
+    assert merged["organisations"] == ["Ashby Council", "Cole Trust"]
+    cole = next(t for t in outcome["network"]["ties"] if t["from"] == "Cole Trust")
+    assert (cole["raters"], cole["shown"], cole["trust"]) == (2, False, None)
+    assert [f for f in outcome["network"]["flags"] if f["type"] != "isolate"] == []
+    text = json.dumps([outcome["recommendations"], outcome["strengths"]])
     assert "Cole Trust" not in text
-    assert "1 other pair" in text
+    assert "other pair" not in text

@@ -71,7 +71,7 @@ def test_schema_and_instrument_are_named(outcome: dict[str, Any]) -> None:
 def test_the_settings_are_echoed(outcome: dict[str, Any]) -> None:
     assert outcome["settings"] == {
         "min_group_size": 5,
-        "min_tie_raters": 1,
+        "min_tie_raters": 3,
         "min_text_group_size": 10,
     }
     rows, ratings = partnership_rows()

@@ -205,10 +205,14 @@ def test_a_unit_score_is_the_mean_of_its_respondents_with_a_95_percent_t_interva
     low, high = t_interval(scores)
     assert figure["score"] == pytest.approx(350 / 6)
     assert figure["n"] == 6
+    # sd = √(8333.33 / 5) = 40.82, sd / √6 = 16.67, half = 2.570582 · 16.67 = 42.84:
+    # 58.33 - 42.84 = 15.49 stays; 58.33 + 42.84 = 101.18 is clipped to 100 (SPEC §3.6).
     assert figure["ci_low"] == pytest.approx(low)
-    assert figure["ci_high"] == pytest.approx(high)
+    assert figure["ci_low"] == pytest.approx(350 / 6 - 2.570582 * 50 / 3, rel=1e-6)
+    assert high > 100
+    assert figure["ci_high"] == 100.0
     # The interval really is a t-interval (df 5), wider than a normal one.
-    half = (high - low) / 2
+    half = figure["score"] - figure["ci_low"]
     assert half == pytest.approx(2.570582 * statistics.stdev(scores) / math.sqrt(6), rel=1e-6)
 
 
@@ -251,13 +255,18 @@ def test_one_organisation_one_voice_a_big_unit_weighs_the_same_as_a_small_one() 
     # (100 + 0) / 2 = 50, not the respondent mean (50*100 + 5*0) / 55 = 90.9.
     rows = org_respondents("Big", 50, 5) + org_respondents("Small", 5, 1)
     case = result(rows)["partnership"]["scales"]["CASE"]
-    low, high = t_interval([100.0, 0.0])  # over the unit scores, df 1
+    # Over the unit scores, df 1: 50 ± 12.706 · 70.71 / √2 = 50 ± 635.3, which
+    # would be -585.3 to 685.3; clipped to the scale, 0 to 100 (SPEC §3.7).
+    low, high = t_interval([100.0, 0.0])
+    assert (low, high) == (
+        pytest.approx(50 - 635.31, abs=0.01),
+        pytest.approx(50 + 635.31, abs=0.01),
+    )
     assert case["score"] == pytest.approx(50.0)
     assert case["n"] == 55
     assert case["n_units"] == 2
     assert case["units"] == ["Big", "Small"]
-    assert case["ci_low"] == pytest.approx(low)
-    assert case["ci_high"] == pytest.approx(high)
+    assert (case["ci_low"], case["ci_high"]) == (0.0, 100.0)
 
 
 def test_the_partnership_score_uses_only_the_units_whose_score_is_shown() -> None:
@@ -270,14 +279,14 @@ def test_the_partnership_score_uses_only_the_units_whose_score_is_shown() -> Non
         + org_respondents("Delta", 6, **blank("CASE"))
     )
     scales = result(rows)["partnership"]["scales"]
+    # Over 25, 50, 100 (df 2): sd 38.19, 58.33 ± 4.303 · 38.19 / √3 = 58.33 ± 94.86,
+    # -36.53 to 153.19 unclipped; clipped 0 to 100.
     low, high = t_interval([25.0, 50.0, 100.0])
+    assert (low, high) == (pytest.approx(-36.53, abs=0.01), pytest.approx(153.20, abs=0.01))
     assert scales["CASE"]["score"] == pytest.approx(175 / 3)
     assert (scales["CASE"]["n"], scales["CASE"]["n_units"]) == (15, 3)
     assert scales["CASE"]["units"] == ["Alpha", "Beta", "Gamma"]
-    assert (scales["CASE"]["ci_low"], scales["CASE"]["ci_high"]) == (
-        pytest.approx(low),
-        pytest.approx(high),
-    )
+    assert (scales["CASE"]["ci_low"], scales["CASE"]["ci_high"]) == (0.0, 100.0)
     # Delta still counts where it answered.
     assert (scales["TRUST"]["n"], scales["TRUST"]["n_units"]) == (21, 4)
 

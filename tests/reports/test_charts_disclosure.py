@@ -1,7 +1,8 @@
 """No chart shows a figure for an organisation merged into "Other organisations" (SPEC §3.5).
 
-Only the network map may name them: the network is governed by min_tie_raters
-(SPEC §4), not by the reporting-unit rule.
+Only the network map may name them, with what other organisations' shown ties
+give them (trust and value received), never their own view of a partner
+(SPEC §4.4; see test_revision2_outputs.py).
 """
 
 from __future__ import annotations

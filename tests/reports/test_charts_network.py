@@ -67,15 +67,35 @@ def test_flagged_pairs_are_heavy_dashed_lines_with_a_symbol(northshire, sectors)
 
 def test_hidden_ties_are_thin_grey_dashes_with_no_value(northshire):
     hidden = copy.deepcopy(northshire)
-    for tie in hidden["network"]["ties"][:5]:
+    own = {u["name"] for u in hidden["units"] if not u["combined"]}
+    shown = [t for t in hidden["network"]["ties"] if t["shown"] and t["trust"] is not None]
+    assert all(t["from"] in own for t in shown)
+    already = len(hidden["network"]["ties"]) - len(shown)
+    for tie in shown[:5]:
         tie.update(shown=False, trust=None, value=None)
     chart = network_map(hidden)
     dashed = [ln for ln in lines(chart) if ln.get("stroke") == "#9a9a9a"]
-    assert len(dashed) >= 5 + 1  # five half-lines, and the legend's sample
+    assert len(dashed) == already + 5 + 1  # one half-line per hidden tie, and the legend's sample
     assert all(ln.get("stroke-dasharray") == "3 3" for ln in dashed)
-    assert "5 ties had too few raters" in chart.description
+    merged_out = sum(1 for t in hidden["network"]["ties"] if t["from"] not in own)
+    few = already + 5 - merged_out
+    assert f"{few} ties with too few raters for figures" in chart.description
     tie_rows = chart.extra_tables[-1].rows
-    assert sum(row[1] == "not shown" for row in tie_rows) == 5
+    assert sum(row[1] == "not shown" for row in tie_rows) == already + 5
+
+
+def test_a_merged_organisations_ties_are_drawn_without_its_view(small):
+    # Delta, Epsilon and Gamma are merged: each rated every partner (Gamma with
+    # five raters), yet none of their half-lines carries a trust colour, their
+    # rows in the tie table say "not shown", and they have no trust given.
+    chart = network_map(small)
+    assert "ties from organisations reported together as" in chart.description
+    for name in support.MERGED:
+        rows = [row for row in chart.extra_tables[-1].rows if row[0].startswith(f"{name} →")]
+        assert rows and all(row[1:] == ("not shown", "not shown") for row in rows)
+        member = support.table_row(chart, name)
+        assert member["Trust given"] == member["Value given"] == "–"
+        assert member["Trust received"] != "–"  # from own units' shown ties: may be named
 
 
 def test_each_half_line_shows_its_raters_trust(small):
@@ -83,9 +103,14 @@ def test_each_half_line_shows_its_raters_trust(small):
     ties = {(t["from"], t["to"]): t for t in small["network"]["ties"]}
     colours = {ln.get("stroke") for ln in lines(chart)}
     assert colours & {"#0072b2", "#8c8c8c", "#d55e00"}
-    # one half-line per shown tie that is not part of a flagged pair
+    # one coloured half-line per shown tie that is not part of a flagged pair
     flagged = {tuple(sorted((f["a"], f["b"]))) for f in small["network"]["flags"] if "a" in f}
-    halves = sum(1 for (a, b) in ties if tuple(sorted((a, b))) not in flagged)
+    halves = sum(
+        1
+        for (a, b), t in ties.items()
+        if t["shown"] and t["trust"] is not None and tuple(sorted((a, b))) not in flagged
+    )
+    assert halves > 0
     drawn = [ln for ln in lines(chart) if ln.get("stroke-opacity")]
     assert len(drawn) == halves + 3  # and three legend samples
 
@@ -94,6 +119,10 @@ def test_a_dense_network_fades_ordinary_ties_and_drops_flag_symbols(northshire):
     dense = copy.deepcopy(northshire)
     names = [f"Organisation {i:02d}" for i in range(40)]
     dense["network"]["organisations"] = names
+    # Each its own reporting unit, so that its view of partners may be shown.
+    dense["units"] = [
+        {"name": n, "organisations": [n], "combined": False, "n": 5, "scales": {}} for n in names
+    ]
     dense["network"]["members"] = [
         {"organisation": n, "trust_received": 60.0, "degree": 39} for n in names
     ]

@@ -75,7 +75,11 @@ def _round(label: str, shift: int) -> list[dict[str, str]]:
 
 
 def _ratings(label: str) -> list[dict[str, str]]:
-    """Council and NHS rate each other (shown, one-sided trust); two ties with one rater."""
+    """Council and NHS rate each other (shown, one-sided trust); two ties not shown.
+
+    Council -> Police has one rater (fewer than 2); Tiny -> Council has two, but
+    Tiny is merged into "Other organisations", so its view is never shown (SPEC §4.4).
+    """
     return [
         rating(f"{COUNCIL}-0", COUNCIL, NHS, round=label, reliable=4, open=4, purpose=4),
         rating(f"{COUNCIL}-1", COUNCIL, NHS, round=label),
@@ -84,7 +88,8 @@ def _ratings(label: str) -> list[dict[str, str]]:
         rating(f"{COUNCIL}-2", COUNCIL, POLICE, round=label),  # one rater: not shown
         rating(f"{POLICE}-0", POLICE, TINY, round=label),
         rating(f"{POLICE}-1", POLICE, TINY, value=4, round=label),
-        rating(f"{TINY}-0", TINY, COUNCIL, round=label),  # one rater: not shown
+        rating(f"{TINY}-0", TINY, COUNCIL, round=label),  # merged: not shown
+        rating(f"{TINY}-1", TINY, COUNCIL, value=1, round=label),
     ]
 
 
@@ -247,7 +252,9 @@ def test_reliability_network_and_gaps_carry_the_results_figures() -> None:
     ties = records(book["Network ties"])
     assert len(ties) == len(outcome["network"]["ties"])
     for row, tie in zip(ties, outcome["network"]["ties"], strict=True):
-        assert (row["From"], row["To"], row["Raters"]) == (tie["from"], tie["to"], tie["raters"])
+        # A merged organisation's tie exists, with no figure of its own: not even raters.
+        raters = None if tie["from"] in MERGED else tie["raters"]
+        assert (row["From"], row["To"], row["Raters"]) == (tie["from"], tie["to"], raters)
         assert row["Shown"] == ("yes" if tie["shown"] else "no")
         assert row["Trust (0-100)"] == exactly(tie["trust"])
     members = {row["Organisation"]: row for row in records(book["Members"])}

@@ -45,10 +45,14 @@ def hostile() -> dict[str, Any]:
     for index, name in enumerate(HOSTILE):
         answer = 1 if name == DASH else 4
         rows += org_respondents(name, 5, answer, prefix=f"o{index}", TEXT_IMPORTANT="=1+1")
+    # Three raters per tie, so that each is shown (SPEC §4.4: default 3).
     ratings = [
-        rating(f"o{i}-0", name, DASH, 3, 4) for i, name in enumerate(HOSTILE) if name != DASH
+        rating(f"o{i}-{r}", name, DASH, 3, 4)
+        for i, name in enumerate(HOSTILE)
+        if name != DASH
+        for r in range(3)
     ]
-    ratings.append(rating("o2-0", DASH, LINK, 3, 1))
+    ratings += [rating(f"o2-{r}", DASH, LINK, 3, 1) for r in range(3)]
     return result(rows, ratings)
 
 

@@ -89,7 +89,7 @@ def test_a_partnership_has_its_thresholds_and_organisations(world, secrets) -> N
     assert answer["role"] == "viewer"
     assert answer["thresholds"] == {
         "min_group_size": 5,
-        "min_tie_raters": 1,
+        "min_tie_raters": 3,
         "min_text_group_size": 10,
     }
     assert {(o["name"], o["sector"]) for o in answer["organisations"]} == {

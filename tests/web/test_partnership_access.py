@@ -37,7 +37,7 @@ CHANGES = {
     "partnerships:edit": {"name": "Taken over", "description": ""},
     "partnerships:settings": {
         "min_group_size": "3",
-        "min_tie_raters": "1",
+        "min_tie_raters": "2",
         "min_text_group_size": "3",
     },
     "partnerships:add-organisation": {"name": "Intruder Ltd", "sector": "other"},

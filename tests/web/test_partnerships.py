@@ -98,6 +98,23 @@ def test_the_thresholds_page_explains_each_threshold_in_plain_english(world: Any
     assert 'name="min_text_group_size" type="text" value="10"' in text
 
 
+def test_the_tie_raters_setting_says_what_it_protects_and_why_never_below_2(world: Any) -> None:
+    text = world.client(world.alice).get(page("partnerships:settings", world)).content.decode()
+    assert "This protects the people who rated" in text
+    assert "It is never below 2, because with one rater the view shown would be" in text
+    assert "the view of an organisation combined into “Other organisations” is never shown" in text
+    assert "Most partnerships use 3." in text
+    assert 'name="min_tie_raters" type="text" value="3"' in text
+
+
+def test_a_new_partnership_needs_3_raters_for_a_view_of_a_partner(world: Any) -> None:
+    response = world.client(world.carol).post(
+        reverse("partnerships:new"), {"name": "Southshire", "description": ""}
+    )
+    assert response.status_code == 302
+    assert Partnership.objects.get(name="Southshire").min_tie_raters == 3
+
+
 def test_the_facilitator_saves_new_thresholds(world: Any) -> None:
     response = world.client(world.alice).post(
         page("partnerships:settings", world),
@@ -112,6 +129,12 @@ def test_the_facilitator_saves_new_thresholds(world: Any) -> None:
     ) == (7, 2, 12)
 
 
+TIE_RATERS_TOO_LOW = (
+    "Enter a whole number of 2 or more: with fewer, one person’s ratings of a partner "
+    "would be shown as their own answers"
+)
+
+
 @pytest.mark.parametrize(
     ("values", "message"),
     [
@@ -120,14 +143,15 @@ def test_the_facilitator_saves_new_thresholds(world: Any) -> None:
         ({"min_group_size": "4.5"}, "Enter a whole number of 3 or more"),
         ({"min_group_size": ""}, "Enter a whole number of 3 or more"),
         ({"min_group_size": "51"}, "Enter a whole number of 50 or fewer"),
-        ({"min_tie_raters": "0"}, "Enter a whole number of 1 or more"),
+        ({"min_tie_raters": "0"}, TIE_RATERS_TOO_LOW),
+        ({"min_tie_raters": "1"}, TIE_RATERS_TOO_LOW),
         ({"min_text_group_size": "2"}, "Enter a whole number of 3 or more"),
     ],
 )
 def test_thresholds_out_of_range_are_refused_with_a_message_saying_what_to_enter(
     world: Any, values: dict[str, str], message: str
 ) -> None:
-    data = {"min_group_size": "5", "min_tie_raters": "1", "min_text_group_size": "10", **values}
+    data = {"min_group_size": "5", "min_tie_raters": "3", "min_text_group_size": "10", **values}
     response = world.client(world.alice).post(page("partnerships:settings", world), data)
     text = response.content.decode()
     assert response.status_code == 200
@@ -135,7 +159,7 @@ def test_thresholds_out_of_range_are_refused_with_a_message_saying_what_to_enter
     field = next(iter(values))
     assert f'href="#id_{field}">{message}</a>' in text  # the summary links to the box
     world.partnership.refresh_from_db()
-    assert world.partnership.min_group_size == 5
+    assert (world.partnership.min_group_size, world.partnership.min_tie_raters) == (5, 3)
 
 
 # ------------------------------------------------------------ overview

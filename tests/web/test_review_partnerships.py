@@ -109,14 +109,14 @@ def test_an_email_address_too_long_to_store_is_refused_in_plain_words(world: Any
 
 
 def test_the_overview_summarises_every_threshold_with_the_settings_words(world: Any) -> None:
-    world.partnership.min_tie_raters = 1
+    world.partnership.min_tie_raters = 4
     world.partnership.min_text_group_size = 12
     world.partnership.save()
     text = world.client(world.alice).get(page("partnerships:overview", world)).content.decode()
     assert "Smallest group shown on its own</dt>" in text
     assert "5 people. Organisations with fewer respondents are combined" in text
     assert "People needed to show one organisation’s view of another</dt>" in text
-    assert ">1 person.</dd>" in text
+    assert ">4 people of an organisation shown on its own.</dd>" in text
     assert "12 people, and only for the whole partnership." in text
     assert 'Change<span class="govuk-visually-hidden"> people needed to show written' in text
 

@@ -8,11 +8,12 @@ formula lives in exactly one place.
 from .dataset import Dataset
 from .interchange import load_tables, read_files
 from .problems import InputError, Problem, SettingsError
-from .result import SCHEMA, analyse, to_json
+from .result import SCHEMA, SPEC_REVISION, analyse, to_json
 from .settings import Settings
 
 __all__ = [
     "SCHEMA",
+    "SPEC_REVISION",
     "Dataset",
     "InputError",
     "Problem",

@@ -90,14 +90,22 @@ def _mean_or_nan(matrix: np.ndarray, axis: int) -> np.ndarray:
 
 
 def relationship_network(
-    ratings: pd.DataFrame, names: Sequence[str], instrument: Instrument, min_tie_raters: int
+    ratings: pd.DataFrame,
+    names: Sequence[str],
+    instrument: Instrument,
+    min_tie_raters: int,
+    own_unit: np.ndarray,
 ) -> dict[str, Any]:
     """The network section of the result (SPEC §4.2-7).
 
     `ratings` holds one round's ratings with organisation codes indexing
     `names` (which are in alphabetical order, so a flag's pair is named
-    a, b in that order). Values enter a figure only from ties with at least
-    `min_tie_raters` raters.
+    a, b in that order). `own_unit[i]` says whether organisation i is its own
+    reporting unit (SPEC §3.5); it has no default, so that no caller can forget
+    it and show a merged organisation's ratings. A tie's values are
+    shown, and enter a figure, only when its rating organisation is its own
+    unit and it has at least `min_tie_raters` raters (SPEC §4.4): so a merged
+    organisation never has tie ratings, trust given or value given.
     """
     size = len(names)
     cells = size * size
@@ -117,7 +125,10 @@ def relationship_network(
     raters = raters.reshape(size, size).astype(np.int64)
     trust = _group_mean(key, trust_each, cells)[0].reshape(size, size)
     value = _group_mean(key, value_each, cells)[0].reshape(size, size)
-    shown = exists & (raters >= min_tie_raters)
+    rater_is_own_unit = np.asarray(own_unit, dtype=bool)
+    if rater_is_own_unit.shape != (size,):
+        raise ValueError(f"own_unit needs one flag per organisation ({size}), not {own_unit!r}")
+    shown = exists & (raters >= min_tie_raters) & rater_is_own_unit[:, None]
     trust = np.where(shown, trust, np.nan)
     value = np.where(shown, value, np.nan)
 

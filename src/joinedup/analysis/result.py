@@ -29,6 +29,9 @@ from .text import text_section
 from .trend import compare_rounds
 
 SCHEMA = "joinedup.analysis/1"
+# The revision of SPEC whose rules this code follows. The schema has no place
+# for it, so the web app keeps it beside each stored result (Round.result_revision).
+SPEC_REVISION = 2
 OTHER_ORGANISATIONS = "Other organisations"
 OTHER_ROLES = "Other roles"
 PERCEPTION_GAP = 20.0
@@ -110,7 +113,13 @@ def analyse(
     reliability = _reliability_section(values, scores, unit_of, instrument, bool(units))
 
     step("Relationship network")
-    network = relationship_network(this_round.ratings, names, instrument, settings.min_tie_raters)
+    # Only an organisation that is its own reporting unit gives tie ratings (SPEC §4.4).
+    index_of = {name: i for i, name in enumerate(names)}
+    own_unit = np.zeros(len(names), dtype=bool)
+    own_unit[[index_of[u.members[0]] for u in units if not u.combined]] = True
+    network = relationship_network(
+        this_round.ratings, names, instrument, settings.min_tie_raters, own_unit
+    )
 
     gaps = _perception_gaps(units, figures.unit_entries, network["members"])
     text = text_section(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ from scipy.special import stdtrit
 from joinedup.instrument import Instrument
 
 THRESHOLD = 50.0
+SCALE_LOW, SCALE_HIGH = 0.0, 100.0
 # Scores are means of quarters and thirds, so a figure that is exactly on a
 # threshold in arithmetic can land a hair below it in floating point.
 # Comparisons with thresholds allow for that much.
@@ -123,8 +125,9 @@ class UnitScores:
 def unit_scores(scores: np.ndarray, unit: np.ndarray, n_units: int, k: int) -> UnitScores:
     """Mean respondent score per unit and scale, with a 95% t-interval (SPEC §3.6).
 
-    interval = mean ± t(0.975, n-1) · sd / √n, sd with n-1 degrees of freedom.
-    A score is shown only when at least k respondents have one.
+    interval = mean ± t(0.975, n-1) · sd / √n, sd with n-1 degrees of freedom,
+    clipped to 0–100 (a score cannot leave its scale). A score is shown only
+    when at least k respondents have one.
     """
     in_unit = unit >= 0
     frame = pd.DataFrame(scores[in_unit])
@@ -138,7 +141,8 @@ def unit_scores(scores: np.ndarray, unit: np.ndarray, n_units: int, k: int) -> U
         half = stdtrit(np.maximum(n - 1, 1), 0.975) * sd / np.sqrt(n)
     half = np.where(shown, np.nan_to_num(half, nan=0.0), np.nan)
     score = np.where(shown, mean, np.nan)
-    return UnitScores(score, score - half, score + half, n, shown)
+    low, high = clip_interval(score - half, score + half)
+    return UnitScores(score, low, high, n, shown)
 
 
 def rwg(values: np.ndarray, unit: np.ndarray, n_units: int, instrument: Instrument) -> np.ndarray:
@@ -184,7 +188,8 @@ def partnership_scale(unit_figures: UnitScores, scale: int) -> PartnershipScale:
     """Mean of the shown unit scores, each unit weighing the same (SPEC §3.7).
 
     The interval is the t-interval over the unit scores when two or more
-    units are shown; with one unit, that unit's own interval.
+    units are shown; with one unit, that unit's own interval. Both are
+    clipped to 0–100.
     """
     shown = np.flatnonzero(unit_figures.shown[:, scale])
     if len(shown) == 0:
@@ -200,8 +205,10 @@ def partnership_scale(unit_figures: UnitScores, scale: int) -> PartnershipScale:
             n,
             [int(index)],
         )
-    low, high = t_interval(scores)
-    return PartnershipScale(float(scores.mean()), low, high, n, [int(i) for i in shown])
+    low, high = clip_interval(*t_interval(scores))
+    return PartnershipScale(
+        float(scores.mean()), float(low), float(high), n, [int(i) for i in shown]
+    )
 
 
 def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float]:
@@ -215,6 +222,14 @@ def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, flo
     sd = float(np.std(values, ddof=1))
     half = float(stdtrit(n - 1, (1 + confidence) / 2)) * sd / math.sqrt(n)
     return mean - half, mean + half
+
+
+def clip_interval(low: Any, high: Any) -> tuple[Any, Any]:
+    """An interval clipped to the 0–100 scale every score lives on (SPEC §3.6, §3.7).
+
+    Works on floats and arrays alike; NaN stays NaN.
+    """
+    return np.clip(low, SCALE_LOW, SCALE_HIGH), np.clip(high, SCALE_LOW, SCALE_HIGH)
 
 
 # ------------------------------------------------------------- derived labels

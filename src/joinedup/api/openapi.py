@@ -109,7 +109,9 @@ def _schemas() -> dict[str, Any]:
                 "min_group_size": {**INTEGER, "description": "k: the smallest group shown."},
                 "min_tie_raters": {
                     **INTEGER,
-                    "description": "Raters needed to show one organisation's view of another.",
+                    "description": "Raters needed to show one organisation's view of another "
+                    "(at least 2; never shown for an organisation merged into "
+                    '"Other organisations").',
                 },
                 "min_text_group_size": {
                     **INTEGER,

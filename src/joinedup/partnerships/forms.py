@@ -64,11 +64,13 @@ THRESHOLD_TEXT = {
     ),
     "min_tie_raters": (
         "People needed to show one organisation’s view of another",
-        "How one organisation rates its relationship with a partner is shown only when at least "
-        "this many of its people rated that partner. People are told before they answer that "
-        "their ratings are reported as their organisation’s view. At least {low}; most "
-        "partnerships use 1. Raise it to protect individual raters as well.",
-        "{people}.",
+        "How one organisation rates a partner (trust and value) is shown only when at least "
+        "this many of its people rated that partner, and only for an organisation shown on its "
+        "own: the view of an organisation combined into “Other organisations” is never shown. "
+        "This protects the people who rated: their answers are reported as their "
+        "organisation’s view, never as their own. It is never below {low}, because with one "
+        "rater the view shown would be that person’s own answers. Most partnerships use 3.",
+        "{people} of an organisation shown on its own.",
     ),
     "min_text_group_size": (
         "People needed to show written comments",
@@ -90,6 +92,13 @@ def threshold_summaries(partnership: Partnership) -> list[tuple[str, str]]:
     return summaries
 
 
+# Why a threshold cannot go lower, for the error message when someone tries.
+WHY_NOT_LOWER = {
+    "min_tie_raters": ": with fewer, one person’s ratings of a partner would be shown as "
+    "their own answers",
+}
+
+
 def _threshold_field(name: str) -> forms.IntegerField:
     low, high = threshold_limits(name)
     label, hint, _ = THRESHOLD_TEXT[name]
@@ -103,7 +112,7 @@ def _threshold_field(name: str) -> forms.IntegerField:
         error_messages={
             "required": too_low,
             "invalid": too_low,
-            "min_value": too_low,
+            "min_value": too_low + WHY_NOT_LOWER.get(name, ""),
             "max_value": f"Enter a whole number of {high} or fewer",
         },
     )

@@ -20,8 +20,9 @@ class Partnership(models.Model):
     min_group_size = models.PositiveSmallIntegerField(
         default=5, validators=[MinValueValidator(3), MaxValueValidator(50)]
     )
+    # SPEC §4.4 (revision 2): one person's ratings would be their own answers.
     min_tie_raters = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
+        default=3, validators=[MinValueValidator(2), MaxValueValidator(50)]
     )
     min_text_group_size = models.PositiveSmallIntegerField(
         default=10, validators=[MinValueValidator(3), MaxValueValidator(200)]

@@ -7,8 +7,10 @@ so nothing the analysis core suppressed can reach a file:
   an organisation merged into "Other organisations" is named in that unit's
   list of organisations, never given a figure of its own;
 - free text is exported only where the result marks it shown (SPEC §5);
-- a tie's trust and value only where the tie is shown (SPEC §4.4). The
-  network may name every organisation (SPEC §4 governs it by min_tie_raters).
+- a tie's trust and value only where the tie is shown (SPEC §4.4), and
+  never a merged organisation's view of a partner (its tie ratings, raters,
+  trust given or value given: SPEC §3.5). The network names every
+  organisation; what a merged one receives from shown ties may be named.
 
 Every text cell of a workbook or CSV file that spreadsheet software could
 read as a formula (one beginning with =, +, -, @, a tab or a carriage
@@ -171,8 +173,9 @@ def network_graph(result: dict[str, Any], sectors: dict[str, str] | None = None)
     Nodes are the network's organisations, with `label`, `sector` (when
     `sectors` gives one), trust_received, trust_given, value_received,
     value_given, betweenness and degree; an attribute that is null in the
-    result is left out. Every existing tie is an edge with `raters` and
-    `shown`, and `trust` and `value` on shown ties only (SPEC §4.4). The
+    result is left out. Every existing tie is an edge with `shown`, `raters`
+    (except from a merged organisation), and `trust` and `value` on shown
+    ties only (SPEC §4.4). The
     graph carries the network figures that are not null.
     """
     source = Source.read(result, sectors)
@@ -197,7 +200,10 @@ def network_graph(result: dict[str, Any], sectors: dict[str, str] | None = None)
         graph.add_node(xml_text(name), **node)
     for tie in network.get("ties") or []:
         shown = tie.get("shown") is True
-        edge: dict[str, Any] = {"raters": as_int(tie.get("raters")) or 0, "shown": shown}
+        edge: dict[str, Any] = {"shown": shown}
+        # A merged organisation's tie carries no raters (see reading.network).
+        if (raters := as_int(tie.get("raters"))) is not None:
+            edge["raters"] = raters
         for key in ("trust", "value"):
             if shown and (figure := as_float(tie.get(key))) is not None:
                 edge[key] = figure

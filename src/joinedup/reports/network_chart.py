@@ -5,11 +5,16 @@ they receive and coloured and lettered by sector. Each pair that works
 together is one line, split at its middle: the half next to an organisation
 shows how far that organisation trusts the other (colour and thickness), so
 a one-way or lopsided relationship is visible without arrows. Ties whose
-figures are not shown (too few raters) are thin grey dashes with no value.
+figures are not shown are thin grey dashes with no value: too few raters, or
+a rating organisation merged into "Other organisations" (SPEC §4.4).
 Flagged pairs are drawn last, as heavy dashed lines with a symbol.
 
-The network is governed by `min_tie_raters` rather than the reporting-unit
-rule, so every organisation is named here (see docs/architecture.md).
+Every organisation is named here, as SPEC §3.5 allows: a merged
+organisation's ties are drawn as existing, and it may show the trust and
+value it receives from other organisations' shown ties, but never its own
+view of a partner (its ratings, trust given or value given). The network
+section is read through `reading.network`, which enforces that even for a
+result file made elsewhere.
 """
 
 from __future__ import annotations
@@ -126,6 +131,7 @@ def network_map(
     description = _description(
         names, ties, members, flags, section, bool(sector_of), (dense, badges)
     )
+    description += _hidden_sentence(ties, reading.own_unit_names(result))
     body = edges + svg.group([node_marks]) + svg.group([labels], {"font-size": SMALL}) + legend
     document = svg.document(chart_id, title, description, WIDTH, top + legend_height, body)
     return Chart(chart_id, title, description, document, table, extra_tables)
@@ -413,7 +419,6 @@ def _description(
     style: tuple[bool, bool],
 ) -> str:
     dense, badges = style
-    shown = sum(1 for t in ties if t.get("shown"))
     density = section.get("density")
     sentences = [
         f"A map of {count_phrase(len(names), 'organisation')} on a circle"
@@ -435,11 +440,6 @@ def _description(
             "Most organisations work together, so high and some trust are drawn faint to let "
             "low trust and flagged pairs stand out."
         )
-    if shown < len(ties):
-        sentences.append(
-            f"{count_phrase(len(ties) - shown, 'tie')} had too few raters for figures and "
-            "are drawn as grey dashes."
-        )
     rated = sorted(
         (
             (float(m["trust_received"]), n)
@@ -454,7 +454,7 @@ def _description(
             f"{rated[-1][1]} ({whole(rated[-1][0])})."
         )
     if present(section.get("mean_trust")):
-        sentences.append(f"Mean trust across all ties: {whole(section['mean_trust'])}.")
+        sentences.append(f"Mean trust across the ties shown: {whole(section['mean_trust'])}.")
     for kind, words in FLAG_WORDS.items():
         pairs = [f for f in flags if f.get("type") == kind]
         if not pairs:
@@ -469,6 +469,24 @@ def _description(
     if isolates:
         sentences.append(f"Not connected to anyone (dashed outline): {listing(isolates)}.")
     return " ".join(sentences)
+
+
+def _hidden_sentence(ties: list[dict[str, Any]], own: set[str]) -> str:
+    """Why some ties are grey dashes: merged rating organisations, or too few raters."""
+    hidden = [t for t in ties if not t.get("shown") or not present(t.get("trust"))]
+    if not hidden:
+        return ""
+    merged = sum(1 for t in hidden if reading.match_name(str(t.get("from"))) not in own)
+    few = len(hidden) - merged
+    reasons = []
+    if merged:
+        reasons.append(
+            f"{count_phrase(merged, 'tie')} from organisations reported together as "
+            '"Other organisations", whose own view of a partner is never shown'
+        )
+    if few:
+        reasons.append(f"{count_phrase(few, 'tie')} with too few raters for figures")
+    return f" Drawn as grey dashes with no figures: {' and '.join(reasons)}."
 
 
 def _member_table(

@@ -92,8 +92,42 @@ def match_name(name: str) -> str:
 
 
 def network(result: dict[str, Any]) -> dict[str, Any]:
+    """The network section, with SPEC §3.5 and §4.4 applied once more.
+
+    The analysis core already withholds a merged organisation's view of its
+    partners, but a result file may come from elsewhere (an older version,
+    `joinedup report` on any JSON). So every chart, table and export reads the
+    network through here, where a tie whose rating organisation is not its own
+    reporting unit shows no trust, value or raters; such an organisation has no
+    trust or value given; and a pair flag that rests on its view is dropped.
+    Figures that other organisations' shown ties give it (received) stay.
+    """
     section = result.get("network")
-    return section if isinstance(section, dict) else {}
+    if not isinstance(section, dict):
+        return {}
+    own = own_unit_names(result)
+
+    def reported_alone(name: Any) -> bool:
+        return match_name(str(name)) in own
+
+    ties = []
+    for tie in section.get("ties") or []:
+        if isinstance(tie, dict) and not reported_alone(tie.get("from")):
+            tie = tie | {"shown": False, "trust": None, "value": None, "raters": None}
+        ties.append(tie)
+    members = []
+    for member in section.get("members") or []:
+        if isinstance(member, dict) and not reported_alone(member.get("organisation")):
+            member = member | {"trust_given": None, "value_given": None}
+        members.append(member)
+    flags = [
+        flag
+        for flag in section.get("flags") or []
+        if not isinstance(flag, dict)
+        or "a" not in flag
+        or (reported_alone(flag.get("a")) and reported_alone(flag.get("b")))
+    ]
+    return section | {"ties": ties, "members": members, "flags": flags}
 
 
 def scale_figure(level: dict[str, Any], code: str) -> dict[str, Any]:

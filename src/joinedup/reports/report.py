@@ -179,7 +179,8 @@ def _unit(unit: dict[str, Any], instrument: Instrument) -> dict[str, Any]:
 
 def _flags(result: dict[str, Any]) -> list[dict[str, Any]]:
     flags = []
-    for flag in result["network"]["flags"]:
+    # Through reading.network, so no pair flag resting on a merged organisation's view is read.
+    for flag in reading.network(result).get("flags") or []:
         isolate = flag["type"] == "isolate"
         who = flag["organisation"] if isolate else f"{flag['a']} and {flag['b']}"
         flags.append({"kind": FLAGS[flag["type"]], "who": who, "gap": flag.get("gap")})

@@ -242,7 +242,8 @@ def _summary_lines(source: Source) -> list[_Line]:
             lines.append(_Line(f"Combined as \u201c{role.get('name')}\u201d", roles))
     notes = {
         "min_group_size": "Fewest respondents for a figure to be shown (k).",
-        "min_tie_raters": "Fewest raters for a tie's trust and value to be shown.",
+        "min_tie_raters": "Fewest raters for a tie's trust and value to be shown (at least 2), "
+        "and only from an organisation reported on its own.",
         "min_text_group_size": "Fewest answers for a free-text question to be shown.",
     }
     lines.append(_Line("Settings", heading=True))

@@ -75,7 +75,9 @@ def round_figures_html(survey_round: Round) -> dict[str, str]:
             default=str,
         ).encode("utf-8")
     ).hexdigest()[:16]
-    key = f"round-figures:{survey_round.pk}:{fingerprint}"
+    # The revision that made the result is in the key too: a recomputed round's
+    # charts are drawn afresh (surveys.recompute also clears the cache).
+    key = f"round-figures:{survey_round.pk}:r{survey_round.result_revision}:{fingerprint}"
     figures = cache.get(key)
     if figures is None:
         assert survey_round.result is not None

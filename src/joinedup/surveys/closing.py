@@ -171,6 +171,8 @@ def closed_link_round(digest: str) -> Round | None:
 
 def published_names(survey_round: Round) -> dict[int, str]:
     """Organisation id -> the name a closed round published it under (empty while open)."""
+    if survey_round.status != "closed":
+        return {}
     return dict(survey_round.closed_organisations.values_list("organisation_id", "name"))
 
 

@@ -53,6 +53,9 @@ class Round(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # The joinedup.analysis/1 result, computed once when the round closes.
     result = models.JSONField(null=True, blank=True, editable=False)
+    # The SPEC revision whose rules made `result` (null: revision 1, before it
+    # was recorded). Kept here because the result's schema has no place for it.
+    result_revision = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["partnership", "created_at", "id"]

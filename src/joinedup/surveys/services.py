@@ -20,9 +20,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from joinedup.accounts.models import User
-from joinedup.analysis import InputError, Settings, analyse, load_tables
+from joinedup.analysis import SPEC_REVISION, InputError, Settings, analyse, load_tables
 from joinedup.analysis.interchange import ORGANISATIONS_COLUMNS
 from joinedup.analysis.published import PublishedRound
+from joinedup.analysis.settings import LOWEST_TIE_RATERS
 from joinedup.analysis.tables import RawTable
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Organisation, Partnership
@@ -89,9 +90,10 @@ def close_round(survey_round: Round) -> Round:
         raise SurveyError(
             f"The round's answers could not be analysed, so it stays open: {error.problems[0]}"
         ) from error
+    locked.result_revision = SPEC_REVISION
     locked.status = RoundStatus.CLOSED
     locked.closed_at = timezone.now()
-    locked.save(update_fields=["status", "closed_at", "result"])
+    locked.save(update_fields=["status", "closed_at", "result", "result_revision"])
     unit_of = closing.fix_units(locked, locked.result)
     closing.store_afresh(locked, unit_of)
     closing.erase_after_close(locked)
@@ -108,20 +110,34 @@ def partnership_settings(partnership: Partnership) -> Settings:
 
 def round_settings(survey_round: Round) -> Settings:
     """The thresholds a round is analysed under: a closed round's own, never today's."""
-    stored = (survey_round.result or {}).get("settings")
-    if survey_round.status == RoundStatus.CLOSED and stored:
-        return Settings(
-            min_group_size=stored["min_group_size"],
-            min_tie_raters=stored["min_tie_raters"],
-            min_text_group_size=stored["min_text_group_size"],
-        )
+    if survey_round.status == RoundStatus.CLOSED and (survey_round.result or {}).get("settings"):
+        return published_settings(survey_round.result)
     return partnership_settings(survey_round.partnership)
+
+
+def published_settings(stored: dict[str, Any] | None) -> Settings:
+    """The thresholds a stored result was made with, raised to what SPEC revision 2 allows.
+
+    A `min_tie_raters` below 2 (revision 1's default was 1) becomes 3,
+    revision 2's default: one person's ratings are never shown.
+    """
+    given = (stored or {}).get("settings") or {}
+    defaults = Settings()
+    tie_raters = given.get("min_tie_raters", defaults.min_tie_raters)
+    if not isinstance(tie_raters, int) or tie_raters < LOWEST_TIE_RATERS:
+        tie_raters = defaults.min_tie_raters
+    return Settings(
+        min_group_size=given.get("min_group_size", defaults.min_group_size),
+        min_tie_raters=tie_raters,
+        min_text_group_size=given.get("min_text_group_size", defaults.min_text_group_size),
+    )
 
 
 def previous_closed_round(survey_round: Round) -> Round | None:
     """The partnership's last round closed before this one was created, if any."""
     return (
-        Round.objects.filter(
+        type(survey_round)
+        .objects.filter(
             partnership=survey_round.partnership,
             status=RoundStatus.CLOSED,
             created_at__lt=survey_round.created_at,
@@ -132,7 +148,7 @@ def previous_closed_round(survey_round: Round) -> Round | None:
     )
 
 
-def round_result(survey_round: Round) -> dict[str, Any]:
+def round_result(survey_round: Round, settings: Settings | None = None) -> dict[str, Any]:
     """The joinedup.analysis/1 result of a round's responses, from the analysis core.
 
     The trend compares it with what the partnership's previous closed round
@@ -140,12 +156,14 @@ def round_result(survey_round: Round) -> dict[str, Any]:
     round re-analysed under today's names or thresholds. A closed round is
     analysed again (a recomputed result) under its own stored thresholds and
     the names it published.
+    `settings`, when given, replace them (`recompute` raises a revision-1 result's
+    `min_tie_raters` to what revision 2 allows).
     """
     dataset, _ = load_tables(*round_tables(survey_round))
     before = previous_closed_round(survey_round)
     previous = published_round(before) if before is not None and before.result else None
     dataset.rounds = [survey_round.label]
-    return analyse(dataset, round_settings(survey_round), previous=previous)
+    return analyse(dataset, settings or round_settings(survey_round), previous=previous)
 
 
 def published_round(survey_round: Round) -> PublishedRound:
@@ -164,8 +182,9 @@ def published_round(survey_round: Round) -> PublishedRound:
         unit__isnull=False
     ).values_list("organisation_id", "name", "unit__index"):
         members[index].append(today.get(organisation_id, name))
+    responses_of = survey_round._meta.apps.get_model("surveys", "Response").objects
     rows = list(
-        Response.objects.filter(round=survey_round, unit__isnull=False).values_list(
+        responses_of.filter(round=survey_round, unit__isnull=False).values_list(
             "answers", "unit__index"
         )
     )
@@ -187,7 +206,14 @@ def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
 
     Respondent ids here are the responses' random ids; they exist only in
     memory, to link ratings to their respondent during the analysis.
+
+    The models are taken from the round's own registry, so that a data
+    migration can pass a historical round and this same code reads that
+    migration's historical models (see `recompute`).
     """
+    registry = survey_round._meta.apps
+    responses_of = registry.get_model("surveys", "Response").objects
+    ratings_of = registry.get_model("surveys", "Rating").objects
     instrument = load_instrument(survey_round.instrument)
     text_fields = {
         "TEXT_IMPORTANT": "text_important",
@@ -199,7 +225,7 @@ def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
     published = closing.published_names(survey_round)
     names = dict(survey_round.partnership.organisations.values_list("pk", "name")) | published
     people = pd.DataFrame.from_records(
-        Response.objects.filter(round=survey_round)
+        responses_of.filter(round=survey_round)
         .order_by("id")
         .values_list("id", "organisation_id", "role", "answers", *text_fields.values()),
         columns=["respondent_id", "organisation", "role", "answers", *text_fields],
@@ -210,7 +236,7 @@ def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
     )
     responses = pd.concat([people, answers], axis=1)
     ratings = pd.DataFrame.from_records(
-        Rating.objects.filter(response__round=survey_round)
+        ratings_of.filter(response__round=survey_round)
         .order_by("id")
         .values_list(
             "response_id", "response__organisation_id", "partner_id", "contact",
