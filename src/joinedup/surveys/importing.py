@@ -15,7 +15,7 @@ from django.db import transaction
 
 from joinedup.analysis import load_tables
 from joinedup.analysis.problems import Problem
-from joinedup.analysis.tables import read_upload
+from joinedup.site.uploads import read_uploaded_table
 
 from . import services
 from .models import Rating, Response, Round, RoundStatus
@@ -38,9 +38,9 @@ def import_files(
     if survey_round.status == RoundStatus.CLOSED:
         raise ImportRefused("This round is closed: nothing more can be added to it.")
     _, _, organisations = services.round_tables(survey_round)
-    responses_table = read_upload(responses.name, responses.content, "responses")
+    responses_table = read_uploaded_table(responses.name, responses.content, "responses")
     relationships_table = (
-        read_upload(relationships.name, relationships.content, "relationships")
+        read_uploaded_table(relationships.name, relationships.content, "relationships")
         if relationships
         else None
     )
