@@ -25,8 +25,7 @@ BILLION_LAUGHS = (
     + "]>"
 )
 EXTERNAL_ENTITY = (
-    '<?xml version="1.0"?><!DOCTYPE worksheet ['
-    '<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+    '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
 )
 
 

@@ -59,7 +59,7 @@ COMMAND_LINE_LIMITS = ReadLimits(
     max_rows=2_000_000,
     max_columns=500,
     max_cells=50_000_000,
-    advice="split the file, or ask for the limit in joinedup.analysis.limits to be raised",
+    advice="the limits, and why, are in joinedup.analysis.limits",
 )
 
 UPLOAD_LIMITS = ReadLimits(
