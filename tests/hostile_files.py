@@ -100,3 +100,18 @@ def many_parts(count: int) -> bytes:
     parts = workbook_parts()
     parts.update({f"xl/padding/part{n}.xml": b"<a/>" for n in range(count)})
     return zipped(parts)
+
+
+def declared_size(archive: bytes, member: str, size: int) -> bytes:
+    """The same zip with `member`'s declared unpacked size changed in both headers."""
+    with zipfile.ZipFile(io.BytesIO(archive)) as listing:
+        info = listing.getinfo(member)
+    patched = bytearray(archive)
+    struct.pack_into("<L", patched, info.header_offset + 22, size)
+    directory = archive.find(b"PK\x01\x02")
+    while directory >= 0:
+        name_length = struct.unpack_from("<H", archive, directory + 28)[0]
+        if archive[directory + 46 : directory + 46 + name_length] == member.encode():
+            struct.pack_into("<L", patched, directory + 24, size)
+        directory = archive.find(b"PK\x01\x02", directory + 46)
+    return bytes(patched)

@@ -27,6 +27,7 @@ from tests.hostile_files import (
     SHEET_OPEN,
     SHEET_ROOT,
     cell,
+    declared_size,
     many_parts,
     scrambled_data,
     scrambled_directory,
@@ -86,6 +87,13 @@ def test_a_workbook_unpacking_beyond_the_limit_is_refused_from_its_directory() -
     assert message.startswith("unpacks to more than 98 KB, the most that is read")
     assert message.endswith("use the command line (joinedup analyse)")
     assert refusal(scrambled_data(content, SHEET), limits) == message
+
+
+def test_a_workbook_that_understates_its_size_unpacks_no_further_than_it_declares() -> None:
+    # 3 MB of sheet declared as 200 KB: under every limit, so it is unpacked,
+    # but Python's zipfile stops at the declared size and the checksum fails.
+    liar = declared_size(zip_bomb(3 * 1024 * 1024), SHEET, 200 * 1024)
+    assert refusal(liar) == f"is damaged: part {SHEET} does not unpack"
 
 
 def test_a_file_larger_than_the_limit_is_refused_before_it_is_opened() -> None:
