@@ -7,6 +7,11 @@ interprets a value: that is `interchange`'s job. Large CSV files are parsed
 by Arrow's multi-threaded reader straight into dictionary-encoded columns, so
 a million-row file costs a few integer arrays rather than millions of Python
 strings.
+
+Every file is first held to its read limits (`limits`: the command line's,
+or an upload's), from its size and bytes alone (`csv_limits`) or its zip
+directory and a streamed count (`workbooks`), so a file too large or hostile
+is refused before it is parsed.
 """
 
 from __future__ import annotations

@@ -74,13 +74,13 @@ def read_workbook(
         return _failed(name, f"the file could not be read ({error.strerror})")
     with source:
         try:
-            shape = check_archive(source, limits)
-            return _read_sheets(source, name, shape)
+            extents = _check_archive(source, limits)
+            return _read_sheets(source, name, extents)
         except _Refused as refusal:
             return _failed(name, str(refusal))
 
 
-def check_archive(source: IO[bytes], limits: ReadLimits) -> dict[str, tuple[int, int]]:
+def _check_archive(source: IO[bytes], limits: ReadLimits) -> dict[str, tuple[int, int]]:
     """Steps 1 and 2: refuse a file no real workbook would be; return each sheet's extent.
 
     The extent of a sheet part is (last row holding a value, widest column
