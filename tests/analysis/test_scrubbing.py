@@ -58,6 +58,8 @@ LEFT = [
     "Rich partners give more",
     "Grace under pressure",
     "Frank conversations are needed",
+    "Forum members agreed",
+    "Harsh words were said",
     # places and organisations that hold a given name
     "Victoria Road is closed",
     "Grace Hospital took part",

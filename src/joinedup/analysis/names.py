@@ -55,13 +55,14 @@ def _words(text: str) -> frozenset[str]:
 
 WORDS_AND_PLACES = _words(
     # Given names that are also words written with a capital, at the start
-    # of a sentence or as places; from the faker lists, read by hand.
+    # of a sentence or as places: the faker names that an English word list
+    # holds in lower case, less those rarely used as words ("John", "Peter").
     "Amber April August Autumn Bill Carol Charity Chase Chelsea Christian Clare Dale Dawn "
     "Dean Douglas Faith Frank Glen Grace Guy Hazel Heather Holly Hope Iris Ivy Jack Jade "
     "Jasmine Jordan Joy June Kerry Lee Leigh Lewis Lily Lynn Mark Max May Miles Olive Pat "
     "Pearl Penny Rich Robin Rose Ross Ruby Shannon Stanley Summer Victor Victoria Violet "
     "Will Beverley Don Ray Rob Sue Art Bob Drew Grant Lance Wade Nick Sunny Patience "
-    "Prudence Mercy Harmony Destiny Daisy"
+    "Prudence Mercy Harmony Destiny Daisy Eta Forum Harsh Lucky Mason Veer"
 )
 PLACE_WORDS = _words(
     # A given name before one of these is part of a place or an organisation.
