@@ -21,8 +21,9 @@ Two sets, chosen from the product's scale:
 
 Both share what no real workbook breaks: at most 1,000 parts in the zip, no
 part compressed more than 100 to 1 (Apache POI's default, which real
-workbooks stay well inside), and parts other than sheets and shared text at
-most 4 MB each (they hold styles and settings, and are parsed whole).
+workbooks stay well inside), parts other than sheets and shared text at
+most 4 MB each (they hold styles and settings, and are parsed whole), and CSV
+lines of at most 1 MB (a row of answers is a few kilobytes).
 """
 
 from __future__ import annotations
