@@ -127,6 +127,7 @@ def analyse(
         instrument.text_codes,
         settings.min_text_group_size,
         results=bool(units),
+        keep=list(names),
     )
 
     step("Trend")

@@ -7,13 +7,17 @@ interprets a value: that is `interchange`'s job. Large CSV files are parsed
 by Arrow's multi-threaded reader straight into dictionary-encoded columns, so
 a million-row file costs a few integer arrays rather than millions of Python
 strings.
+
+Every file is first held to its read limits (`limits`: the command line's,
+or an upload's), from its size and bytes alone (`csv_limits`) or its zip
+directory and a streamed count (`workbooks`), so a file too large or hostile
+is refused before it is parsed.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +26,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from . import csv_limits
+from .limits import COMMAND_LINE_LIMITS, UPLOAD_LIMITS, ReadLimits, describe_bytes
 from .problems import Problem
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -75,7 +81,7 @@ class RawTable:
         for header in frame.columns:
             column = frame[header]
             text = column.astype(object).where(column.notna(), "")
-            text = text.map(_cell_text) if len(text) else text.astype(str)
+            text = text.map(cell_text) if len(text) else text.astype(str)
             columns.append(pd.Categorical(text.tolist()))
         rows = np.arange(2, len(frame) + 2, dtype=np.int64)
         return cls(source, [str(h) for h in frame.columns], columns, rows)
@@ -88,10 +94,12 @@ class RawTable:
         )
 
 
-def read_table(path: Path, sheet: str) -> RawTable:
-    """Read `path` (CSV, or an Excel workbook's sheet named `sheet`)."""
+def read_table(path: Path, sheet: str, limits: ReadLimits = COMMAND_LINE_LIMITS) -> RawTable:
+    """Read `path` (CSV, or an Excel workbook's sheet named `sheet`) within `limits`."""
     if path.suffix.casefold() in EXCEL_SUFFIXES:
-        tables = read_workbook(path)
+        tables = read_workbook(path, limits=limits)
+        if "" in tables:  # the workbook could not be opened, or broke a limit
+            return tables[""]
         key = normalise_key(sheet)
         if key in tables:
             return tables[key]
@@ -101,21 +109,25 @@ def read_table(path: Path, sheet: str) -> RawTable:
         return RawTable.failed(
             path.name, f'has no sheet called "{sheet}" (it has: {names or "no sheets"})'
         )
-    return read_csv(path)
+    return read_csv(path, limits=limits)
 
 
-def read_upload(filename: str, content: bytes, sheet: str) -> RawTable:
+def read_upload(
+    filename: str, content: bytes, sheet: str, limits: ReadLimits = UPLOAD_LIMITS
+) -> RawTable:
     """An uploaded file (CSV, or an Excel workbook's sheet named `sheet`) as a table.
 
     Used by the web app for files people upload; named in messages by the
-    file's own name, as the command line names files.
+    file's own name, as the command line names files. The web app passes
+    the limits of its settings (`joinedup.site.uploads`).
     """
     name = Path(filename).name or sheet
     if Path(name).suffix.casefold() not in EXCEL_SUFFIXES:
-        return parse_csv_bytes(content, name)
-    sheets = read_workbook(Path(name), content)  # in memory: nothing written to disk
-    if "" in sheets:  # the workbook could not be opened
-        return RawTable.failed(name, sheets[""].problems[0].message)
+        return parse_csv_bytes(content, name, limits)
+    # In memory: nothing written to disk.
+    sheets = read_workbook(Path(name), content, limits=limits)
+    if "" in sheets:  # the workbook could not be opened, or broke a limit
+        return sheets[""]
     table = sheets.get(normalise_key(sheet))
     if table is None and len(sheets) == 1:
         table = next(iter(sheets.values()))
@@ -124,10 +136,24 @@ def read_upload(filename: str, content: bytes, sheet: str) -> RawTable:
     return table
 
 
-def read_csv(path: Path, source: str | None = None) -> RawTable:
-    """Read a UTF-8 CSV file (with or without a byte-order mark)."""
+def read_workbook(
+    path: Path, content: bytes | None = None, limits: ReadLimits = COMMAND_LINE_LIMITS
+) -> dict[str, RawTable]:
+    """Every sheet of an Excel workbook, keyed by normalised sheet name (see `workbooks`)."""
+    from .workbooks import read_workbook as read_checked_workbook  # it builds on this module
+
+    return read_checked_workbook(path, content, limits)
+
+
+def read_csv(
+    path: Path, source: str | None = None, limits: ReadLimits = COMMAND_LINE_LIMITS
+) -> RawTable:
+    """Read a UTF-8 CSV file (with or without a byte-order mark) within `limits`."""
     source = source or path.name
     try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:  # refused before a byte of it is read
+            return RawTable.failed(source, _too_large(size, limits))
         raw = path.read_bytes()
     except FileNotFoundError:
         return RawTable.failed(source, f"the file {path} does not exist")
@@ -135,18 +161,24 @@ def read_csv(path: Path, source: str | None = None) -> RawTable:
         return RawTable.failed(source, f"{path} is a folder, not a file")
     except OSError as error:
         return RawTable.failed(source, f"the file could not be read ({error.strerror})")
-    return parse_csv_bytes(raw, source)
+    return parse_csv_bytes(raw, source, limits)
 
 
-def parse_csv_bytes(raw: bytes, source: str) -> RawTable:
+def parse_csv_bytes(raw: bytes, source: str, limits: ReadLimits = COMMAND_LINE_LIMITS) -> RawTable:
     """Parse CSV content held in memory (a file's bytes or an upload).
 
-    Most files take the fast path: Arrow parses them on every core. A file
+    The limits are checked first, from the bytes alone: the size, the
+    longest line, the header's width, and the number of lines (counted
+    exactly only when there are more lines than rows allowed, and then only
+    until the limit is passed). Most files then take the fast path: Arrow
+    parses them on every core. A file
     with blank lines, rows of the wrong length or old Mac line endings takes
     the careful path
     (Python's csv module), which numbers every row exactly as a spreadsheet
     does. Rows whose cells are all empty are skipped, as in a workbook.
     """
+    if len(raw) > limits.max_bytes:
+        return RawTable.failed(source, _too_large(len(raw), limits))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     head = raw[:HEADER_WINDOW]
@@ -155,6 +187,9 @@ def parse_csv_bytes(raw: bytes, source: str) -> RawTable:
         return refusal
     if len(raw) <= HEADER_WINDOW and not raw.strip():
         return RawTable.failed(source, "the file is empty; it needs a header row")
+    too_long = csv_limits.check_lines(raw, source, limits)
+    if too_long is not None:
+        return RawTable.failed(source, too_long.message)
 
     # The header is parsed from the start of the file only: decoding a large
     # file in Python would cost more than Arrow's whole parse.
@@ -169,6 +204,9 @@ def parse_csv_bytes(raw: bytes, source: str) -> RawTable:
     header_reader = csv.reader(io.StringIO(head_text, newline=""), delimiter=delimiter)
     headers = next(header_reader, [])
     header_lines = max(1, header_reader.line_num)
+    too_big = csv_limits.check_shape(raw, source, headers, delimiter, limits)
+    if too_big is not None:
+        return RawTable.failed(source, too_big.message, too_big.row)
     if b"\n" not in raw:  # old Mac line endings (\r only): Arrow does not split on them
         return _parse_carefully(raw, source, delimiter)
 
@@ -209,6 +247,11 @@ def parse_csv_bytes(raw: bytes, source: str) -> RawTable:
     columns = [_to_categorical(table.column(i)) for i in range(table.num_columns)]
     rows = np.arange(2, table.num_rows + 2, dtype=np.int64)
     return _without_empty_rows(RawTable(source, headers, columns, rows))
+
+
+def _too_large(size: int, limits: ReadLimits) -> str:
+    message = f"is {describe_bytes(size)}; a file may be at most {describe_bytes(limits.max_bytes)}"
+    return f"{message}; {limits.advice}" if limits.advice else message
 
 
 def _refuse(head: bytes, source: str) -> RawTable | None:
@@ -324,59 +367,7 @@ def _first_bad_utf8_line(raw: bytes) -> int | None:
     return None
 
 
-def read_workbook(path: Path, content: bytes | None = None) -> dict[str, RawTable]:
-    """Read every sheet of an Excel workbook, keyed by normalised sheet name.
-
-    The workbook is the file at `path`, or, when `content` is given, those
-    bytes (an upload, read in memory), named in messages by `path`'s name.
-    """
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(
-            io.BytesIO(content) if content is not None else path, read_only=True, data_only=True
-        )
-    except FileNotFoundError:
-        return {"": RawTable.failed(path.name, f"the file {path} does not exist")}
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
-        return {
-            "": RawTable.failed(
-                path.name, "could not be opened as an Excel workbook (.xlsx); is it damaged?"
-            )
-        }
-    tables: dict[str, RawTable] = {}
-    try:
-        for sheet in book.worksheets:
-            source = f"{path.name}, sheet {sheet.title}"
-            tables[normalise_key(sheet.title)] = _read_sheet(sheet, source)
-    finally:
-        book.close()
-    return tables
-
-
-def _read_sheet(sheet: object, source: str) -> RawTable:
-    rows_iter = sheet.iter_rows(values_only=True)  # type: ignore[attr-defined]
-    header_cells = next(rows_iter, None)
-    if header_cells is None:
-        return RawTable.failed(source, "the sheet is empty; it needs a header row")
-    headers = [_cell_text(value) for value in header_cells]
-    while headers and headers[-1] == "":
-        headers.pop()
-    if not headers:
-        return RawTable.failed(source, "row 1 should hold the column headers but is empty", row=1)
-    width = len(headers)
-    records: list[list[str]] = []
-    numbers: list[int] = []
-    for number, cells in enumerate(rows_iter, start=2):
-        texts = [_cell_text(value) for value in cells[:width]]
-        if any(texts):
-            records.append(texts)
-            numbers.append(number)
-    return RawTable.from_records(source, headers, records, numbers)
-
-
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

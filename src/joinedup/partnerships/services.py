@@ -28,9 +28,10 @@ from joinedup.accounts.models import User
 from joinedup.analysis import InputError, Settings, interchange
 from joinedup.analysis.dataset import PRESSURE_COLUMNS
 from joinedup.analysis.problems import Problem
-from joinedup.analysis.tables import RawTable, normalise_key, read_upload
+from joinedup.analysis.tables import RawTable, normalise_key
 from joinedup.instrument import Instrument
 from joinedup.site.mail import one_line
+from joinedup.site.uploads import read_uploaded_table
 
 from .models import ROLE_HINTS, Membership, Organisation, Partnership, Role
 
@@ -279,7 +280,7 @@ class ImportSummary:
 
 def read_organisations_upload(filename: str, content: bytes) -> RawTable:
     """An uploaded organisations file (CSV, or a workbook's "organisations" sheet) as a table."""
-    return read_upload(filename, content, "organisations")
+    return read_uploaded_table(filename, content, "organisations")
 
 
 def check_organisations(

@@ -149,6 +149,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploads are read in memory, never written to local disk (the web tier is
 # stateless); a request larger than this is refused with a message.
 MAX_UPLOAD_BYTES = int(env("MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# What an uploaded file may hold, checked before it is parsed (the reasons for
+# each default are in joinedup.analysis.limits). The command line has its own,
+# larger limits, for national rounds.
+UPLOAD_MAX_ROWS = int(env("UPLOAD_MAX_ROWS", "200000"))
+UPLOAD_MAX_COLUMNS = int(env("UPLOAD_MAX_COLUMNS", "500"))
+UPLOAD_MAX_CELLS = int(env("UPLOAD_MAX_CELLS", "5000000"))
+UPLOAD_MAX_UNCOMPRESSED_BYTES = int(env("UPLOAD_MAX_UNCOMPRESSED_BYTES", str(500 * 1024 * 1024)))
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 

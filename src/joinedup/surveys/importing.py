@@ -19,8 +19,9 @@ from django.db import transaction
 from joinedup.accounts.models import User
 from joinedup.analysis import InputError, load_tables
 from joinedup.analysis.problems import Problem
-from joinedup.analysis.tables import RawTable, normalise_key, read_upload
+from joinedup.analysis.tables import RawTable, normalise_key
 from joinedup.partnerships.models import Organisation
+from joinedup.site.uploads import read_uploaded_table
 
 from . import audit, channels, services
 from .models import Channel, Rating, Response, Round, RoundStatus
@@ -49,9 +50,9 @@ def import_files(
     if survey_round.status == RoundStatus.CLOSED:
         raise ImportRefused("This round is closed: nothing more can be added to it.")
     _, _, organisations = services.round_tables(survey_round)
-    responses_table = read_upload(responses.name, responses.content, "responses")
+    responses_table = read_uploaded_table(responses.name, responses.content, "responses")
     relationships_table = (
-        read_upload(relationships.name, relationships.content, "relationships")
+        read_uploaded_table(relationships.name, relationships.content, "relationships")
         if relationships
         else None
     )
