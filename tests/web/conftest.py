@@ -94,3 +94,19 @@ def world(db: Any) -> World:
 def open_round(world: World) -> Round:
     survey_round = services.create_round(world.partnership, "Spring 2027")
     return services.open_round(survey_round)
+
+
+@pytest.fixture
+def latest_schema() -> Any:
+    """For tests that migrate backwards: the database is left at the latest migrations.
+
+    Whatever the test does or however it fails, the schema is migrated forward
+    to every app's last migration afterwards, so later tests find it whole.
+    """
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -11,6 +11,7 @@ AFTER = [("surveys", "0002_response_channel_and_audit_log")]
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema")
 def test_the_migration_labels_existing_responses_and_keeps_them_all() -> None:
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

@@ -11,6 +11,7 @@ AFTER = [("surveys", "0004_backfill_closed_round_units")]
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema")
 def test_closed_rounds_get_units_from_their_published_names_and_lose_their_addresses() -> None:
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

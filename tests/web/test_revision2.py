@@ -179,6 +179,7 @@ def revision_1_result(survey_round: Any) -> dict[str, Any]:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema")
 def test_the_migration_recomputes_revision_1_results_and_keeps_everything_else(django_user_model):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

@@ -33,6 +33,20 @@ def test_the_start_page_says_what_it_is_for_how_long_and_who_sees_what(client, i
     assert "Northshire County Council" in page
 
 
+def test_respondents_are_told_before_answering_when_their_ratings_are_shown(
+    client, world, invited
+) -> None:
+    """SPEC §4.4: ratings are an organisation's view, from enough raters, of an own unit."""
+    world.partnership.min_tie_raters = 4
+    world.partnership.save()
+    token = start(client, invited.token)
+    for address in (f"/s/{invited.token}/", f"/s/{token}/partners/"):
+        page = " ".join(client.get(address).content.decode().split())
+        assert "Northshire County Council's view of each partner" in page, address
+        assert "at least 4 people from your organisation rated that partner" in page, address
+        assert "reported on its own" in page, address
+
+
 def test_an_unknown_link_is_not_found(client, world) -> None:
     assert client.get("/s/not-a-real-token/").status_code == 404
 
