@@ -39,9 +39,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Granted by site operators (`joinedup manage grant_partnership_creation`):
     # starting a partnership lets a person import files and send invitations.
-    can_create_partnerships = models.BooleanField(
-        "may create partnerships", default=False
-    )
+    can_create_partnerships = models.BooleanField("may create partnerships", default=False)
 
     objects = UserManager()
 

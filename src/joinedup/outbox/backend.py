@@ -7,12 +7,14 @@ messages without one (password resets) are readable by site operators only.
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 
 from joinedup.site.mail import PARTNERSHIP_ATTRIBUTE
 
 from .models import OutboxMessage
+
 
 class OutboxBackend(BaseEmailBackend):
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:  # type: ignore[override]
@@ -28,4 +30,3 @@ class OutboxBackend(BaseEmailBackend):
         ]
         OutboxMessage.objects.bulk_create(kept)
         return len(kept)
-

@@ -13,7 +13,6 @@ from joinedup.analysis.vocabulary import ALIGNMENTS, BANDS, POSITION_SENTENCES, 
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.access import FACILITATOR_ONLY, partnership_view
 from joinedup.partnerships.models import Membership, Role
-
 from joinedup.surveys.services import completion_by_organisation
 
 from . import services

@@ -20,6 +20,7 @@ VARIABLES: dict[str, str] = {
     "SITE_URL": "the public address, used in e-mailed links (https switches on HSTS etc.)",
     "SECURE_SSL_REDIRECT": "1 or 0: redirect http to https (default: on when SITE_URL is https)",
     "SECURE_HSTS_SECONDS": "how long browsers must use https only (default: a year with https)",
+    "SECURE_HSTS_PRELOAD": "1 or 0: allow browsers' HSTS preload lists (default: with HSTS)",
     "SECURE_COOKIES": "1 or 0: cookies only over https (default: on when SITE_URL is https)",
     "SECURE_PROXY_SSL_HEADER": "header a trusted proxy sets for https, e.g. X-Forwarded-Proto",
     "STATIC_ROOT": "folder for `joinedup manage collectstatic` (only behind a CDN)",

@@ -130,6 +130,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# The header only makes the domain eligible; nothing is added to a preload list
+# unless the domain's owner submits it (and only a whole domain can be).
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 # Behind a proxy that ends TLS: the header it sets, e.g. X-Forwarded-Proto
 # (then https is assumed when that header says "https"). Set it only when
 # the proxy always sets or strips that header, or clients could forge it.

@@ -16,8 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 SECRET_KEY_MESSAGE = (
     "SECRET_KEY is not set. Set the environment variable SECRET_KEY to a long random "
-    "value kept secret (for example the output of: python -c \"import secrets; "
-    'print(secrets.token_urlsafe(50))"), or set DEBUG=1 on a developer\'s machine only.'
+    'value kept secret (for example the output of: python -c "import secrets; '
+    "print(secrets.token_urlsafe(50))\"), or set DEBUG=1 on a developer's machine only."
 )
 
 

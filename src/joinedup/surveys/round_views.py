@@ -15,16 +15,15 @@ from joinedup.analysis import InputError
 from joinedup.analysis.problems import Problem
 from joinedup.analysis.vocabulary import BANDS, POSITION_SENTENCES, POSITIONS
 from joinedup.instrument import load_instrument
+from joinedup.outbox.services import where_it_went
 from joinedup.partnerships.access import (
     FACILITATOR_ONLY,
     MANAGES_INVITATIONS,
     can_manage_organisation,
     partnership_view,
 )
-from joinedup.outbox.services import where_it_went
 from joinedup.partnerships.forms import submitted, submitted_files
 from joinedup.partnerships.models import Membership, Organisation, Role
-
 from joinedup.site.email_limits import limits_email
 
 from . import importing, services

@@ -234,7 +234,9 @@ def send_invitations(links: list[NewLink], reminder: bool = False) -> int:
             else f"{invitation.round.partnership.name}: your partnership survey"
         )
         body = render_to_string("surveys/email/invitation.txt", context)
-        message = EmailMessage(one_line(subject), body, to=[invitation.email], connection=connection)
+        message = EmailMessage(
+            one_line(subject), body, to=[invitation.email], connection=connection
+        )
         messages.append(file_under(message, invitation.round.partnership_id))
     sent = connection.send_messages(messages) or 0
     now = timezone.now()
