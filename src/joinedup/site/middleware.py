@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import patch_cache_control
 
 from joinedup.reports.report import scrollable_tables
 
@@ -49,6 +49,6 @@ class NoStoreMiddleware:
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
         download = "attachment" in response.get("Content-Disposition", "")
-        if signed_in or download:
-            add_never_cache_headers(response)
+        if (signed_in or download) and "no-store" not in response.get("Cache-Control", ""):
+            patch_cache_control(response, private=True, no_store=True)
         return response
