@@ -199,14 +199,18 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# Content Security Policy (django-csp 4): scripts, styles, images and fonts
-# from this site only; no inline script anywhere, no framing, forms post
-# here only. The SVG charts are inline markup, which CSP does not restrict.
+# Content Security Policy (django-csp 4): scripts, style sheets, images and
+# fonts from this site only; no inline script anywhere, no framing, forms post
+# here only. The one allowance is style *attributes* (style-src-attr): the
+# SVG charts are shared with the self-contained HTML and PDF reports and size
+# themselves with one. An attribute can neither run script nor hold the
+# selectors that CSS-based data theft needs; <style> elements stay refused.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
