@@ -143,3 +143,14 @@ def test_serve_help_lists_every_environment_variable_read(tmp_path: Path) -> Non
     assert "os.environ" not in settings_source
     with pytest.raises(KeyError, match="not listed"):
         env("SOMETHING_NOT_LISTED")
+
+
+def test_without_a_mail_server_e_mails_go_to_the_outbox_and_with_one_by_smtp(
+    tmp_path: Path,
+) -> None:
+    none = _settings(_environment(tmp_path), "EMAIL_BACKEND", "OUTBOX_BACKEND")
+    assert (
+        none["EMAIL_BACKEND"] == none["OUTBOX_BACKEND"] == "joinedup.outbox.backend.OutboxBackend"
+    )
+    smtp = _settings(_environment(tmp_path, EMAIL_HOST="smtp.example.org"), "EMAIL_BACKEND")
+    assert smtp["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"

@@ -144,3 +144,29 @@ def test_with_a_mail_server_invitations_go_by_smtp_and_there_is_no_outbox(
     assert world.client(world.alice).get(_outbox(world)).status_code == 404
     overview = world.client(world.alice).get(f"/partnerships/{world.partnership.pk}/")
     assert _outbox(world) not in overview.content.decode()
+
+
+def test_overdue_action_reminders_are_in_the_outbox_with_their_link(
+    world: Any, no_mail_server: None
+) -> None:
+    import datetime
+
+    from django.core.management import call_command
+
+    from joinedup.actions import services as actions
+
+    action = actions.create_action(
+        world.partnership,
+        area="commitment",
+        title="Second two analysts",
+        owner=world.org("Northshire Police"),
+        due_date=actions.today() - datetime.timedelta(days=2),
+    )
+    call_command("remind_overdue", stdout=None)
+    page = world.client(world.alice).get(_outbox(world)).content.decode()
+    assert "overdue action “Second two analysts”" in page
+    assert (
+        f'href="http://localhost:8000/partnerships/{world.partnership.pk}/plan/{action.pk}/"'
+        in page
+    )
+    assert "bob@example.org" in page
