@@ -98,3 +98,13 @@ def test_passwords_need_12_characters_and_must_not_be_common(world, mailbox) -> 
     common = _choose(client, link, "qwerty123456")  # 12 characters, on the common list
     assert "too common" in common
     assert _choose(client, link, "a perfectly fine passphrase") == ""
+
+
+def test_failures_far_apart_do_not_add_up_to_a_lock_out(world, settings) -> None:
+    for _ in range(settings.SIGN_IN_MAX_FAILURES - 1):
+        _sign_in(ALICE_AT_WORK, "alice@example.org", "a typo")
+    # Weeks later, one more typo: it starts a new count.
+    SignInFailures.objects.update(last_failure_at=timezone.now() - timedelta(days=20))
+    _sign_in(ALICE_AT_WORK, "alice@example.org", "another typo")
+    assert SignInFailures.objects.get().failures == 1
+    assert _sign_in(ALICE_AT_WORK, "alice@example.org", PASSWORD)[1].status_code == 302

@@ -13,8 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -49,24 +48,24 @@ def check_credentials(email: str, password: str, address: str) -> User | None:
 
 
 def record_failure(user: User, address: str) -> None:
-    """Count a wrong password from `address`; lock the account there at the limit."""
+    """Count a wrong password from `address`; lock the account there at the limit.
+
+    Failures further apart than the lock-out period do not add up: five
+    mistyped passwords over a month lock nobody out.
+    """
     now = timezone.now()
+    window = timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
     with transaction.atomic():
-        updated = SignInFailures.objects.filter(user=user, address=address).update(
-            failures=F("failures") + 1, last_failure_at=now
+        record, created = SignInFailures.objects.select_for_update().get_or_create(
+            user=user, address=address
         )
-        if not updated:
-            try:
-                with transaction.atomic():
-                    SignInFailures.objects.create(user=user, address=address, failures=1)
-            except IntegrityError:  # another request made the row first
-                SignInFailures.objects.filter(user=user, address=address).update(
-                    failures=F("failures") + 1, last_failure_at=now
-                )
-        record = SignInFailures.objects.get(user=user, address=address)
+        recent = not created and record.last_failure_at >= now - window
+        record.failures = record.failures + 1 if recent else 1
+        record.last_failure_at = now
         if record.failures >= settings.SIGN_IN_MAX_FAILURES:
-            until = now + timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
-            SignInFailures.objects.filter(pk=record.pk).update(locked_until=until, failures=0)
+            record.locked_until = now + window
+            record.failures = 0
+        record.save()
 
 
 def clear_lockouts(user: User) -> None:
