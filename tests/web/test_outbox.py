@@ -170,3 +170,13 @@ def test_overdue_action_reminders_are_in_the_outbox_with_their_link(
         in page
     )
     assert "bob@example.org" in page
+
+
+def test_the_privacy_page_warns_respondents_only_when_there_is_an_outbox(
+    world: Any, settings: Any
+) -> None:
+    warning = "It has no mail server, so its emails, with their survey links, are kept"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert warning not in Client().get("/privacy/").content.decode()
+    settings.EMAIL_BACKEND = settings.OUTBOX_BACKEND
+    assert warning in Client().get("/privacy/").content.decode()
