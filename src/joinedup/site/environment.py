@@ -25,6 +25,12 @@ VARIABLES: dict[str, str] = {
     "SECURE_PROXY_SSL_HEADER": "header a trusted proxy sets for https, e.g. X-Forwarded-Proto",
     "STATIC_ROOT": "folder for `joinedup manage collectstatic` (only behind a CDN)",
     "MAX_UPLOAD_BYTES": "the largest upload accepted, in bytes (default 50 MB)",
+    # The four upload limits are read by the settings of the uploads work
+    # (main): listed here so that they merge into the one list.
+    "UPLOAD_MAX_ROWS": "the most rows an uploaded file may have (default 200,000)",
+    "UPLOAD_MAX_COLUMNS": "the most columns an uploaded file may have (default 500)",
+    "UPLOAD_MAX_CELLS": "the most cells an uploaded file may have (default 5,000,000)",
+    "UPLOAD_MAX_UNCOMPRESSED_BYTES": "the most an uploaded workbook may unpack to (500 MB)",
     "EMAIL_HOST": "the SMTP server; without it e-mails are kept in the in-app outbox",
     "EMAIL_PORT": "the SMTP server's port (default 25)",
     "EMAIL_HOST_USER": "the SMTP user name",
