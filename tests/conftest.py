@@ -1,7 +1,12 @@
-"""Fixtures shared by every test folder: a real SMTP server on loopback."""
+"""Fixtures shared by every test folder: a real SMTP server on loopback.
+
+The suite runs with a secret key of its own, as production must: without one
+the WSGI application refuses to load (site/startup.py).
+"""
 
 from __future__ import annotations
 
+import secrets
 import socket
 import time
 from collections.abc import Iterator
@@ -12,6 +17,10 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
+
+settings.SECRET_KEY = secrets.token_urlsafe(50)
+settings.SECRET_KEY_FROM_ENVIRONMENT = True
 
 # ----------------------------------------------------------------- e-mail
 

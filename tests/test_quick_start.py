@@ -42,6 +42,7 @@ class DemoServer:
         environment.pop("DJANGO_SETTINGS_MODULE", None)
         environment.pop("SECRET_KEY", None)
         environment.pop("EMAIL_HOST", None)
+        self.folder = folder
         self.lines: list[str] = []
         self.process = subprocess.Popen(
             [str(JOINEDUP), "demo", "--port", str(port)],
@@ -152,6 +153,20 @@ def test_make_demo_serves_a_site_a_newcomer_can_sign_in_to(
     respondent = Browser(address)
     _, page = respondent.get(links[0])
     assert "survey" in page.lower()
+
+    # Nothing is e-mailed: the demo says so, and its invitations are in the outbox.
+    assert "outbox" in printed
+    _, page = browser.get(overview.group(1))
+    outbox = re.search(r'href="(/partnerships/\d+/outbox/)"', page)
+    assert outbox, "the overview links to no outbox"
+    _, page = browser.get(outbox.group(1))
+    assert "Nothing is sent for real" in page
+    assert all(link in page for link in links)
+
+    # The demo signs with a random key of its own, kept beside its database.
+    secret = server.folder / ".joinedup-demo-secret"
+    assert len(secret.read_text().strip()) >= 50
+    assert secret.stat().st_mode & 0o077 == 0
 
 
 def test_make_demo_cli_analyses_the_bundled_example(tmp_path: Path) -> None:

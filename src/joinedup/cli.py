@@ -23,6 +23,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from joinedup import __version__
+from joinedup.site.environment import help_text as environment_help
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -186,8 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve",
         help="run the web app with a production server",
-        description="Run the Joined Up web app (settings from environment variables; "
-        "see docs/architecture.md). Run `joinedup manage migrate` first.",
+        description="Run the Joined Up web app, with its settings from environment variables "
+        "(listed below). Run `joinedup manage migrate` first. Without DEBUG=1 it will not "
+        "start unless SECRET_KEY is set.",
+        epilog=environment_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
@@ -572,10 +576,14 @@ def _prepare_database() -> None:
 def run_serve(args: argparse.Namespace) -> int:
     _django()
     import waitress.server
-
-    from joinedup.site.wsgi import application
+    from django.core.exceptions import ImproperlyConfigured
 
     errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        from joinedup.site.wsgi import application
+    except ImproperlyConfigured as error:  # no SECRET_KEY outside DEBUG
+        errors.print(f"joinedup: not starting. {error}", markup=False)
+        return EXIT_BAD_INPUT
     try:
         # Bind first, then say where: the address is printed only once it answers.
         server = waitress.server.create_server(
@@ -600,8 +608,37 @@ def run_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+DEMO_SECRET_FILE = ".joinedup-demo-secret"
+
+
+def _demo_secret_key() -> str:
+    """The demo's own random secret key, kept beside its database and made once.
+
+    The demo serves without DEBUG, so it needs a key; a random one kept in a
+    file (readable by its owner only) means sign-ins survive a restart and
+    nothing public signs them.
+    """
+    import secrets
+
+    database = os.environ.get("DATABASE_URL", "")
+    folder = (
+        Path(database.removeprefix("sqlite:///")).parent
+        if database.startswith("sqlite:///")
+        else Path.cwd()
+    )
+    path = folder / DEMO_SECRET_FILE
+    if path.exists() and path.read_text().strip():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(50)
+    path.touch(mode=0o600)
+    path.write_text(key + "\n")
+    return key
+
+
 def run_demo(args: argparse.Namespace) -> int:
     os.environ.setdefault("SITE_URL", f"http://{args.host}:{args.port}")
+    if not os.environ.get("SECRET_KEY", "").strip():
+        os.environ["SECRET_KEY"] = _demo_secret_key()
     _django()
     from joinedup.site.demo import seed_demo
 
@@ -621,6 +658,14 @@ def run_demo(args: argparse.Namespace) -> int:
     )
     for email, organisation, url in accounts.invitation_links:
         console.print(f"  {email} ({organisation}):\n    {url}", markup=False)
+    from joinedup.outbox.services import outbox_active
+
+    if outbox_active():
+        console.print(
+            "\nNothing is e-mailed for real: invitations and other e-mails you make in the app "
+            "appear in the partnership's outbox (a link on its overview page).",
+            markup=False,
+        )
     if args.no_serve:
         return EXIT_OK
     return run_serve(args)

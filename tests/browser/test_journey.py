@@ -28,7 +28,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def site(live_server: Any, settings: Any, mailbox: Any) -> Any:
     settings.SITE_URL = live_server.url
-    User.objects.create_user("alice@example.org", PASSWORD, name="Alice Adams")
+    User.objects.create_user(
+        "alice@example.org", PASSWORD, name="Alice Adams", can_create_partnerships=True
+    )
     return live_server
 
 

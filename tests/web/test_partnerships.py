@@ -18,16 +18,31 @@ def page(name: str, world: Any, *args: int) -> str:
 # ------------------------------------------------------------ creating
 
 
-def test_the_list_of_partnerships_links_to_setting_up_a_new_one(world: Any) -> None:
-    response = world.client(world.carol).get(reverse("partnerships:list"))
-    assert reverse("partnerships:new") in response.content.decode()
+def test_the_list_links_to_setting_up_a_new_one_only_for_people_allowed_to(world: Any) -> None:
+    new = reverse("partnerships:new")
+    assert new not in world.client(world.carol).get(reverse("partnerships:list")).content.decode()
+    User.objects.filter(pk=world.carol.pk).update(can_create_partnerships=True)
+    assert new in world.client(world.carol).get(reverse("partnerships:list")).content.decode()
+
+
+def test_without_the_permission_setting_up_a_partnership_is_refused_plainly(world: Any) -> None:
+    # Carol is a viewer: before, she could start a partnership of her own and send
+    # unlimited invitations from it.
+    client = world.client(world.carol)
+    for response in (
+        client.get(reverse("partnerships:new")),
+        client.post(reverse("partnerships:new"), {"name": "Carol's own"}),
+    ):
+        assert response.status_code == 403
+        assert "only people the site's operators have allowed" in response.content.decode()
+    assert not Partnership.objects.filter(name="Carol's own").exists()
 
 
 @pytest.mark.django_db
-def test_anyone_signed_in_sets_up_a_partnership_and_becomes_its_facilitator() -> None:
+def test_someone_allowed_sets_up_a_partnership_and_becomes_its_facilitator() -> None:
     from django.test import Client
 
-    erin = User.objects.create_user("erin@example.org", None)
+    erin = User.objects.create_user("erin@example.org", None, can_create_partnerships=True)
     client = Client()
     client.force_login(erin, backend="joinedup.accounts.backends.EmailBackend")
     response = client.post(
@@ -45,6 +60,7 @@ def test_anyone_signed_in_sets_up_a_partnership_and_becomes_its_facilitator() ->
 
 
 def test_a_partnership_needs_a_name(world: Any) -> None:
+    User.objects.filter(pk=world.carol.pk).update(can_create_partnerships=True)
     response = world.client(world.carol).post(reverse("partnerships:new"), {"name": "  "})
     assert response.status_code == 200
     assert "Enter the name of the partnership" in response.content.decode()

@@ -75,8 +75,29 @@ def test_the_merged_organisation_has_no_figure_on_the_results_page(world, closed
         assert merged not in outside_network
 
 
-def test_a_round_without_results_has_no_results_page(world, open_round) -> None:
-    assert world.client(world.alice).get(_url(world, open_round)).status_code == 404
+def test_an_open_round_says_results_come_at_close_with_counts_and_no_names(
+    world, open_round
+) -> None:
+    from joinedup.surveys import services as surveys
+
+    surveys.add_invitations(
+        open_round,
+        [
+            ("pat@example.org", world.org("Northshire Police")),
+            ("sam@example.org", world.org("Northshire Police")),
+        ],
+    )
+    for person in (world.alice, world.bob, world.carol):
+        response = world.client(person).get(_url(world, open_round))
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Results appear when the round closes" in page
+        assert "0 responses so far" in page
+        police_row = page.split("Northshire Police</th>")[1].split("</tr>")[0]
+        assert [c.split(">")[-1] for c in police_row.split("</td>")[:2]] == ["2", "0"]
+        assert "pat@example.org" not in page and "sam@example.org" not in page
+    # Not a member: still not found.
+    assert world.client(world.dave).get(_url(world, open_round)).status_code == 404
 
 
 @pytest.mark.parametrize(

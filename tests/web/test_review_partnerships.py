@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from joinedup.accounts.models import User
 from joinedup.partnerships.forms import OrganisationImportForm
 from joinedup.partnerships.models import Membership
 
@@ -53,6 +54,7 @@ def test_a_line_break_in_a_partnership_name_cannot_stop_its_emails(world: Any, m
 
 
 def test_a_new_partnership_name_is_kept_on_one_line(world: Any) -> None:
+    User.objects.filter(pk=world.alice.pk).update(can_create_partnerships=True)
     world.client(world.alice).post(
         reverse("partnerships:new"), {"name": "  East\nmoor   Together ", "description": ""}
     )

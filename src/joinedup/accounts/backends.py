@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from joinedup.site.ratelimit import client_address
+
 from . import services
 from .models import User
 
@@ -23,4 +25,6 @@ class EmailBackend(ModelBackend):
         address = (email or username or "").strip().lower()
         if not address or password is None:
             return None
-        return services.check_credentials(address, password)
+        # Lock-outs are counted per client address: see accounts.services.
+        client = client_address(request) if request is not None else "unknown"
+        return services.check_credentials(address, password, client)

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 
-from . import services
 from .models import User
 
 
@@ -46,17 +45,15 @@ class SignInForm(forms.Form):
         cleaned = super().clean() or {}
         email, password = cleaned.get("email"), cleaned.get("password")
         if email and password:
-            if services.locked_out(email):
-                minutes = settings.SIGN_IN_LOCKOUT_MINUTES
-                raise forms.ValidationError(
-                    f"This account is locked for {minutes} minute{'s' if minutes != 1 else ''} "
-                    "after too many failed attempts to sign in. Try again later, or reset your "
-                    "password."
-                )
             self.user = authenticate(self.request, email=email, password=password)
             if self.user is None:
+                # One message for a wrong password, an unknown address and a locked
+                # account, so that this page cannot tell anyone who has an account.
+                minutes = settings.SIGN_IN_LOCKOUT_MINUTES
                 raise forms.ValidationError(
-                    "The email address or password is not right. Check them and try again."
+                    "The email address or password is not right. Check them and try again. "
+                    f"After {settings.SIGN_IN_MAX_FAILURES} wrong tries you must wait "
+                    f"{minutes} minute{'s' if minutes != 1 else ''}, or reset your password."
                 )
         return cleaned
 

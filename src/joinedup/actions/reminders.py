@@ -30,7 +30,7 @@ from django.urls import reverse
 
 from joinedup.accounts.models import User
 from joinedup.partnerships.models import Membership, Partnership, Role
-from joinedup.site.mail import one_line
+from joinedup.site.mail import file_under, one_line
 
 from .models import Action, Status
 from .services import area_title, today
@@ -135,7 +135,7 @@ def _message(
         if len(actions) == 1
         else f"{partnership.name}: {len(actions)} overdue actions in the plan"
     )
-    return EmailMessage(one_line(subject), body, to=[user.email])
+    return file_under(EmailMessage(one_line(subject), body, to=[user.email]), partnership.pk)
 
 
 def remind_overdue(on: datetime.date | None = None) -> ReminderRun:

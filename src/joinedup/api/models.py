@@ -8,10 +8,18 @@ kept as a `prefix` so that people can tell their tokens apart in a list.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 PREFIX_LENGTH = 6
+
+
+def default_expiry() -> datetime:
+    """The latest a token may work until: API_TOKEN_DAYS from now."""
+    return timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
 
 
 class ApiToken(models.Model):
@@ -26,6 +34,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Every token stops working by itself: a forgotten one in an old
+    # spreadsheet does not give access for ever.
+    expires_at = models.DateTimeField(default=default_expiry)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -36,4 +47,8 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def has_expired(self) -> bool:
+        return self.revoked_at is None and self.expires_at <= timezone.now()

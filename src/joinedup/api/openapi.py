@@ -244,7 +244,9 @@ def _json(schema: str, description: str) -> dict[str, Any]:
 
 RESPONSES = {
     "Unauthorised": {
-        **_json("Error", "No token was sent, or it is not recognised or has been revoked."),
+        **_json(
+            "Error", "No token was sent, or it is not recognised, has expired or has been revoked."
+        ),
         "headers": {
             "WWW-Authenticate": {
                 "description": "The Bearer scheme (RFC 6750).",

@@ -15,10 +15,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils import timezone
 
-from joinedup.accounts.models import User
+from joinedup.accounts.models import User, password_changed
 from joinedup.partnerships.models import Membership, Partnership
 from joinedup.partnerships.services import THRESHOLDS, memberships_of
 from joinedup.results import services as results
@@ -35,16 +37,36 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 # ------------------------------------------------------------------ tokens
 
 
-def create_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for `user`; returns it with its secret, which is not stored anywhere."""
+def create_token(user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token for `user`, working for `days` (at most API_TOKEN_DAYS); returns it with
+    its secret, which is not stored anywhere."""
+    longest = settings.API_TOKEN_DAYS
+    days = longest if days is None else days
+    if not 1 <= days <= longest:
+        raise ValueError(f"A token works for 1 to {longest} days, not {days}")
     secret = new_token()
     token = ApiToken.objects.create(
         user=user,
         name=name.strip(),
         token_hash=token_hash(secret),
         prefix=secret[:PREFIX_LENGTH],
+        expires_at=timezone.now() + timedelta(days=days),
     )
     return token, secret
+
+
+def revoke_all(user: User) -> int:
+    """Revoke every working token of the person; how many there were."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+@receiver(password_changed)
+def _revoke_after_new_password(sender: object, user: User, **kwargs: object) -> None:
+    # A new password usually means the old one, or the account, may have been
+    # in other hands: tokens made with it must not outlive it.
+    revoke_all(user)
 
 
 def revoke_token(token: ApiToken) -> ApiToken:
@@ -56,12 +78,18 @@ def revoke_token(token: ApiToken) -> ApiToken:
 
 
 def authenticate(secret: str) -> ApiToken | None:
-    """The live token whose secret this is, or None (unknown, revoked, or owner deactivated)."""
+    """The live token whose secret this is, or None (unknown, revoked, expired, or owner
+    deactivated)."""
     if not secret:
         return None
     token = (
         ApiToken.objects.select_related("user")
-        .filter(token_hash=token_hash(secret), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            token_hash=token_hash(secret),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+        )
         .first()
     )
     if token is None:

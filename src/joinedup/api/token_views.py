@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from joinedup.partnerships.forms import submitted
@@ -32,8 +32,10 @@ def token_list(request: HttpRequest) -> HttpResponse:
         "api/tokens/list.html",
         {
             "active": [t for t in tokens if t.is_active],
-            "revoked": [t for t in tokens if not t.is_active],
+            "revoked": [t for t in tokens if t.revoked_at is not None],
+            "expired": [t for t in tokens if t.has_expired],
             "api_url": _api_url(),
+            "longest_days": settings.API_TOKEN_DAYS,
         },
     )
 
@@ -45,6 +47,7 @@ def new_token(request: HttpRequest) -> HttpResponse:
         token, secret = services.create_token(
             request.user,  # type: ignore[arg-type]
             form.cleaned_data["name"],
+            form.cleaned_data["days"] or None,
         )
         response = render(
             request,
@@ -61,6 +64,8 @@ def new_token(request: HttpRequest) -> HttpResponse:
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     """Confirm, then revoke. Someone else's token, or an unknown one, is not found."""
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user, revoked_at__isnull=True)
+    if token.has_expired:
+        raise Http404("The token has expired")
     if request.method == "POST":
         services.revoke_token(token)
         messages.success(

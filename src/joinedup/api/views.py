@@ -3,7 +3,7 @@
 Every endpoint goes through `api_view`, which, in order:
 1. refuses any method but GET (405);
 2. finds the token in `Authorization: Bearer <token>` (401 when missing,
-   unknown or revoked; a session cookie is ignored, so there is no CSRF to
+   unknown, expired or revoked; a session cookie is ignored, so there is no CSRF to
    worry about);
 3. counts the request against the token's rate limit (429);
 4. runs the view, turning "not found" and "not allowed" into JSON errors.
@@ -86,7 +86,9 @@ def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         token = services.authenticate(secret)
         if token is None:
             return _unauthorised(
-                "This API token is not recognised or has been revoked.", invalid=True
+                "This API token is not recognised, has expired or has been revoked. Create a new "
+                "one on the API tokens page.",
+                invalid=True,
             )
         limit = settings.RATE_LIMIT_API
         if not ratelimit.hit("api", str(token.pk), limit):

@@ -35,6 +35,19 @@ class Partnership(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def phrase(self) -> str:
+        """The name followed by "partnership", unless it already ends with that word.
+
+        "Northshire partnership survey", but "Northshire Together Partnership
+        survey", never "... Partnership partnership survey".
+        """
+        name = self.name.strip()
+        words = name.split()
+        if words and words[-1].casefold() == "partnership":
+            return name
+        return f"{name} partnership"
+
 
 class Organisation(models.Model):
     """A member organisation of a partnership."""

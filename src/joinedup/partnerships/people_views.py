@@ -13,6 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from joinedup.outbox.services import where_it_went
+from joinedup.site.email_limits import limits_email
+
 from . import services
 from .access import FACILITATOR_ONLY, partnership_view
 from .forms import AddPersonForm, RoleForm, submitted
@@ -57,6 +60,7 @@ def people(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 @partnership_view(FACILITATOR_ONLY)
+@limits_email
 def add_person(request: HttpRequest, membership: Membership) -> HttpResponse:
     partnership = membership.partnership
     form = AddPersonForm(submitted(request), organisations=_organisations(membership))
@@ -80,7 +84,9 @@ def add_person(request: HttpRequest, membership: Membership) -> HttpResponse:
             # cannot be used to find out who has one.
             if added.emailed:
                 messages.success(
-                    request, f"{member.user.email} is now {role}. We have emailed them to say so."
+                    request,
+                    f"{member.user.email} is now {role}. We have emailed them to say so."
+                    + where_it_went(),
                 )
             else:
                 messages.warning(
@@ -155,6 +161,7 @@ def remove_person(request: HttpRequest, membership: Membership, member_id: int) 
 
 @partnership_view(FACILITATOR_ONLY)
 @require_POST
+@limits_email
 def send_link(request: HttpRequest, membership: Membership, member_id: int) -> HttpResponse:
     """Send a new "choose your password" link to someone who has not used theirs."""
     member = _member(membership, member_id)
@@ -165,7 +172,9 @@ def send_link(request: HttpRequest, membership: Membership, member_id: int) -> H
     else:
         if sent:
             messages.success(
-                request, f"A new link to choose a password is on its way to {member.user.email}."
+                request,
+                f"A new link to choose a password is on its way to {member.user.email}."
+                + where_it_went(),
             )
         else:
             messages.error(

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -30,7 +30,7 @@ from joinedup.analysis.dataset import PRESSURE_COLUMNS
 from joinedup.analysis.problems import Problem
 from joinedup.analysis.tables import RawTable, normalise_key
 from joinedup.instrument import Instrument
-from joinedup.site.mail import one_line
+from joinedup.site.mail import file_under, one_line
 from joinedup.site.uploads import read_uploaded_table
 
 from .models import ROLE_HINTS, Membership, Organisation, Partnership, Role
@@ -525,12 +525,20 @@ def send_set_password_link(membership: Membership, added_by: User | None = None)
         membership,
         "partnerships/email/welcome.txt",
         added_by,
+        carries_password_link=True,
         url=set_password_url(membership.user),
         valid_for=_duration(settings.PASSWORD_RESET_TIMEOUT),
     )
 
 
-def _send(membership: Membership, template: str, added_by: User | None, **context: Any) -> bool:
+def _send(
+    membership: Membership,
+    template: str,
+    added_by: User | None,
+    *,
+    carries_password_link: bool = False,
+    **context: Any,
+) -> bool:
     partnership = membership.partnership
     body = render_to_string(
         template,
@@ -544,11 +552,31 @@ def _send(membership: Membership, template: str, added_by: User | None, **contex
         },
     )
     subject = f"You have been added to {partnership.name} on {settings.SITE_NAME}"
+    message = EmailMessage(one_line(subject), body, to=[membership.user.email])
+    file_under(message, _outbox_partnership(membership, carries_password_link))
     try:
-        return send_mail(one_line(subject), body, None, [membership.user.email]) == 1
+        return message.send() == 1
     except (smtplib.SMTPException, OSError):
         # The membership stands; the page says the e-mail failed and offers a new link.
         return False
+
+
+def _outbox_partnership(membership: Membership, carries_password_link: bool) -> int | None:
+    """Whose outbox may hold this e-mail, when there is no mail server.
+
+    A link to choose a password lets whoever holds it become that person. It is
+    filed under the partnership only when that is the person's one
+    partnership; otherwise a facilitator of one partnership could take over
+    someone who belongs to another, so only site operators see it.
+    """
+    if not carries_password_link:
+        return membership.partnership_id
+    elsewhere = (
+        Membership.objects.filter(user=membership.user)
+        .exclude(partnership_id=membership.partnership_id)
+        .exists()
+    )
+    return None if elsewhere else membership.partnership_id
 
 
 def _duration(seconds: int) -> str:

@@ -33,7 +33,9 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def new_partnership(request: HttpRequest) -> HttpResponse:
-    """Anyone signed in may start a partnership; they become its facilitator."""
+    """Someone the site's operators allow may start a partnership, and becomes its facilitator."""
+    if not request.user.may_create_partnerships:  # type: ignore[union-attr]
+        return render(request, "partnerships/cannot_create.html", status=403)
     form = PartnershipForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         partnership = services.create_partnership(

@@ -13,6 +13,7 @@ from joinedup.analysis.vocabulary import ALIGNMENTS, BANDS, POSITION_SENTENCES, 
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.access import FACILITATOR_ONLY, partnership_view
 from joinedup.partnerships.models import Membership, Role
+from joinedup.surveys.services import completion_by_organisation
 
 from . import services
 from .models import Download
@@ -27,8 +28,29 @@ def _closed_round(membership: Membership, round_id: int) -> Any:
     return survey_round
 
 
+def _not_closed_yet(request: HttpRequest, membership: Membership, round_id: int) -> Any:
+    """For a round that exists but has no results: say when they will come, with progress."""
+    survey_round = membership.partnership.rounds.filter(pk=round_id).first()
+    if survey_round is None or survey_round.result is not None:
+        return None
+    return render(
+        request,
+        "results/not_yet.html",
+        {
+            "partnership": membership.partnership,
+            "round": survey_round,
+            # Counts per organisation only, as on the overview: never who answered.
+            "completion": completion_by_organisation(survey_round),
+            "responses": survey_round.responses.count(),
+        },
+    )
+
+
 @partnership_view()
 def round_results(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    waiting = _not_closed_yet(request, membership, round_id)
+    if waiting is not None:
+        return waiting
     survey_round = _closed_round(membership, round_id)
     result = survey_round.result
     instrument = load_instrument(survey_round.instrument)

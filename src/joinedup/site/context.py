@@ -9,4 +9,6 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"site_name": settings.SITE_NAME}
+    from joinedup.outbox.services import outbox_active
+
+    return {"site_name": settings.SITE_NAME, "outbox_active": outbox_active()}

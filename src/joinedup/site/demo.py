@@ -13,6 +13,7 @@ from django.db import transaction
 
 from joinedup.accounts.models import User
 from joinedup.analysis.synth import SynthSpec, generate
+from joinedup.outbox.services import outbox_active
 from joinedup.partnerships.models import Membership, Organisation, Partnership, Role
 from joinedup.surveys import importing, services
 from joinedup.surveys.models import Round
@@ -41,12 +42,11 @@ def seed_demo(email: str, password: str, seed: int = 7) -> DemoAccounts:
     facilitator = User.objects.filter(email__iexact=email).first()
     if facilitator is None:
         facilitator = User.objects.create_user(
-            email=email, password=password, name="Demo Facilitator"
+            email=email, password=password, name="Demo Facilitator", can_create_partnerships=True
         )
     else:
         facilitator.set_password(password)
-        facilitator.failed_sign_ins = 0
-        facilitator.locked_until = None
+        facilitator.can_create_partnerships = True
         facilitator.save()
     partnership = Partnership.objects.create(
         name=DEMO_NAME,
@@ -118,6 +118,8 @@ def _demo_invitations(survey_round: Round) -> list[tuple[str, str, str]]:
         for i, organisation in enumerate(organisations)
     ]
     created, _ = services.add_invitations(survey_round, people)
+    if outbox_active():  # never e-mail the made-up addresses through a real server
+        services.send_invitations(created)
     return [
         (link.invitation.email, link.invitation.organisation.name, link.url)
         for link in created

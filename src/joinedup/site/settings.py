@@ -1,37 +1,29 @@
 """Django settings, read from environment variables.
 
 Everything that differs between a laptop and production comes from the
-environment: DATABASE_URL (SQLite by default), SECRET_KEY, ALLOWED_HOSTS,
-SITE_URL and the EMAIL_* settings. The web tier keeps nothing on local disk
-(sessions, rate-limit counters and drafts live in the database), so several
-app servers can run behind a load balancer against one PostgreSQL.
+environment; `environment.VARIABLES` lists every variable read, with what it
+means (`joinedup serve --help` prints it). The web tier keeps nothing on local
+disk (sessions, rate-limit counters and drafts live in the database), so
+several app servers can run behind a load balancer against one PostgreSQL.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dj_database_url
 
+from joinedup.site.environment import env, env_bool, env_int, env_list, env_set
+
 BASE_DIR = Path(__file__).resolve().parent
 
-
-def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    return env(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [part.strip() for part in env(name, default).split(",") if part.strip()]
-
-
 DEBUG = env_bool("DEBUG", False)
-# A development key is used only when none is set; production must set SECRET_KEY.
-SECRET_KEY = env("SECRET_KEY", "joinedup-development-key-not-for-production-use-0123456789")
+# Without SECRET_KEY a development key is used so that the test suite and
+# `joinedup manage` work, but `joinedup serve`, the WSGI application and
+# `check --deploy` refuse to run on it unless DEBUG is on (site/startup.py).
+DEVELOPMENT_SECRET_KEY = "joinedup-development-key-not-for-production-use-0123456789"
+SECRET_KEY_FROM_ENVIRONMENT = env_set("SECRET_KEY")
+SECRET_KEY = env("SECRET_KEY").strip() or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://localhost:8000").rstrip("/")
@@ -49,10 +41,13 @@ INSTALLED_APPS = [
     "joinedup.results",
     "joinedup.api",
     "joinedup.actions",
+    "joinedup.outbox",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "joinedup.site.middleware.ScrollableTablesMiddleware",
+    "joinedup.site.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "joinedup.site.urls"
@@ -108,7 +104,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -116,13 +112,36 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
 
 # Repeated failed sign-ins lock an account for a while (accounts.services).
-SIGN_IN_MAX_FAILURES = int(env("SIGN_IN_MAX_FAILURES", "5"))
-SIGN_IN_LOCKOUT_MINUTES = int(env("SIGN_IN_LOCKOUT_MINUTES", "15"))
+# A lock-out holds for one client address only, and expires: see
+# docs/threats-harden.md for why.
+SIGN_IN_MAX_FAILURES = env_int("SIGN_IN_MAX_FAILURES", 5)
+SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
+
+# API tokens last at most this long; their owner may choose fewer days.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# On an https site, browsers are told to use https only, http is redirected,
+# and cookies travel only over https; each can be overridden.
+HTTPS = SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# The header only makes the domain eligible; nothing is added to a preload list
+# unless the domain's owner submits it (and only a whole domain can be).
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
+# Behind a proxy that ends TLS: the header it sets, e.g. X-Forwarded-Proto
+# (then https is assumed when that header says "https"). Set it only when
+# the proxy always sets or strips that header, or clients could forge it.
+if env_set("SECURE_PROXY_SSL_HEADER"):
+    _header = env("SECURE_PROXY_SSL_HEADER").strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (
+        _header if _header.startswith("HTTP_") else f"HTTP_{_header}",
+        "https",
+    )
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
 # The database cache holds rate-limit counters, shared by every app server.
@@ -148,42 +167,66 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploads are read in memory, never written to local disk (the web tier is
 # stateless); a request larger than this is refused with a message.
-MAX_UPLOAD_BYTES = int(env("MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 # What an uploaded file may hold, checked before it is parsed (the reasons for
 # each default are in joinedup.analysis.limits). The command line has its own,
 # larger limits, for national rounds.
-UPLOAD_MAX_ROWS = int(env("UPLOAD_MAX_ROWS", "200000"))
-UPLOAD_MAX_COLUMNS = int(env("UPLOAD_MAX_COLUMNS", "500"))
-UPLOAD_MAX_CELLS = int(env("UPLOAD_MAX_CELLS", "5000000"))
-UPLOAD_MAX_UNCOMPRESSED_BYTES = int(env("UPLOAD_MAX_UNCOMPRESSED_BYTES", str(500 * 1024 * 1024)))
+UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 200_000)
+UPLOAD_MAX_COLUMNS = env_int("UPLOAD_MAX_COLUMNS", 500)
+UPLOAD_MAX_CELLS = env_int("UPLOAD_MAX_CELLS", 5_000_000)
+UPLOAD_MAX_UNCOMPRESSED_BYTES = env_int("UPLOAD_MAX_UNCOMPRESSED_BYTES", 500 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 
 EMAIL_HOST = env("EMAIL_HOST")
-EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Joined Up <joinedup@localhost>")
-# With no mail server, e-mails (and so invitation links) are printed instead.
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
+# With no mail server, e-mails are kept in the outbox, which facilitators read
+# in the app (joinedup/outbox): for trials and demos, never for real surveys.
+OUTBOX_BACKEND = "joinedup.outbox.backend.OutboxBackend"
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else OUTBOX_BACKEND
 
 # Rate limits, per minute: requests to one survey link; unknown survey links
 # tried from one address (guessing); sign-in attempts from one address.
-RATE_LIMIT_SURVEY = int(env("RATE_LIMIT_SURVEY", "120"))
-RATE_LIMIT_SURVEY_MISSES = int(env("RATE_LIMIT_SURVEY_MISSES", "20"))
-RATE_LIMIT_API = int(env("RATE_LIMIT_API", "600"))  # requests a minute per API token
-RATE_LIMIT_SIGN_IN = int(env("RATE_LIMIT_SIGN_IN", "20"))
+RATE_LIMIT_SURVEY = env_int("RATE_LIMIT_SURVEY", 120)
+RATE_LIMIT_SURVEY_MISSES = env_int("RATE_LIMIT_SURVEY_MISSES", 20)
+RATE_LIMIT_API = env_int("RATE_LIMIT_API", 600)  # requests a minute per API token
+RATE_LIMIT_SIGN_IN = env_int("RATE_LIMIT_SIGN_IN", 20)
+# Requests that send e-mail (adding a person, inviting, reminding), a minute per
+# signed-in person: a stolen or careless account cannot become a spam cannon.
+RATE_LIMIT_EMAIL_PAGES = env_int("RATE_LIMIT_EMAIL_PAGES", 10)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp 4): scripts, style sheets, images and
+# fonts from this site only; no inline script anywhere, no framing, forms post
+# here only. The one allowance is style *attributes* (style-src-attr): the
+# SVG charts are shared with the self-contained HTML and PDF reports and size
+# themselves with one. An attribute can neither run script nor hold the
+# selectors that CSS-based data theft needs; <style> elements stay refused.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,7 @@ from joinedup.analysis import InputError
 from joinedup.analysis.problems import Problem
 from joinedup.analysis.vocabulary import BANDS, POSITION_SENTENCES, POSITIONS
 from joinedup.instrument import load_instrument
+from joinedup.outbox.services import where_it_went
 from joinedup.partnerships.access import (
     FACILITATOR_ONLY,
     MANAGES_INVITATIONS,
@@ -28,6 +29,7 @@ from joinedup.partnerships.access import (
 )
 from joinedup.partnerships.forms import submitted, submitted_files
 from joinedup.partnerships.models import Membership, Organisation, Role
+from joinedup.site.email_limits import limits_email
 
 from . import audit, channels, importing, people, services
 from .forms import InvitePeopleForm, RoundForm
@@ -122,6 +124,7 @@ def round_detail(request: HttpRequest, membership: Membership, round_id: int) ->
 
 @partnership_view(FACILITATOR_ONLY)
 @require_POST
+@limits_email
 def open_round(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     survey_round = _round(membership, round_id)
     try:
@@ -133,6 +136,7 @@ def open_round(request: HttpRequest, membership: Membership, round_id: int) -> H
         messages.success(
             request,
             f"The round is open. {sent} invitation{'s' if sent != 1 else ''} sent."
+            + where_it_went()
             if sent
             else "The round is open. Invite people to answer.",
         )
@@ -162,6 +166,7 @@ def close_round(request: HttpRequest, membership: Membership, round_id: int) -> 
 
 
 @partnership_view(MANAGES_INVITATIONS)
+@limits_email
 def invite(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     survey_round = _round(membership, round_id)
     if survey_round.status == RoundStatus.CLOSED:
@@ -183,7 +188,7 @@ def invite(request: HttpRequest, membership: Membership, round_id: int) -> HttpR
     if links is not None:
         if survey_round.status == RoundStatus.OPEN:
             sent = services.send_invitations(links)
-            note = f"{sent} invitation{'s' if sent != 1 else ''} sent."
+            note = f"{sent} invitation{'s' if sent != 1 else ''} sent." + where_it_went()
         else:
             note = (
                 f"{len(links)} {'person' if len(links) == 1 else 'people'} added. Their "
@@ -207,6 +212,7 @@ def invite(request: HttpRequest, membership: Membership, round_id: int) -> HttpR
 
 @partnership_view(MANAGES_INVITATIONS)
 @require_POST
+@limits_email
 def remind(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     survey_round = _round(membership, round_id)
     organisations = (
@@ -219,7 +225,8 @@ def remind(request: HttpRequest, membership: Membership, round_id: int) -> HttpR
     else:
         messages.success(
             request,
-            f"{sent} reminder{'s' if sent != 1 else ''} sent to people who have not finished.",
+            f"{sent} reminder{'s' if sent != 1 else ''} sent to people who have not finished."
+            + where_it_went(),
         )
     return redirect("surveys:round", membership.partnership_id, survey_round.pk)
 

@@ -27,7 +27,7 @@ from joinedup.analysis.settings import LOWEST_TIE_RATERS
 from joinedup.analysis.tables import RawTable
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Organisation, Partnership
-from joinedup.site.mail import one_line
+from joinedup.site.mail import file_under, one_line
 
 from . import audit, channels, closing
 from .models import Channel, Draft, Invitation, OpenLink, Rating, Response, Round, RoundStatus
@@ -342,14 +342,15 @@ def send_invitations(links: list[NewLink], reminder: bool = False) -> int:
             "min_group_size": invitation.round.partnership.min_group_size,
         }
         subject = (
-            f"Reminder: {invitation.round.partnership.name} partnership survey"
+            f"Reminder: {invitation.round.partnership.phrase} survey"
             if reminder
             else f"{invitation.round.partnership.name}: your partnership survey"
         )
         body = render_to_string("surveys/email/invitation.txt", context)
-        messages.append(
-            EmailMessage(one_line(subject), body, to=[invitation.email], connection=connection)
+        message = EmailMessage(
+            one_line(subject), body, to=[invitation.email], connection=connection
         )
+        messages.append(file_under(message, invitation.round.partnership_id))
     sent = connection.send_messages(messages) or 0
     now = timezone.now()
     ids = [link.invitation.pk for link in links if link.invitation is not None]
