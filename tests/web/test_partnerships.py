@@ -124,6 +124,8 @@ def test_the_tie_raters_setting_says_what_it_protects_and_why_never_below_2(worl
 
 
 def test_a_new_partnership_needs_3_raters_for_a_view_of_a_partner(world: Any) -> None:
+    User.objects.filter(pk=world.carol.pk).update(can_create_partnerships=True)
+    world.carol.refresh_from_db()
     response = world.client(world.carol).post(
         reverse("partnerships:new"), {"name": "Southshire", "description": ""}
     )

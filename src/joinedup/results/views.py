@@ -13,7 +13,7 @@ from joinedup.analysis.vocabulary import ALIGNMENTS, BANDS, POSITION_SENTENCES, 
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.access import FACILITATOR_ONLY, partnership_view
 from joinedup.partnerships.models import Membership, Role
-from joinedup.surveys.services import completion_by_organisation
+from joinedup.surveys.channels import progress_by_organisation
 
 from . import services
 from .models import Download
@@ -40,7 +40,7 @@ def _not_closed_yet(request: HttpRequest, membership: Membership, round_id: int)
             "partnership": membership.partnership,
             "round": survey_round,
             # Counts per organisation only, as on the overview: never who answered.
-            "completion": completion_by_organisation(survey_round),
+            "completion": progress_by_organisation(survey_round),
             "responses": survey_round.responses.count(),
         },
     )
