@@ -72,7 +72,7 @@ class SignInFailures(models.Model):
 
     Lock-out is per (account, address), so that someone guessing from one
     place cannot lock the real person out everywhere; it expires, and a
-    password reset clears it (see docs/threats-harden.md).
+    password reset clears it (see docs/privacy.md §7.5).
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")

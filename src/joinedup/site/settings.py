@@ -113,7 +113,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
 
 # Repeated failed sign-ins lock an account for a while (accounts.services).
 # A lock-out holds for one client address only, and expires: see
-# docs/threats-harden.md for why.
+# docs/privacy.md §7.5 for why.
 SIGN_IN_MAX_FAILURES = env_int("SIGN_IN_MAX_FAILURES", 5)
 SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
 

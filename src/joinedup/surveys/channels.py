@@ -7,7 +7,7 @@ organisation to the minimum group size, and subtract their own answers from
 the published figures to get that person's. So an organisation answers a
 round through exactly one channel.
 
-The rule (docs/threats-channels.md says the same):
+The rule (docs/privacy.md §7.2 says the same):
 
 - An organisation's channel in a round is set by the first of: a private
   invitation for someone in it (even in a draft round), an open link for it,
