@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "joinedup.results",
     "joinedup.api",
     "joinedup.actions",
+    "joinedup.toolkit",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("joinedup.results.urls")),
     path("api/", include("joinedup.api.urls")),
     path("", include("joinedup.actions.urls")),
+    path("toolkit/", include("joinedup.toolkit.urls")),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path(
         "accessibility/",
