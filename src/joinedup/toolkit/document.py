@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass, field
-from typing import Union
 
 from django.template.loader import render_to_string
 
@@ -87,7 +86,7 @@ class PageBreak:
     pass
 
 
-Block = Union[Heading, Paragraph, Bullets, Question, Table, WriteIn, Notice, Figure, PageBreak]
+Block = Heading | Paragraph | Bullets | Question | Table | WriteIn | Notice | Figure | PageBreak
 
 
 @dataclass(frozen=True)
