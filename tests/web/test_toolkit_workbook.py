@@ -111,6 +111,7 @@ def test_a_filled_in_workbook_reads_through_the_analysis_core(tmp_path: Path) ->
     path = tmp_path / "paper.xlsx"
     path.write_bytes(_fill_in(data_entry_workbook(INSTRUMENT)))
     dataset, warnings = read_files(path)
+    assert warnings == []
     people = dataset.respondents.set_index("respondent_id")
     assert sorted(people.index) == sorted(code for code, *_ in PAPER)
     # "Neither agree nor disagree" is 3 ... "Don't know" is missing.
