@@ -42,7 +42,9 @@ def _readable_text(content: bytes, extension: str, tmp_path: Path) -> str:
             ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
         ).stdout
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        return " ".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+        return " ".join(
+            archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+        )
 
 
 def test_an_outsider_learns_nothing_of_any_partnership_from_the_toolkit(
