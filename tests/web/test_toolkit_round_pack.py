@@ -44,7 +44,6 @@ def test_a_facilitator_prints_the_pack_for_their_closed_round(world, closed, tmp
     response = world.client(world.alice).get(_url(world.partnership.pk, closed.pk))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    Path("/tmp/tk-round-pack.pdf").write_bytes(response.content)
     assert "joinedup-workshop-pack-round-" in response["Content-Disposition"]
     text = _text(response.content, tmp_path)
     result = closed.result
