@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "joinedup.actions",
     "joinedup.outbox",
     "csp",
+    "joinedup.toolkit",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", include("joinedup.api.urls")),
     path("", include("joinedup.actions.urls")),
     path("", include("joinedup.outbox.urls")),
+    path("toolkit/", include("joinedup.toolkit.urls")),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path(
         "accessibility/",
