@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlencode
 
-from locust import FastHttpUser, constant, events, task
+from locust import FastHttpUser, constant, task
 from locust.exception import RescheduleTask, StopUser
 
 from joinedup.instrument import load_instrument
@@ -28,13 +28,16 @@ PARTNER = re.compile(rb'name="partners" type="checkbox" value="(\d+)"')
 KIND = os.environ.get("BENCH_KIND", "survey")
 TOKENS = iter(Path(os.environ["BENCH_TOKENS"]).read_text().split()) if KIND == "survey" else None
 SENT_FILE = os.environ.get("BENCH_SENT", "")
+# Surveys whose sending began, and those whose sending was confirmed. When the
+# run ends mid-request the server may still store one, so the stored count
+# must lie between the two, and never above "attempted" (nothing twice).
+attempted = 0
 sent = 0
 
 
-@events.test_stop.add_listener
-def _write_sent(**_: object) -> None:
+def _record() -> None:
     if SENT_FILE:
-        Path(SENT_FILE).write_text(str(sent))
+        Path(SENT_FILE).write_text(f"{attempted} {sent}")
 
 
 class Respondent(FastHttpUser):
@@ -52,10 +55,15 @@ class Respondent(FastHttpUser):
         found = CSRF.search(page)
         data = {"csrfmiddlewaretoken": found.group(1).decode() if found else "", **fields}
         with self.client.post(
-            url, data=urlencode(data, doseq=True), name=f"POST {name}", allow_redirects=False,
+            url,
+            data=urlencode(data, doseq=True),
+            name=f"POST {name}",
+            allow_redirects=False,
             catch_response=True,
-            headers={"Referer": self.host + url,
-                     "Content-Type": "application/x-www-form-urlencoded"},
+            headers={
+                "Referer": self.host + url,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
         ) as response:
             if response.status_code != 302:
                 response.failure(f"status {response.status_code}")
@@ -64,11 +72,11 @@ class Respondent(FastHttpUser):
 
     @task
     def answer_the_survey(self) -> None:
-        global sent
+        global attempted, sent
         assert TOKENS is not None
         token = next(TOKENS, None)
         if token is None:
-            raise StopUser  # every invitation used: seed more with BENCH_INVITATIONS
+            raise StopUser  # every invitation is used: seed more with BENCH_INVITATIONS
         base = f"/s/{token}"
         page = self._get(f"{base}/", "open link")
         self._post(f"{base}/", page, {}, "start")
@@ -92,8 +100,11 @@ class Respondent(FastHttpUser):
         texts = {code: "Shared budgets would help." for code in INSTRUMENT.text_codes[:1]}
         self._post(f"{base}/comments/", page, texts, "comments")
         page = self._get(f"{base}/check/", "check")
+        attempted += 1
+        _record()
         done = self._post(f"{base}/check/", page, {}, "submit")
         sent += 1
+        _record()
         self._get(done, "done")
         self.client.cookiejar.clear()  # the next respondent is someone else
 

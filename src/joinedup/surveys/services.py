@@ -14,7 +14,7 @@ import pandas as pd
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -343,24 +343,34 @@ class SurveyVisit:
 
 
 def find_link(token: str) -> SurveyVisit | None:
-    """The round and organisation a token belongs to, or None for an unknown token."""
+    """The round and organisation a token belongs to, or None for an unknown token.
+
+    Every survey page looks its link up, so the common case (a draft under
+    this very token, from an invitation or an open link) is one query.
+    `invitation` is then left out: only the start page and submit need it.
+    """
     digest = token_hash(token)
     draft = (
         Draft.objects.select_related("round__partnership", "organisation")
         .filter(token_hash=digest)
         .first()
     )
+    if draft is not None:
+        return SurveyVisit(draft.round, draft.organisation, draft, None, None)
     invitation = (
         Invitation.objects.select_related("round__partnership", "organisation")
         .filter(Q(token_hash=digest) | Q(previous_token_hash=digest))
         .first()
     )
     if invitation is not None:
-        if draft is None:
-            draft = Draft.objects.filter(token_hash=invitation.token_hash).first()
+        draft = (
+            Draft.objects.filter(token_hash=invitation.token_hash).first()
+            if invitation.token_hash != digest
+            else None
+        )
+        if draft is not None:  # an earlier link of the invitation: the draft moved with it
+            draft.round, draft.organisation = invitation.round, invitation.organisation
         return SurveyVisit(invitation.round, invitation.organisation, draft, invitation, None)
-    if draft is not None:
-        return SurveyVisit(draft.round, draft.organisation, draft, None, None)
     link = (
         OpenLink.objects.select_related("round__partnership", "organisation")
         .filter(token_hash=digest)
@@ -369,6 +379,46 @@ def find_link(token: str) -> SurveyVisit | None:
     if link is not None:
         return SurveyVisit(link.round, link.organisation, None, None, link)
     return None
+
+
+def from_open_link(draft: Draft) -> OpenLink | None:
+    """The open link a draft was started from, or None for an invitation's draft.
+
+    An invitation's draft lives under the invitation's current token hash;
+    an open link's under a token of its own, and each organisation has at
+    most one open link a round.
+    """
+    if Invitation.objects.filter(token_hash=draft.token_hash).exists():
+        return None
+    return OpenLink.objects.filter(
+        round_id=draft.round_id, organisation_id=draft.organisation_id
+    ).first()
+
+
+def count_open_link_refusal(link: OpenLink, field: str) -> None:
+    """Record, for the facilitator, a start or a sending refused as too many too fast."""
+    OpenLink.objects.filter(pk=link.pk).update(**{field: F(field) + 1})
+
+
+def open_link_activity(survey_round: Round) -> list[dict[str, Any]]:
+    """Per open link of a round: starts and sendings refused as unusual bursts.
+
+    For the round page: a number above zero means someone tried to start or
+    send more surveys through one link, from one address, than an office
+    plausibly would (RATE_LIMIT_OPEN_STARTS a minute, RATE_LIMIT_OPEN_SUBMITS
+    an hour). Nothing here says who, or which answers.
+    """
+    return [
+        {
+            "organisation": link.organisation,
+            "refused_starts": link.refused_starts,
+            "refused_submissions": link.refused_submissions,
+            "unusual": bool(link.refused_starts or link.refused_submissions),
+        }
+        for link in survey_round.open_links.select_related("organisation").order_by(
+            "organisation__name"
+        )
+    ]
 
 
 def start_draft(visit: SurveyVisit) -> tuple[Draft, str | None]:
@@ -398,40 +448,81 @@ def start_draft(visit: SurveyVisit) -> tuple[Draft, str | None]:
 
 
 def save_draft(draft: Draft, updates: dict[str, Any]) -> Draft:
-    """Merge answers from one page into the draft."""
-    answers = dict(draft.answers)
-    answers.update(updates)
+    """Merge one page's answers into the draft, atomically.
+
+    Only what the page changed is written: nested answers (statements,
+    ratings of each partner, comments) are merged key by key into the draft
+    as it is now in the database, under a row lock (PostgreSQL) or the write
+    lock an IMMEDIATE transaction takes (SQLite). So two tabs saving
+    different pages at once never lose each other's answers. Ratings of
+    organisations no longer chosen as partners are dropped.
+    Raises SurveyError when the draft is gone (the answers were sent meanwhile).
+    """
+    with transaction.atomic():
+        current = (
+            Draft.objects.select_for_update()
+            .filter(pk=draft.pk)
+            .values_list("answers", flat=True)
+            .first()
+        )
+        if current is None:
+            raise SurveyError("These answers have already been sent.")
+        answers = _merged(current, updates)
+        chosen = {str(p) for p in answers.get("partners", [])}
+        if "ratings" in answers:
+            answers["ratings"] = {k: v for k, v in answers["ratings"].items() if k in chosen}
+        Draft.objects.filter(pk=draft.pk).update(answers=answers, updated_at=timezone.now())
     draft.answers = answers
-    draft.save(update_fields=["answers", "updated_at"])
     return draft
 
 
-def submit(token: str) -> Round:
-    """Turn a draft into an anonymous response, exactly once.
+def _merged(current: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
+    """`current` with `updates` laid over it: dictionaries merged key by key, the rest replaced."""
+    merged = dict(current)
+    for key, value in updates.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
-    In one transaction: the draft is deleted (if another tab already did,
-    nothing is stored twice), the response and its ratings are created with
-    no reference to the invitation, and the invitation is only marked done.
-    """
+
+def submit(token: str) -> Round:
+    """Turn the draft under a token into an anonymous response, exactly once."""
     visit = find_link(token)
     if visit is None or visit.draft is None:
         raise SurveyError("These answers have already been sent.")
+    return submit_draft(visit.draft)
+
+
+def submit_draft(draft: Draft) -> Round:
+    """Turn a draft into an anonymous response, exactly once.
+
+    In one transaction: the draft is read again under a lock and deleted (if
+    another tab already sent it, nothing is stored twice; a page saved just
+    before is included), the response and its ratings are created with no
+    reference to the invitation, and the invitation is only marked done.
+    """
     with transaction.atomic():
-        survey_round = Round.objects.select_for_update().get(pk=visit.round.pk)
+        survey_round = Round.objects.select_for_update().get(pk=draft.round_id)
         if survey_round.status != RoundStatus.OPEN:
             raise SurveyError("This survey closed before your answers were sent.")
-        draft = visit.draft
-        deleted, _ = Draft.objects.filter(pk=draft.pk).delete()
-        if not deleted:
+        answers = (
+            Draft.objects.select_for_update()
+            .filter(pk=draft.pk)
+            .values_list("answers", flat=True)
+            .first()
+        )
+        if answers is None:
             raise SurveyError("These answers have already been sent.")
-        answers = draft.answers
+        Draft.objects.filter(pk=draft.pk).delete()
         instrument = load_instrument(survey_round.instrument)
         items = answers.get("items", {})
         agreement = _allowed(instrument.agreement)
         role = answers.get("role", "") or ""
         response = Response.objects.create(
             round=survey_round,
-            organisation=draft.organisation,
+            organisation_id=draft.organisation_id,
             role=role if role in {r.code for r in instrument.roles} else "",
             answers={code: _answer(items.get(code), agreement) for code in instrument.item_codes},
             text_important=answers.get("text", {}).get("TEXT_IMPORTANT", ""),
@@ -439,9 +530,9 @@ def submit(token: str) -> Round:
             text_other=answers.get("text", {}).get("TEXT_OTHER", ""),
         )
         partner_ids = set(
-            survey_round.partnership.organisations.exclude(pk=draft.organisation_id).values_list(
-                "pk", flat=True
-            )
+            Organisation.objects.filter(partnership_id=survey_round.partnership_id)
+            .exclude(pk=draft.organisation_id)
+            .values_list("pk", flat=True)
         )
         ratings = answers.get("ratings", {})
         allowed = {"contact": _allowed(instrument.contact)}
@@ -458,8 +549,8 @@ def submit(token: str) -> Round:
             for partner in answers.get("partners", [])
             if int(partner) in partner_ids
         )
-        if visit.invitation is not None:
-            Invitation.objects.filter(pk=visit.invitation.pk).update(done=True)
+        # The draft lived under its invitation's current token hash, if it had one.
+        Invitation.objects.filter(token_hash=draft.token_hash).update(done=True)
     return survey_round
 
 
