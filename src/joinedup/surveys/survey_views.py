@@ -84,7 +84,7 @@ def _visit_or_refusal(
 def _burst_refused(
     request: HttpRequest, visit: services.SurveyVisit, limits: Sequence[ratelimit.Limit]
 ) -> HttpResponse:
-    """An open link used too often from one address: a kind page, and a count for the facilitator."""
+    """An open link used too often from one address: a kind page; a count for the facilitator."""
     link = visit.open_link or (services.from_open_link(visit.draft) if visit.draft else None)
     sending = any(limit.scope == "open-submit" for limit in limits)
     if link is not None:
