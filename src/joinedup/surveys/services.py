@@ -352,6 +352,7 @@ def find_link(token: str) -> SurveyVisit | None:
     digest = token_hash(token)
     draft = (
         Draft.objects.select_related("round__partnership", "organisation")
+        .defer("round__result")  # a closed round's whole result: never needed here
         .filter(token_hash=digest)
         .first()
     )

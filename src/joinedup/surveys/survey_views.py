@@ -183,7 +183,9 @@ class _Context:
                 self.url("statements", number=n) for n in range(1, len(self.instrument.scales) + 1)
             ]
             urls.append(self.url("partners"))
-            urls += [self.url("partner", partner_id=p.pk) for p in self.chosen_partners()]
+            # The partners page saves choices in the order it shows them, and only
+            # offered ones: their ids give the partner pages without a query.
+            urls += [self.url("partner", partner_id=int(p)) for p in chosen]
             urls.append(self.url("comments"))
             urls.append(self.url("check"))
             self._pages = (chosen, urls)
