@@ -6,8 +6,8 @@ What it does, on loopback only:
    organisations, an open round and BENCH_INVITATIONS invitations whose
    tokens only this script knows;
 2. starts `joinedup serve` on a free port (BENCH_SERVERS processes, each with
-   BENCH_THREADS threads; more than one process needs a proxy in production,
-   here each locust user is pinned to one of them);
+   BENCH_THREADS threads; in production a proxy spreads requests over
+   several processes, here each locust user is given one of them);
 3. runs locust headless, for BENCH_SECONDS (default 15) per level, at 8, 32
    and 64 concurrent respondents (BENCH_LEVELS), each playing whole journeys
    from opening the link to sending; then the same for a bare Django view;
@@ -217,8 +217,9 @@ def main() -> int:
     round_id = seed(tokens)
     ports = [free_port() for _ in range(SERVERS)]
     servers = start_servers(ports, folder / "server.log")
-    # With several processes, locust spreads users over them by host (a proxy's job).
+    # With several processes, locust spreads users over them (a proxy's job).
     host = f"http://127.0.0.1:{ports[0]}"
+    os.environ["BENCH_HOSTS"] = ",".join(f"http://127.0.0.1:{port}" for port in ports)
     summary = []
     try:
         every = tokens.read_text().split()

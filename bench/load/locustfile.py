@@ -12,9 +12,11 @@ over and over by the same number of users.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from locust import FastHttpUser, constant, task
@@ -33,6 +35,18 @@ SENT_FILE = os.environ.get("BENCH_SENT", "")
 # must lie between the two, and never above "attempted" (nothing twice).
 attempted = 0
 sent = 0
+# Several server processes (BENCH_SERVERS): users are spread over them, as a proxy would.
+HOSTS = [h for h in os.environ.get("BENCH_HOSTS", "").split(",") if h]
+_users = itertools.count()
+
+
+class _Spread(FastHttpUser):
+    abstract = True
+
+    def __init__(self, environment: Any) -> None:
+        if HOSTS:
+            self.host = HOSTS[next(_users) % len(HOSTS)]
+        super().__init__(environment)
 
 
 def _record() -> None:
@@ -40,7 +54,7 @@ def _record() -> None:
         Path(SENT_FILE).write_text(f"{attempted} {sent}")
 
 
-class Respondent(FastHttpUser):
+class Respondent(_Spread):
     wait_time = constant(0)
     abstract = KIND != "survey"
 
@@ -109,7 +123,7 @@ class Respondent(FastHttpUser):
         self.client.cookiejar.clear()  # the next respondent is someone else
 
 
-class BareView(FastHttpUser):
+class BareView(_Spread):
     wait_time = constant(0)
     abstract = KIND != "bare"
 

@@ -94,3 +94,21 @@ def world(db: Any) -> World:
 def open_round(world: World) -> Round:
     survey_round = services.create_round(world.partnership, "Spring 2027")
     return services.open_round(survey_round)
+
+
+@pytest.fixture(autouse=True)
+def _own_redis_keys(settings: Any) -> None:
+    """With REDIS_URL set, each test counts in Redis under keys of its own.
+
+    The database cache is rolled back with each test; Redis is not, so a
+    counter left by one test would otherwise refuse the next one's requests.
+    """
+    if settings.REDIS_URL:
+        import secrets
+
+        settings.CACHES = {
+            "default": {
+                **settings.CACHES["default"],
+                "KEY_PREFIX": f"joinedup-test-{secrets.token_hex(6)}",
+            }
+        }
