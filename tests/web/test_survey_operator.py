@@ -30,7 +30,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 def _rows(table: str) -> list[tuple[object, ...]]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
         return list(cursor.fetchall())
 
 
@@ -102,7 +102,7 @@ def test_the_redis_operator_finds_no_token_and_no_expiry_of_its_own(world, open_
         }
     }
     with override_settings(CACHES=caches):
-        token, stored_hash, client, sent_at = _answer_and_send(world, open_round)
+        token, stored_hash, client, _ = _answer_and_send(world, open_round)
     _no_session(client)
     server = redis.Redis.from_url(REDIS_URL)
     keys = list(server.scan_iter(f"{prefix}*"))
