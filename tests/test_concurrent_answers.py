@@ -43,10 +43,10 @@ organisations = [
     for n in range(3)
 ]
 survey_round = services.open_round(services.create_round(partnership, "Busy hour"))
-tokens = [new_token() for _ in range({people})]
+tokens = [new_token() for _ in range(PEOPLE_COUNT)]
 Invitation.objects.bulk_create(
     Invitation(round=survey_round, organisation=organisations[n % 3],
-               email=f"p{{n}}@example.org", token_hash=token_hash(t))
+               email=f"p{n}@example.org", token_hash=token_hash(t))
     for n, t in enumerate(tokens)
 )
 print(" ".join(tokens))
@@ -93,7 +93,7 @@ class Server:
         self.folder = folder
         self.manage("migrate", "--verbosity", "0")
         self.manage("createcachetable")
-        self.tokens = self.shell(SEED.format(people=PEOPLE)).split()
+        self.tokens = self.shell(SEED.replace("PEOPLE_COUNT", str(PEOPLE))).split()
         self.port = free_port()
         self.process = subprocess.Popen(
             [str(JOINEDUP), "serve", "--port", str(self.port), "--threads", "8"],
@@ -120,7 +120,7 @@ class Server:
 
     def shell(self, code: str) -> str:
         done = subprocess.run(
-            [str(JOINEDUP), "manage", "shell", "-c", code],
+            [str(JOINEDUP), "manage", "shell", "--no-imports", "-c", code],
             env=self.env,
             cwd=self.folder,
             check=True,
@@ -156,9 +156,9 @@ class Respondent:
     def __init__(self, address: str) -> None:
         self.address = address
         self.jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        opener.add_handler(_NoRedirect())
-        self.opener = opener
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
+        )
 
     def get(self, path: str) -> tuple[int, str]:
         return self._open(urllib.request.Request(self.address + path))
@@ -201,9 +201,13 @@ def test_150_people_sending_at_once_are_all_stored_once_each(server: Server) -> 
 
     def person(token: str) -> None:
         browser = Respondent(server.address)
-        codes = _answer_all(browser, token)
-        ready.wait(timeout=300)  # everyone presses "Send" at the same moment
-        codes.append(browser.post(f"/s/{token}/check/", {})[0])
+        try:
+            codes = _answer_all(browser, token)
+            ready.wait(timeout=300)  # everyone presses "Send" at the same moment
+            codes.append(browser.post(f"/s/{token}/check/", {})[0])
+        except Exception as error:  # recorded, and the others are let go
+            ready.abort()
+            codes = [-1, repr(error)]  # type: ignore[list-item]
         outcomes[token] = codes
 
     threads = [threading.Thread(target=person, args=(t,)) for t in server.tokens]
@@ -275,9 +279,10 @@ def test_one_link_in_two_browsers_keeps_both_tabs_pages_and_a_late_save_gets_a_m
     for racer in racers:
         racer.join(timeout=60)
     assert results["send"][0] == 302
-    assert results["save"][0] in {302, 409}
-    if results["save"][0] == 409:
-        assert "already" in results["save"][1]
+    # Saved just before the sending (and sent with it), or told kindly it came too late.
+    assert results["save"][0] in {200, 302, 409}
+    if results["save"][0] != 302:
+        assert "already been sent" in results["save"][1]
     assert "Traceback" not in server.errors
     stored, _ = map(int, server.shell(COUNT).split("\n")[0].split())
     assert stored == 1
