@@ -28,6 +28,7 @@ from joinedup.partnerships.models import Organisation
 from joinedup.site import ratelimit
 
 from . import services
+from .check_answers import summary, unanswered_pages
 from .forms import (
     DONT_KNOW,
     AboutYouForm,
@@ -419,7 +420,7 @@ def comments(request: HttpRequest, survey: _Context) -> HttpResponse:
 def check(request: HttpRequest, survey: _Context) -> HttpResponse:
     """Check your answers, then send them."""
     current = survey.url("check")
-    missing = _unanswered_pages(survey)
+    missing = unanswered_pages(survey)
     if request.method == "POST" and not missing:
         link = services.from_open_link(survey.draft)
         if link is not None:
@@ -448,7 +449,7 @@ def check(request: HttpRequest, survey: _Context) -> HttpResponse:
     return survey.render(
         "surveys/survey/check.html",
         current,
-        {"sections": _summary(survey), "missing": missing, "tried": request.method == "POST"},
+        {"sections": summary(survey), "missing": missing, "tried": request.method == "POST"},
     )
 
 
@@ -495,127 +496,3 @@ def _offered_answers(form: Any, data: Any) -> dict[str, Any]:
 
 def _as_choice(value: Any) -> str:
     return DONT_KNOW if value == DONT_KNOW else str(value)
-
-
-def _label(choices: Any, value: Any, dont_know: str) -> str:
-    if value == DONT_KNOW:
-        return dont_know
-    for choice in choices:
-        if choice.value == value:
-            return str(choice.label)
-    return "Not answered"
-
-
-def _unanswered_pages(survey: _Context) -> list[dict[str, str]]:
-    """Pages with a question still to answer, for the check page."""
-    missing = []
-    items = survey.answers.get("items", {})
-    for number, scale in enumerate(survey.instrument.scales, start=1):
-        if any(code not in items for code in scale.items):
-            missing.append({"text": scale.name, "url": survey.url("statements", number=number)})
-    if "partners" not in survey.answers:
-        missing.append({"text": "The partners you work with", "url": survey.url("partners")})
-    ratings = survey.answers.get("ratings", {})
-    questions = ["contact", *survey.instrument.rating_codes]
-    for organisation in survey.chosen_partners():
-        given = ratings.get(str(organisation.pk), {})
-        if any(code not in given for code in questions):
-            missing.append(
-                {
-                    "text": f"Working with {organisation.name}",
-                    "url": survey.url("partner", partner_id=organisation.pk),
-                }
-            )
-    return missing
-
-
-def _summary(survey: _Context) -> list[dict[str, Any]]:
-    """Every answer, grouped by page, each with a link to change it."""
-    instrument = survey.instrument
-    role_labels = {r.code: r.label for r in instrument.roles}
-    sections: list[dict[str, Any]] = [
-        {
-            "title": "About you",
-            "rows": [
-                {"key": "Organisation", "value": survey.organisation.name, "url": ""},
-                {
-                    "key": "Role",
-                    "value": role_labels.get(survey.answers.get("role", ""), "I'd rather not say"),
-                    "url": survey.url("about"),
-                },
-            ],
-        }
-    ]
-    items = survey.answers.get("items", {})
-    texts = {item.code: item.text for item in instrument.items}
-    for number, scale in enumerate(instrument.scales, start=1):
-        url = survey.url("statements", number=number)
-        sections.append(
-            {
-                "title": scale.name,
-                "rows": [
-                    {
-                        "key": texts[code],
-                        "value": _label(
-                            instrument.agreement, items.get(code), instrument.agreement_dont_know
-                        )
-                        if code in items
-                        else "Not answered",
-                        "url": url,
-                    }
-                    for code in scale.items
-                ],
-            }
-        )
-    chosen = survey.chosen_partners()
-    sections.append(
-        {
-            "title": "Partners you work with",
-            "rows": [
-                {
-                    "key": "Organisations",
-                    "value": ", ".join(p.name for p in chosen) or "None",
-                    "url": survey.url("partners"),
-                }
-            ],
-        }
-    )
-    ratings = survey.answers.get("ratings", {})
-    for organisation in chosen:
-        given = ratings.get(str(organisation.pk), {})
-        url = survey.url("partner", partner_id=organisation.pk)
-        rows = [
-            {
-                "key": "How often you work with them",
-                "value": _label(instrument.contact, given.get("contact"), "Not answered"),
-                "url": url,
-            }
-        ]
-        rows += [
-            {
-                "key": question.text,
-                "value": _label(
-                    instrument.rating, given.get(question.code), instrument.rating_dont_know
-                )
-                if question.code in given
-                else "Not answered",
-                "url": url,
-            }
-            for question in instrument.relationship_questions
-        ]
-        sections.append({"title": f"Working with {organisation.name}", "rows": rows})
-    text = survey.answers.get("text", {})
-    sections.append(
-        {
-            "title": "Your comments",
-            "rows": [
-                {
-                    "key": question.text,
-                    "value": text.get(question.code) or "No comment",
-                    "url": survey.url("comments"),
-                }
-                for question in instrument.text_questions
-            ],
-        }
-    )
-    return sections
