@@ -79,7 +79,8 @@ def fresh_database() -> None:
 def seed(tokens_file: Path) -> int:
     """Migrate and seed; write the invitation tokens; return the round's id."""
     os.environ.update(environment())
-    sys.path.insert(0, str(HERE / "load"))
+    # The same code as the server under test: this checkout's src, then bench/load.
+    sys.path[:0] = [str(HERE / "load"), str(ROOT / "src")]
     import django
 
     django.setup()
