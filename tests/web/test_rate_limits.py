@@ -172,6 +172,7 @@ def test_an_open_link_flood_from_one_address_is_refused_and_shown_to_the_facilit
     sent = [_open_link_survey(Client(REMOTE_ADDR=flooder), token, world) for _ in range(4)]
     assert [r.status_code for r in sent] == [302, 302, 302, 429]
     assert "Too many surveys from your network" in sent[-1].content.decode()
+    assert sent[-1]["Retry-After"] == "3600"  # the hour the limit counts over
     assert Response.objects.count() == 3
     link = OpenLink.objects.get()
     assert link.refused_submissions == 1

@@ -99,7 +99,7 @@ def _burst_refused(
         {"sending": sending, "partnership": visit.round.partnership, "messages": ()},
         status=429,
     )
-    response["Retry-After"] = str(ratelimit.WINDOW_SECONDS)
+    response["Retry-After"] = str(max(limit.window for limit in limits))
     return response
 
 
