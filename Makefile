@@ -6,7 +6,7 @@ EXAMPLE := examples/northshire
 
 STATIC := src/joinedup/site/static
 
-.PHONY: setup frontend demo demo-cli test lint format bench clean
+.PHONY: setup frontend demo demo-cli test lint format bench bench-load clean
 
 setup: $(VENV)/.installed frontend
 
@@ -60,6 +60,12 @@ bench: setup
 	$(BIN)/python bench/bench_analyse.py
 	$(BIN)/python bench/bench_reports.py
 	env -u DATABASE_URL $(BIN)/python bench/bench_web.py
+
+# Survey pages under load (locust, headless, loopback only) against a bare
+# Django view, on PostgreSQL (BENCH_DATABASE_URL; a database of its own).
+# BENCH_SECONDS (default 15) per level; see bench/bench_load.py for the rest.
+bench-load: setup
+	$(BIN)/python bench/bench_load.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -196,6 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument(
+        "--trusted-proxies",
+        type=int,
+        metavar="N",
+        help="how many proxies of yours stand in front of this server (sets "
+        "TRUSTED_PROXY_COUNT; rate limits then key on the address N from the right in "
+        "X-Forwarded-For). Default 0: clients connect directly",
+    )
     serve.set_defaults(handler=run_serve)
 
     demo = commands.add_parser(
@@ -574,6 +582,12 @@ def _prepare_database() -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    if getattr(args, "trusted_proxies", None) is not None:
+        if args.trusted_proxies < 0:
+            message = "joinedup: --trusted-proxies must be 0 or more"
+            Console(stderr=True).print(message, markup=False)
+            return EXIT_BAD_INPUT
+        os.environ["TRUSTED_PROXY_COUNT"] = str(args.trusted_proxies)
     _django()
     import waitress.server
     from django.core.exceptions import ImproperlyConfigured

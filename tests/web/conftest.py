@@ -110,3 +110,21 @@ def latest_schema() -> Any:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture(autouse=True)
+def _own_redis_keys(settings: Any) -> None:
+    """With REDIS_URL set, each test counts in Redis under keys of its own.
+
+    The database cache is rolled back with each test; Redis is not, so a
+    counter left by one test would otherwise refuse the next one's requests.
+    """
+    if settings.REDIS_URL:
+        import secrets
+
+        settings.CACHES = {
+            "default": {
+                **settings.CACHES["default"],
+                "KEY_PREFIX": f"joinedup-test-{secrets.token_hex(6)}",
+            }
+        }

@@ -25,8 +25,6 @@ VARIABLES: dict[str, str] = {
     "SECURE_PROXY_SSL_HEADER": "header a trusted proxy sets for https, e.g. X-Forwarded-Proto",
     "STATIC_ROOT": "folder for `joinedup manage collectstatic` (only behind a CDN)",
     "MAX_UPLOAD_BYTES": "the largest upload accepted, in bytes (default 50 MB)",
-    # The four upload limits are read by the settings of the uploads work
-    # (main): listed here so that they merge into the one list.
     "UPLOAD_MAX_ROWS": "the most rows an uploaded file may have (default 200,000)",
     "UPLOAD_MAX_COLUMNS": "the most columns an uploaded file may have (default 500)",
     "UPLOAD_MAX_CELLS": "the most cells an uploaded file may have (default 5,000,000)",
@@ -46,6 +44,13 @@ VARIABLES: dict[str, str] = {
     "RATE_LIMIT_API": "API requests a minute per token",
     "RATE_LIMIT_SIGN_IN": "sign-in page requests a minute from one address",
     "RATE_LIMIT_EMAIL_PAGES": "e-mailing requests (adding people, inviting) a minute per person",
+    "RATE_LIMIT_SURVEY_MISSES_GLOBAL": "unknown survey links a minute from everyone together",
+    "RATE_LIMIT_OPEN_STARTS": "starts a minute through one open link from one address",
+    "RATE_LIMIT_OPEN_SUBMITS": "surveys sent an hour through one open link from one address",
+    "REDIS_URL": "Redis for the cache and rate limits, e.g. redis://127.0.0.1:6379/0",
+    "CACHE_KEY_PREFIX": "prefix of this site's keys in a shared Redis (default joinedup)",
+    "TRUSTED_PROXY_COUNT": "proxies in front of the app; the client address is read past them",
+    "SQLITE_TIMEOUT": "seconds a SQLite write waits for another to finish (default 30)",
     "LOG_LEVEL": "WARNING by default; INFO or DEBUG for more",
 }
 

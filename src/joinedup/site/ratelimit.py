@@ -1,53 +1,153 @@
-"""A simple fixed-window rate limit per client address, kept in the shared cache.
+"""Fixed-window rate limits: one round-trip a request, counted atomically.
 
-The cache is the database cache, so every app server behind a load balancer
-counts against the same limits.
+Where the counters live:
+- with REDIS_URL set (the cache is Django's RedisCache), in Redis: INCR and
+  EXPIREAT sent together in one pipeline;
+- otherwise in the database, table `joinedup_rate_counter`: one
+  `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` statement counts every
+  counter a request needs. Django's database cache cannot do this (its
+  add-then-incr is several queries and not atomic), which is why the
+  counters have a table of their own. Both are shared by every server process.
+
+What an operator of the database or of Redis can see: keys that are HMACs
+under a key derived from SECRET_KEY that changes every day (never a token,
+a token hash or an address), and the end of a fixed window that every
+counter counted in the same window shares. So a key cannot be joined to an
+invitation, and no expiry says when one request came.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 WINDOW_SECONDS = 60
+DAY = 24 * 60 * 60
+# Old database counters are swept now and then, by the request that opens a
+# counter's new window (about one in this many): an occasional extra query.
+SWEEP_ONE_IN = 200
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One counter to count: at most `limit` hits in a window of `window` seconds."""
+
+    scope: str
+    key: str
+    limit: int
+    window: int = WINDOW_SECONDS
 
 
 def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+    """The client's address, behind TRUSTED_PROXY_COUNT proxies that we run.
+
+    Each proxy appends the address it received the request from to
+    X-Forwarded-For, so the n-th address from the right is the one our first
+    proxy saw: the client's. Addresses further left were written by the
+    client and could be anything. With no trusted proxies, REMOTE_ADDR.
+    """
+    remote = str(request.META.get("REMOTE_ADDR", "unknown"))
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        part.strip()
+        for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+        if part.strip()
+    ]
+    if not forwarded:
+        return remote
+    return forwarded[-proxies] if len(forwarded) >= proxies else forwarded[0]
 
 
-def _name(scope: str, key: str) -> str:
-    window = int(time.time() // WINDOW_SECONDS)
-    return f"ratelimit:{scope}:{key}:{window}"
+def keyed(scope: str, key: str, now: float | None = None) -> str:
+    """A counter's name: an HMAC of scope and key under today's key, never the key itself."""
+    day = int((time.time() if now is None else now) // DAY)
+    secret = hmac.new(
+        settings.SECRET_KEY.encode(), f"joinedup.ratelimit:{day}".encode(), hashlib.sha256
+    ).digest()
+    digest = hmac.new(secret, f"{scope}\x00{key}".encode(), hashlib.sha256).hexdigest()
+    return f"rl:{digest[:40]}"
 
 
-def count(scope: str, key: str) -> int:
-    """How many times the key was counted this minute."""
-    return int(cache.get(_name(scope, key), 0))
+def window_end(window: int, now: float) -> int:
+    """The end of the fixed window holding `now`: the same for every counter of that window."""
+    return (int(now) // window + 1) * window
 
 
-def hit(scope: str, key: str, limit: int) -> bool:
-    """Count one request; True while the key is within `limit` requests this minute."""
-    name = _name(scope, key)
-    if cache.add(name, 1, WINDOW_SECONDS * 2):
-        return True
-    try:
-        count = cache.incr(name)
-    except ValueError:  # expired between add and incr
-        cache.set(name, 1, WINDOW_SECONDS * 2)
-        count = 1
-    return count <= limit
+def hit_all(limits: Sequence[Limit]) -> list[bool]:
+    """Count one hit on each counter, in one round-trip; True for each still within its limit."""
+    if not limits:
+        return []
+    now = time.time()
+    names = [keyed(limit.scope, limit.key, now) for limit in limits]
+    ends = [window_end(limit.window, now) for limit in limits]
+    counts = _redis_counts(names, ends) if _uses_redis() else _database_counts(names, ends, now)
+    return [count <= limit.limit for count, limit in zip(counts, limits, strict=True)]
 
 
-def too_many(request: HttpRequest) -> HttpResponse:
-    response = render(request, "errors/429.html", status=429)
-    response["Retry-After"] = str(WINDOW_SECONDS)
+def hit(scope: str, key: str, limit: int, window: int = WINDOW_SECONDS) -> bool:
+    """Count one request; True while the key is within `limit` requests this window."""
+    return hit_all([Limit(scope, key, limit, window)])[0]
+
+
+def _uses_redis() -> bool:
+    from django.core.cache.backends.redis import RedisCache
+
+    return isinstance(caches["default"], RedisCache)
+
+
+def _redis_counts(names: list[str], ends: list[int]) -> list[int]:
+    """INCR each key and make it expire when its window ends: one pipeline, one round-trip."""
+    backend: Any = caches["default"]
+    keys = [backend.make_and_validate_key(name) for name in names]
+    client = backend._cache.get_client(keys[0], write=True)
+    pipeline = client.pipeline(transaction=False)
+    for key, end in zip(keys, ends, strict=True):
+        pipeline.incr(key)
+        pipeline.expireat(key, end)
+    replies = pipeline.execute()
+    return [int(count) for count in replies[0::2]]
+
+
+def _database_counts(names: list[str], ends: list[int], now: float) -> list[int]:
+    """One upsert for every counter: a new window starts again at one."""
+    rows = ", ".join(["(%s, %s, 1)"] * len(names))
+    parameters: list[Any] = []
+    for name, end in zip(names, ends, strict=True):
+        parameters += [name, end]
+    table = connection.ops.quote_name("joinedup_rate_counter")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, window_end, count) VALUES {rows} "
+            "ON CONFLICT (key) DO UPDATE SET "
+            f"count = CASE WHEN {table}.window_end = excluded.window_end "
+            f"THEN {table}.count + 1 ELSE 1 END, "
+            "window_end = excluded.window_end "
+            "RETURNING key, count",
+            parameters,
+        )
+        counted = dict(cursor.fetchall())
+        if 1 in counted.values() and random.randrange(SWEEP_ONE_IN) == 0:
+            cursor.execute(f"DELETE FROM {table} WHERE window_end < %s", [int(now)])
+    return [int(counted[name]) for name in names]
+
+
+def too_many(request: HttpRequest, window: int = WINDOW_SECONDS) -> HttpResponse:
+    response = render(request, "errors/429.html", {"messages": ()}, status=429)
+    response["Retry-After"] = str(window)
     return response
 
 

@@ -194,8 +194,9 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else
 
 # Rate limits, per minute: requests to one survey link; unknown survey links
 # tried from one address (guessing); sign-in attempts from one address.
+# (More rate-limit settings, and where counters live, in the block at the end.)
 RATE_LIMIT_SURVEY = env_int("RATE_LIMIT_SURVEY", 120)
-RATE_LIMIT_SURVEY_MISSES = env_int("RATE_LIMIT_SURVEY_MISSES", 20)
+RATE_LIMIT_SURVEY_MISSES = env_int("RATE_LIMIT_SURVEY_MISSES", 60)
 RATE_LIMIT_API = env_int("RATE_LIMIT_API", 600)  # requests a minute per API token
 RATE_LIMIT_SIGN_IN = env_int("RATE_LIMIT_SIGN_IN", 20)
 # Requests that send e-mail (adding a person, inviting, reminding), a minute per
@@ -242,3 +243,58 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+
+# --------------------------------------------------------------------------
+# Load, shared cache and rate limits (kept together; see docs/operations.md).
+
+INSTALLED_APPS += ["joinedup.limits"]  # the database's rate-limit counters
+
+# With REDIS_URL (for example redis://127.0.0.1:6379/0), the cache and the
+# rate limits live in Redis, shared by every server process and machine.
+# Without it, the embedded default needs no server: the database cache, and
+# rate-limit counters in a table of their own (both shared across processes).
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "joinedup"),
+        }
+    }
+
+# How many proxies we run in front of the app (load balancer, nginx): the
+# client's address is the n-th from the right in X-Forwarded-For. 0 means
+# clients connect directly and REMOTE_ADDR is theirs. Never set it higher
+# than the real number: a client could then choose its own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Unknown survey links, from everyone together, per minute: past this, every
+# unknown link gets "too many requests" (real links keep working).
+RATE_LIMIT_SURVEY_MISSES_GLOBAL = env_int("RATE_LIMIT_SURVEY_MISSES_GLOBAL", 1000)
+# Open links, per link and client address: starts a minute, and finished
+# surveys an hour. Generous, so that a whole office behind one address can
+# answer; refusals are counted on the open link for the facilitator.
+RATE_LIMIT_OPEN_STARTS = env_int("RATE_LIMIT_OPEN_STARTS", 60)
+RATE_LIMIT_OPEN_SUBMITS = env_int("RATE_LIMIT_OPEN_SUBMITS", 300)
+
+# SQLite as a web server's database: write-ahead logging (readers never wait
+# for a writer), a busy timeout, and transactions that take the write lock
+# when they begin, so that concurrent answers queue instead of failing with
+# "database is locked" part-way through.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_TIMEOUT", 30),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
+
+# PostgreSQL: bind parameters on the server, so that psycopg prepares the
+# statements a connection runs again and again (every survey page's lookup)
+# and PostgreSQL stops planning them afresh: about a third of a survey
+# page's time went there (see docs/operations.md, "Load figures").
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("server_side_binding", True)

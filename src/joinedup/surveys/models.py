@@ -101,6 +101,10 @@ class OpenLink(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Unusual bursts, for the facilitator: starts and sendings refused because
+    # one address went past the open-link limits (counts only: no who or when).
+    refused_starts = models.PositiveIntegerField(default=0)
+    refused_submissions = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -32,6 +32,12 @@ from joinedup.site.mail import file_under, one_line
 from . import audit, channels, closing
 from .models import Channel, Draft, Invitation, OpenLink, Rating, Response, Round, RoundStatus
 from .tokens import new_token, token_hash
+from .visits import (  # noqa: F401  (open-link activity is part of this module's interface)
+    count_open_link_refusal,
+    draft_with_its_round,
+    from_open_link,
+    open_link_activity,
+)
 
 
 class SurveyError(Exception):
@@ -450,24 +456,30 @@ class SurveyVisit:
 
 
 def find_link(token: str) -> SurveyVisit | None:
-    """The round and organisation a token belongs to, or None for an unknown token."""
+    """The round and organisation a token belongs to, or None for an unknown token.
+
+    Every survey page looks its link up, so the common case (a draft under
+    this very token, from an invitation or an open link) is one query.
+    `invitation` is then left out: only the start page and submit need it.
+    """
     digest = token_hash(token)
-    draft = (
-        Draft.objects.select_related("round__partnership", "organisation")
-        .filter(token_hash=digest)
-        .first()
-    )
+    draft = draft_with_its_round(digest)
+    if draft is not None:
+        return SurveyVisit(draft.round, draft.organisation, draft, None, None)
     invitation = (
         Invitation.objects.select_related("round__partnership", "organisation")
         .filter(Q(token_hash=digest) | Q(previous_token_hash=digest))
         .first()
     )
     if invitation is not None:
-        if draft is None:
-            draft = Draft.objects.filter(token_hash=invitation.token_hash).first()
+        draft = (
+            Draft.objects.filter(token_hash=invitation.token_hash).first()
+            if invitation.token_hash != digest
+            else None
+        )
+        if draft is not None:  # an earlier link of the invitation: the draft moved with it
+            draft.round, draft.organisation = invitation.round, invitation.organisation
         return SurveyVisit(invitation.round, invitation.organisation, draft, invitation, None)
-    if draft is not None:
-        return SurveyVisit(draft.round, draft.organisation, draft, None, None)
     link = (
         OpenLink.objects.select_related("round__partnership", "organisation")
         .filter(token_hash=digest)
@@ -505,52 +517,99 @@ def start_draft(visit: SurveyVisit) -> tuple[Draft, str | None]:
 
 
 def save_draft(draft: Draft, updates: dict[str, Any]) -> Draft:
-    """Merge answers from one page into the draft."""
-    answers = dict(draft.answers)
-    answers.update(updates)
+    """Merge one page's answers into the draft, atomically.
+
+    Only what the page changed is written: nested answers (statements,
+    ratings of each partner, comments) are merged key by key into the draft
+    as it is now in the database, under a row lock (PostgreSQL) or the write
+    lock an IMMEDIATE transaction takes (SQLite). So two tabs saving
+    different pages at once never lose each other's answers. Ratings of
+    organisations no longer chosen as partners are dropped.
+    Raises SurveyError when the draft is gone (the answers were sent meanwhile).
+    """
+    with transaction.atomic():
+        current = (
+            Draft.objects.select_for_update()
+            .filter(pk=draft.pk)
+            .values_list("answers", flat=True)
+            .first()
+        )
+        if current is None:
+            raise SurveyError("These answers have already been sent.")
+        answers = _merged(current, updates)
+        chosen = {str(p) for p in answers.get("partners", [])}
+        if "ratings" in answers:
+            answers["ratings"] = {k: v for k, v in answers["ratings"].items() if k in chosen}
+        Draft.objects.filter(pk=draft.pk).update(answers=answers, updated_at=timezone.now())
     draft.answers = answers
-    draft.save(update_fields=["answers", "updated_at"])
     return draft
 
 
-def submit(token: str) -> Round:
-    """Turn a draft into an anonymous response, exactly once.
+def _merged(current: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
+    """`current` with `updates` laid over it: dictionaries merged key by key, the rest replaced."""
+    merged = dict(current)
+    for key, value in updates.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
-    In one transaction: the draft is deleted (if another tab already did,
-    nothing is stored twice), the response and its ratings are created with
-    no reference to the invitation, and the invitation is only marked done.
-    """
+
+def submit(token: str) -> Round:
+    """Turn the draft under a token into an anonymous response, exactly once."""
     visit = find_link(token)
     if visit is None or visit.draft is None:
         raise SurveyError("These answers have already been sent.")
+    return submit_draft(visit.draft)
+
+
+def submit_draft(draft: Draft) -> Round:
+    """Turn a draft into an anonymous response, exactly once.
+
+    In one transaction: the draft is read again under a lock and deleted (if
+    another tab already sent it, nothing is stored twice; a page saved just
+    before is included), the response and its ratings are created with no
+    reference to the invitation, and the invitation is only marked done.
+    """
     with transaction.atomic():
-        survey_round = Round.objects.select_for_update().get(pk=visit.round.pk)
+        survey_round = Round.objects.select_for_update().get(pk=draft.round_id)
         if survey_round.status != RoundStatus.OPEN:
             raise SurveyError("This survey closed before your answers were sent.")
-        draft = visit.draft
-        deleted, _ = Draft.objects.filter(pk=draft.pk).delete()
-        if not deleted:
+        answers = (
+            Draft.objects.select_for_update()
+            .filter(pk=draft.pk)
+            .values_list("answers", flat=True)
+            .first()
+        )
+        if answers is None:
             raise SurveyError("These answers have already been sent.")
-        answers = draft.answers
+        Draft.objects.filter(pk=draft.pk).delete()
+        # The draft lives under its invitation's current token hash (a reminder
+        # moves it); a draft no invitation holds was started from an open link.
+        invitation_id = (
+            Invitation.objects.filter(token_hash=draft.token_hash)
+            .values_list("pk", flat=True)
+            .first()
+        )
         instrument = load_instrument(survey_round.instrument)
         items = answers.get("items", {})
         agreement = _allowed(instrument.agreement)
         role = answers.get("role", "") or ""
         response = Response.objects.create(
             round=survey_round,
-            organisation=draft.organisation,
+            organisation_id=draft.organisation_id,
             role=role if role in {r.code for r in instrument.roles} else "",
             answers={code: _answer(items.get(code), agreement) for code in instrument.item_codes},
             text_important=answers.get("text", {}).get("TEXT_IMPORTANT", ""),
             text_sideshow=answers.get("text", {}).get("TEXT_SIDESHOW", ""),
             text_other=answers.get("text", {}).get("TEXT_OTHER", ""),
-            # A draft that is not an invitation's was started from an open link.
-            channel=Channel.INVITATION if visit.invitation is not None else Channel.OPEN_LINK,
+            channel=Channel.INVITATION if invitation_id is not None else Channel.OPEN_LINK,
         )
         partner_ids = set(
-            survey_round.partnership.organisations.exclude(pk=draft.organisation_id).values_list(
-                "pk", flat=True
-            )
+            Organisation.objects.filter(partnership_id=survey_round.partnership_id)
+            .exclude(pk=draft.organisation_id)
+            .values_list("pk", flat=True)
         )
         ratings = answers.get("ratings", {})
         allowed = {"contact": _allowed(instrument.contact)}
@@ -567,8 +626,8 @@ def submit(token: str) -> Round:
             for partner in answers.get("partners", [])
             if int(partner) in partner_ids
         )
-        if visit.invitation is not None:
-            Invitation.objects.filter(pk=visit.invitation.pk).update(done=True)
+        if invitation_id is not None:
+            Invitation.objects.filter(pk=invitation_id).update(done=True)
         else:
             audit.count_open_link_answer(survey_round, draft.organisation)
     return survey_round

@@ -8,11 +8,14 @@ check your answers).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +28,7 @@ from joinedup.partnerships.models import Organisation
 from joinedup.site import ratelimit
 
 from . import closing, services
+from .check_answers import summary, unanswered_pages
 from .forms import (
     DONT_KNOW,
     AboutYouForm,
@@ -37,21 +41,26 @@ from .models import Draft, RoundStatus
 from .tokens import token_hash
 
 ESTIMATED_MINUTES = 15
+# The thank-you page's name is signed (not stored): respondents have no session.
+DONE_SALT = "joinedup.surveys.done"
 
 
 def _visit_or_refusal(
-    request: HttpRequest, token: str
+    request: HttpRequest,
+    token: str,
+    more: Callable[[services.SurveyVisit], Sequence[ratelimit.Limit]] | None = None,
 ) -> tuple[services.SurveyVisit | None, HttpResponse | None]:
     """The visit a token leads to, with rate limits against guessing and flooding.
 
-    Unknown tokens are counted per client address (RATE_LIMIT_SURVEY_MISSES a
-    minute): that stops guessing without blocking the many colleagues who may
-    answer from behind one office address. Known tokens are counted per
-    token (RATE_LIMIT_SURVEY a minute).
+    One rate-limit round-trip whatever happens. A known token is counted
+    per token (RATE_LIMIT_SURVEY a minute), so colleagues behind one office
+    address never share a counter. An unknown token is counted per client
+    address (RATE_LIMIT_SURVEY_MISSES a minute) and for everyone together
+    (RATE_LIMIT_SURVEY_MISSES_GLOBAL): past either, unknown links get "too
+    many requests" while real links keep working. Tokens are 256 random bits,
+    so letting real links through tells a guesser nothing they could use;
+    refusing them would let one mistyping colleague block an office.
     """
-    address = ratelimit.client_address(request)
-    if ratelimit.count("survey-miss", address) >= settings.RATE_LIMIT_SURVEY_MISSES:
-        return None, ratelimit.too_many(request)
     visit = services.find_link(token)
     if visit is None:
         closed = closing.closed_link_round(token_hash(token))
@@ -59,11 +68,51 @@ def _visit_or_refusal(
             return None, render(
                 request, "surveys/survey/closed.html", {"visit": {"round": closed}}, status=410
             )
-        ratelimit.hit("survey-miss", address, settings.RATE_LIMIT_SURVEY_MISSES)
+        address = ratelimit.client_address(request)
+        within = ratelimit.hit_all(
+            [
+                ratelimit.Limit("survey-miss", address, settings.RATE_LIMIT_SURVEY_MISSES),
+                ratelimit.Limit("survey-miss", "*", settings.RATE_LIMIT_SURVEY_MISSES_GLOBAL),
+            ]
+        )
+        if not all(within):
+            return None, ratelimit.too_many(request)
         raise Http404("No such survey link")
-    if not ratelimit.hit("survey", token_hash(token), settings.RATE_LIMIT_SURVEY):
+    extra = more(visit) if more is not None else ()
+    within = ratelimit.hit_all(
+        [ratelimit.Limit("survey", token, settings.RATE_LIMIT_SURVEY), *extra]
+    )
+    if not within[0]:
         return None, ratelimit.too_many(request)
+    if not all(within):
+        return visit, _burst_refused(request, visit, extra)
     return visit, None
+
+
+def _burst_refused(
+    request: HttpRequest, visit: services.SurveyVisit, limits: Sequence[ratelimit.Limit]
+) -> HttpResponse:
+    """An open link used too often from one address: a kind page; a count for the facilitator."""
+    link = visit.open_link or (services.from_open_link(visit.draft) if visit.draft else None)
+    sending = any(limit.scope == "open-submit" for limit in limits)
+    if link is not None:
+        services.count_open_link_refusal(
+            link, "refused_submissions" if sending else "refused_starts"
+        )
+    response = render(
+        request,
+        "surveys/survey/busy.html",
+        {"sending": sending, "partnership": visit.round.partnership, "messages": ()},
+        status=429,
+    )
+    response["Retry-After"] = str(max(limit.window for limit in limits))
+    return response
+
+
+def _open_link_limits(
+    request: HttpRequest, limit: int, scope: str, link_id: str, window: int
+) -> list[ratelimit.Limit]:
+    return [ratelimit.Limit(scope, f"{link_id}:{ratelimit.client_address(request)}", limit, window)]
 
 
 def survey_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -79,16 +128,39 @@ def survey_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return _closed(request, visit)
         if visit.draft is None:
             if visit.invitation is not None and visit.invitation.done:
-                return render(request, "surveys/survey/already_sent.html", {"visit": visit})
+                return _already_sent(request, visit)
             return redirect("surveys:start", token=token)
         context = _Context(request, token, visit.draft, load_instrument(visit.round.instrument))
-        return view(request, context, **kwargs)
+        try:
+            return view(request, context, **kwargs)
+        except services.SurveyError:  # a save that lost the race with sending: say so kindly
+            return _already_sent(request, visit, status=409)
 
     return wrapper
 
 
 def _closed(request: HttpRequest, visit: services.SurveyVisit) -> HttpResponse:
-    return render(request, "surveys/survey/closed.html", {"visit": visit}, status=410)
+    return render(
+        request, "surveys/survey/closed.html", {"visit": visit, "messages": ()}, status=410
+    )
+
+
+def _already_sent(
+    request: HttpRequest, visit: services.SurveyVisit, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "surveys/survey/already_sent.html", {"visit": visit, "messages": ()}, status=status
+    )
+
+
+# A page's address with a stand-in for the token ("~" never occurs in a token):
+# a page links to every other page, and reversing each one was a tenth of its time.
+_TOKEN_SLOT = "~token~"
+
+
+@functools.lru_cache(maxsize=256)
+def _url_pattern(name: str, kwargs: tuple[tuple[str, Any], ...]) -> str:
+    return reverse(f"surveys:{name}", kwargs={"token": _TOKEN_SLOT, **dict(kwargs)})
 
 
 class _Context:
@@ -102,34 +174,47 @@ class _Context:
         self.round = draft.round
         self.organisation = draft.organisation
         self.answers: dict[str, Any] = draft.answers
+        self._partners: list[Organisation] | None = None
+        self._pages: tuple[tuple[Any, ...], list[str]] | None = None
 
     def partners(self) -> list[Organisation]:
-        return list(
-            self.round.partnership.organisations.exclude(pk=self.organisation.pk).order_by("name")
-        )
+        """The other organisations of the partnership (one query a request)."""
+        if self._partners is None:
+            self._partners = list(
+                Organisation.objects.filter(partnership_id=self.round.partnership_id)
+                .exclude(pk=self.organisation.pk)
+                .order_by("name")
+                .only("pk", "name")
+            )
+        return self._partners
 
     def chosen_partners(self) -> list[Organisation]:
         chosen = {int(p) for p in self.answers.get("partners", [])}
         return [p for p in self.partners() if p.pk in chosen]
 
     def pages(self) -> list[str]:
-        """URLs of the pages in order, ending with check your answers."""
-        urls = [self.url("about")]
-        urls += [
-            self.url("statements", number=n) for n in range(1, len(self.instrument.scales) + 1)
-        ]
-        urls.append(self.url("partners"))
-        urls += [self.url("partner", partner_id=p.pk) for p in self.chosen_partners()]
-        urls.append(self.url("comments"))
-        urls.append(self.url("check"))
-        return urls
+        """URLs of the pages in order, ending with check your answers (kept for the request)."""
+        chosen = tuple(self.answers.get("partners", []))
+        if self._pages is None or self._pages[0] != chosen:
+            urls = [self.url("about")]
+            urls += [
+                self.url("statements", number=n) for n in range(1, len(self.instrument.scales) + 1)
+            ]
+            urls.append(self.url("partners"))
+            # The partners page saves choices in the order it shows them, and only
+            # offered ones: their ids give the partner pages without a query.
+            urls += [self.url("partner", partner_id=int(p)) for p in chosen]
+            urls.append(self.url("comments"))
+            urls.append(self.url("check"))
+            self._pages = (chosen, urls)
+        return self._pages[1]
 
     @property
     def start_url(self) -> str:
         return self.url("start")
 
     def url(self, name: str, **kwargs: Any) -> str:
-        return reverse(f"surveys:{name}", kwargs={"token": self.token, **kwargs})
+        return _url_pattern(name, tuple(sorted(kwargs.items()))).replace(_TOKEN_SLOT, self.token)
 
     def neighbours(self, current: str) -> tuple[str, str]:
         """The page before (for the back link) and after this one."""
@@ -162,6 +247,7 @@ class _Context:
             "page_number": position,
             "page_count": len(pages),
             "change": bool(self.request.GET.get("change")),
+            "messages": (),  # respondents have no session: nothing to read from one
         } | extra
         return render(self.request, template, context)
 
@@ -173,13 +259,22 @@ class _Context:
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, token: str) -> HttpResponse:
     """What the survey is for, how long it takes, and exactly who sees what."""
-    visit, refusal = _visit_or_refusal(request, token)
+
+    def starts(visit: services.SurveyVisit) -> list[ratelimit.Limit]:
+        """Starting through an open link makes a draft: count starts per link and address."""
+        if request.method != "POST" or visit.open_link is None:
+            return []
+        return _open_link_limits(
+            request, settings.RATE_LIMIT_OPEN_STARTS, "open-start", str(visit.open_link.pk), 60
+        )
+
+    visit, refusal = _visit_or_refusal(request, token, starts)
     if refusal is not None or visit is None:
         return refusal or ratelimit.too_many(request)
     if visit.round.status != RoundStatus.OPEN:
         return _closed(request, visit)
     if visit.invitation is not None and visit.invitation.done:
-        return render(request, "surveys/survey/already_sent.html", {"visit": visit})
+        return _already_sent(request, visit)
     if request.method == "POST":
         try:
             _, personal_token = services.start_draft(visit)
@@ -198,6 +293,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
             "minutes": ESTIMATED_MINUTES,
             "resuming": visit.draft is not None and bool(visit.draft.answers),
             "is_open_link": visit.open_link is not None,
+            "messages": (),
         },
     )
 
@@ -244,8 +340,7 @@ def statements(request: HttpRequest, survey: _Context, number: int) -> HttpRespo
     if request.method == "POST":
         leaving = request.POST.get("action") == "save-and-leave"
         if form.is_valid() or leaving:
-            items = dict(saved) | _offered_answers(form, request.POST)
-            services.save_draft(survey.draft, {"items": items})
+            services.save_draft(survey.draft, {"items": _offered_answers(form, request.POST)})
             return survey.after_save(current)
     return survey.render(
         "surveys/survey/statements.html",
@@ -262,9 +357,9 @@ def partners(request: HttpRequest, survey: _Context) -> HttpResponse:
     form = PartnersForm(submitted(request), initial=initial, partners=options)
     if request.method == "POST" and form.is_valid():
         chosen = [int(p) for p in form.cleaned_data["partners"]]
-        ratings = {k: v for k, v in survey.answers.get("ratings", {}).items() if int(k) in chosen}
-        services.save_draft(survey.draft, {"partners": chosen, "ratings": ratings})
-        survey.answers = survey.draft.answers
+        # Ratings of organisations no longer chosen are dropped by save_draft.
+        survey.answers = services.save_draft(survey.draft, {"partners": chosen}).answers
+        ratings = survey.answers.get("ratings", {})
         if request.GET.get("change"):
             unrated = [p for p in chosen if str(p) not in ratings]
             if unrated:  # newly chosen partners still need rating
@@ -295,10 +390,9 @@ def partner(request: HttpRequest, survey: _Context, partner_id: int) -> HttpResp
     if request.method == "POST":
         leaving = request.POST.get("action") == "save-and-leave"
         if form.is_valid() or leaving:
-            rating = dict(saved) | _offered_answers(form, request.POST)
-            ratings = dict(survey.answers.get("ratings", {}))
-            ratings[str(partner_id)] = rating
-            services.save_draft(survey.draft, {"ratings": ratings})
+            offered = {str(partner_id): _offered_answers(form, request.POST)}
+            survey.answers = services.save_draft(survey.draft, {"ratings": offered}).answers
+            ratings = survey.answers.get("ratings", {})
             if request.GET.get("change"):
                 unrated = [p for p in chosen if str(p) not in ratings]
                 if unrated and not leaving:
@@ -332,18 +426,36 @@ def comments(request: HttpRequest, survey: _Context) -> HttpResponse:
 def check(request: HttpRequest, survey: _Context) -> HttpResponse:
     """Check your answers, then send them."""
     current = survey.url("check")
-    missing = _unanswered_pages(survey)
+    missing = unanswered_pages(survey)
     if request.method == "POST" and not missing:
+        link = services.from_open_link(survey.draft)
+        if link is not None:
+            # Finished surveys through an open link, per address an hour: generous for an
+            # office behind one address, but not for one client sending dozens.
+            limits = _open_link_limits(
+                request, settings.RATE_LIMIT_OPEN_SUBMITS, "open-submit", str(link.pk), 3600
+            )
+            if not ratelimit.hit_all(limits)[0]:
+                return _burst_refused(
+                    request, services.SurveyVisit(survey.round, survey.organisation,
+                                                  survey.draft, None, link), limits
+                )  # fmt: skip
         try:
-            services.submit(survey.token)
+            services.submit_draft(survey.draft)
         except services.SurveyError as error:
-            return render(request, "surveys/survey/not_sent.html", {"reason": str(error)})
-        request.session["survey_sent"] = survey.round.partnership.name
-        return redirect("surveys:done")
+            return render(
+                request, "surveys/survey/not_sent.html", {"reason": str(error), "messages": ()}
+            )
+        # No session: the thank-you page gets the partnership's name signed in its address.
+        # A plain Signer: unlike signing.dumps, it puts no time in the address.
+        signed = signing.Signer(salt=DONE_SALT).sign_object(
+            survey.round.partnership.name, compress=True
+        )
+        return redirect(f"{reverse('surveys:done')}?{urlencode({'p': signed})}")
     return survey.render(
         "surveys/survey/check.html",
         current,
-        {"sections": _summary(survey), "missing": missing, "tried": request.method == "POST"},
+        {"sections": summary(survey), "missing": missing, "tried": request.method == "POST"},
     )
 
 
@@ -360,8 +472,15 @@ def saved(request: HttpRequest, survey: _Context) -> HttpResponse:
 @never_cache
 def done(request: HttpRequest) -> HttpResponse:
     """Confirmation. It carries nothing about the response: there is nothing to link."""
-    partnership_name = request.session.pop("survey_sent", None)
-    return render(request, "surveys/survey/done.html", {"partnership_name": partnership_name})
+    try:
+        partnership_name = signing.Signer(salt=DONE_SALT).unsign_object(request.GET.get("p", ""))
+    except signing.BadSignature:
+        partnership_name = None
+    return render(
+        request,
+        "surveys/survey/done.html",
+        {"partnership_name": partnership_name, "messages": ()},
+    )
 
 
 # ---------------------------------------------------------------- helpers
@@ -383,127 +502,3 @@ def _offered_answers(form: Any, data: Any) -> dict[str, Any]:
 
 def _as_choice(value: Any) -> str:
     return DONT_KNOW if value == DONT_KNOW else str(value)
-
-
-def _label(choices: Any, value: Any, dont_know: str) -> str:
-    if value == DONT_KNOW:
-        return dont_know
-    for choice in choices:
-        if choice.value == value:
-            return str(choice.label)
-    return "Not answered"
-
-
-def _unanswered_pages(survey: _Context) -> list[dict[str, str]]:
-    """Pages with a question still to answer, for the check page."""
-    missing = []
-    items = survey.answers.get("items", {})
-    for number, scale in enumerate(survey.instrument.scales, start=1):
-        if any(code not in items for code in scale.items):
-            missing.append({"text": scale.name, "url": survey.url("statements", number=number)})
-    if "partners" not in survey.answers:
-        missing.append({"text": "The partners you work with", "url": survey.url("partners")})
-    ratings = survey.answers.get("ratings", {})
-    questions = ["contact", *survey.instrument.rating_codes]
-    for organisation in survey.chosen_partners():
-        given = ratings.get(str(organisation.pk), {})
-        if any(code not in given for code in questions):
-            missing.append(
-                {
-                    "text": f"Working with {organisation.name}",
-                    "url": survey.url("partner", partner_id=organisation.pk),
-                }
-            )
-    return missing
-
-
-def _summary(survey: _Context) -> list[dict[str, Any]]:
-    """Every answer, grouped by page, each with a link to change it."""
-    instrument = survey.instrument
-    role_labels = {r.code: r.label for r in instrument.roles}
-    sections: list[dict[str, Any]] = [
-        {
-            "title": "About you",
-            "rows": [
-                {"key": "Organisation", "value": survey.organisation.name, "url": ""},
-                {
-                    "key": "Role",
-                    "value": role_labels.get(survey.answers.get("role", ""), "I'd rather not say"),
-                    "url": survey.url("about"),
-                },
-            ],
-        }
-    ]
-    items = survey.answers.get("items", {})
-    texts = {item.code: item.text for item in instrument.items}
-    for number, scale in enumerate(instrument.scales, start=1):
-        url = survey.url("statements", number=number)
-        sections.append(
-            {
-                "title": scale.name,
-                "rows": [
-                    {
-                        "key": texts[code],
-                        "value": _label(
-                            instrument.agreement, items.get(code), instrument.agreement_dont_know
-                        )
-                        if code in items
-                        else "Not answered",
-                        "url": url,
-                    }
-                    for code in scale.items
-                ],
-            }
-        )
-    chosen = survey.chosen_partners()
-    sections.append(
-        {
-            "title": "Partners you work with",
-            "rows": [
-                {
-                    "key": "Organisations",
-                    "value": ", ".join(p.name for p in chosen) or "None",
-                    "url": survey.url("partners"),
-                }
-            ],
-        }
-    )
-    ratings = survey.answers.get("ratings", {})
-    for organisation in chosen:
-        given = ratings.get(str(organisation.pk), {})
-        url = survey.url("partner", partner_id=organisation.pk)
-        rows = [
-            {
-                "key": "How often you work with them",
-                "value": _label(instrument.contact, given.get("contact"), "Not answered"),
-                "url": url,
-            }
-        ]
-        rows += [
-            {
-                "key": question.text,
-                "value": _label(
-                    instrument.rating, given.get(question.code), instrument.rating_dont_know
-                )
-                if question.code in given
-                else "Not answered",
-                "url": url,
-            }
-            for question in instrument.relationship_questions
-        ]
-        sections.append({"title": f"Working with {organisation.name}", "rows": rows})
-    text = survey.answers.get("text", {})
-    sections.append(
-        {
-            "title": "Your comments",
-            "rows": [
-                {
-                    "key": question.text,
-                    "value": text.get(question.code) or "No comment",
-                    "url": survey.url("comments"),
-                }
-                for question in instrument.text_questions
-            ],
-        }
-    )
-    return sections

@@ -9,10 +9,13 @@ form looks and behaves the same way.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django import forms, template
+from django.conf import settings
 from django.forms.boundfield import BoundField
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -24,8 +27,51 @@ def _first_input_id(bound: BoundField) -> str:
     return bound.id_for_label or bound.auto_id
 
 
-@register.inclusion_tag("govuk/field.html")
-def field(
+# Rendered choice fields (radios, checkboxes, selects), by everything that
+# goes into them. The survey's pages are mostly radios, and the template
+# language made them most of a page's cost; the same statement with the same
+# answer renders the same HTML for everyone. Free-text fields are never kept
+# here (their values are people's words), only fixed choices.
+_CHOICE_FIELDS_KEPT = 4096
+_rendered: dict[tuple[Any, ...], str] = {}
+_rendered_lock = threading.Lock()
+
+
+@register.simple_tag(takes_context=True)
+def field(context: template.Context, bound: BoundField, **options: Any) -> str:
+    """A form field as its GOV.UK component (see field_context for the options)."""
+    values = field_context(bound, **options)
+    cacheable = values["kind"] in {"radios", "checkboxes", "select"} and not settings.DEBUG
+    key: tuple[Any, ...] = ()
+    if cacheable:
+        key = _key(values)
+        found = _rendered.get(key)
+        if found is not None:
+            return found
+    html = mark_safe(  # our own template, rendered with autoescaping
+        context.template.engine.get_template("govuk/field.html").render(
+            template.Context(values, autoescape=context.autoescape)
+        )
+    )
+    if cacheable:
+        with _rendered_lock:
+            if len(_rendered) >= _CHOICE_FIELDS_KEPT:
+                _rendered.clear()
+            _rendered[key] = html
+    return html
+
+
+def _key(values: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(
+        (name, tuple(tuple((k, str(v)) for k, v in o.items()) for o in value))
+        if name == "options"
+        else (name, str(value))
+        for name, value in values.items()
+        if name != "field"
+    )
+
+
+def field_context(
     bound: BoundField,
     label_size: str = "",
     inline: bool = False,
