@@ -187,6 +187,14 @@ def test_an_open_link_flood_from_one_address_is_refused_and_shown_to_the_facilit
     ]
     # Colleagues at another address are not held back by the flood.
     assert _open_link_survey(Client(REMOTE_ADDR="203.0.113.51"), token, world).status_code == 302
+    # Every member sees the burst on the round page, as the facilitator does.
+    for member in (world.alice, world.carol):
+        page = world.client(member).get(
+            f"/partnerships/{world.partnership.pk}/rounds/{open_round.pk}/"
+        )
+        text = " ".join(page.content.decode().split())
+        assert "Unusual activity through the open link for Northshire Police" in text
+        assert "1 survey sent refused" in text
 
 
 @pytest.mark.django_db

@@ -113,6 +113,9 @@ def round_detail(request: HttpRequest, membership: Membership, round_id: int) ->
             "membership": membership,
             "round": survey_round,
             "progress": progress,
+            "bursts": [
+                link for link in services.open_link_activity(survey_round) if link["unusual"]
+            ],
             "found": found,
             "query": query.strip(),
             "is_facilitator": membership.role == Role.FACILITATOR,
