@@ -41,10 +41,10 @@ demo-cli: setup
 # Everything on SQLite; then, when DATABASE_URL names a PostgreSQL database (as
 # in CI), the web tests again on it.
 test: setup
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest
 	@if [ -n "$$DATABASE_URL" ]; then \
-		echo "Web tests again, on $$DATABASE_URL"; \
-		$(BIN)/pytest tests/web tests/browser; \
+		echo "Web tests again, on $$DATABASE_URL$${REDIS_URL:+ with Redis at $$REDIS_URL}"; \
+		$(BIN)/pytest tests/web tests/browser tests/test_concurrent_answers.py; \
 	fi
 
 lint: setup
