@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import secrets
 import signal
 import subprocess
 import sys
@@ -89,6 +90,8 @@ class Server:
             "DATABASE_URL": url,
             "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
             "RATE_LIMIT_SURVEY": "100000",
+            # A production-like server: it refuses to start without a key of its own.
+            "SECRET_KEY": secrets.token_urlsafe(50),
         }
         self.folder = folder
         self.manage("migrate", "--verbosity", "0")
