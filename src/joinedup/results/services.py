@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import QuerySet
 
 from joinedup.analysis import to_json
 from joinedup.instrument import load_instrument
@@ -29,7 +28,7 @@ from joinedup.partnerships.models import Partnership
 from joinedup.reports import exports
 from joinedup.reports.figures import figure_html
 from joinedup.reports.report import ReportOptions, charts_for, render_pdf
-from joinedup.surveys.models import Response, Round, RoundOrganisation, RoundStatus
+from joinedup.surveys.models import Response, Round, RoundOrganisation
 from joinedup.surveys.services import previous_closed_round
 
 from .models import Download
@@ -86,12 +85,6 @@ def round_figures_html(survey_round: Round) -> dict[str, str]:
         }
         cache.set(key, figures, timeout=None)
     return dict(figures)
-
-
-def closed_rounds(partnership: Partnership) -> QuerySet[Round]:
-    return partnership.rounds.filter(status=RoundStatus.CLOSED, result__isnull=False).order_by(
-        "created_at", "pk"
-    )
 
 
 # ------------------------------------------------------------------ downloads

@@ -15,7 +15,7 @@ import pandas as pd
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -130,6 +130,13 @@ def published_settings(stored: dict[str, Any] | None) -> Settings:
         min_group_size=given.get("min_group_size", defaults.min_group_size),
         min_tie_raters=tie_raters,
         min_text_group_size=given.get("min_text_group_size", defaults.min_text_group_size),
+    )
+
+
+def closed_rounds(partnership: Partnership) -> QuerySet[Round]:
+    """A partnership's closed rounds that have results, oldest first."""
+    return partnership.rounds.filter(status=RoundStatus.CLOSED, result__isnull=False).order_by(
+        "created_at", "pk"
     )
 
 
