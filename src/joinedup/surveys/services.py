@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from joinedup.accounts.models import User
 from joinedup.analysis import SPEC_REVISION, InputError, Settings, analyse, load_tables
+from joinedup.analysis.hidden import Hidden, what_results_hide
 from joinedup.analysis.interchange import ORGANISATIONS_COLUMNS
 from joinedup.analysis.published import PublishedRound
 from joinedup.analysis.settings import LOWEST_TIE_RATERS
@@ -171,6 +172,17 @@ def round_result(survey_round: Round, settings: Settings | None = None) -> dict[
     previous = published_round(before) if before is not None and before.result else None
     dataset.rounds = [survey_round.label]
     return analyse(dataset, settings or round_settings(survey_round), previous=previous)
+
+
+def close_preview(survey_round: Round) -> Hidden | None:
+    """What the results would hide if the round closed now; None if the answers cannot be analysed.
+
+    Analyses the current answers exactly as closing would, and stores nothing.
+    """
+    try:
+        return what_results_hide(round_result(survey_round))
+    except InputError:
+        return None
 
 
 def published_round(survey_round: Round) -> PublishedRound:
