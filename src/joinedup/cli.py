@@ -149,6 +149,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_arguments(report)
     report.set_defaults(handler=run_report)
 
+    method = commands.add_parser(
+        "methodology",
+        help="print how every figure is worked out, as Markdown",
+        description="Print the method (docs/methodology.md) from the instrument file and the "
+        "analysis code, so that the explanation cannot drift from what is computed.",
+    )
+    method.set_defaults(handler=run_methodology)
+
     synth = commands.add_parser(
         "synth",
         help="write a synthetic partnership's survey files",
@@ -254,6 +262,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # --------------------------------------------------------------------- analyse
+
+
+def run_methodology(args: argparse.Namespace) -> int:
+    from joinedup.analysis.methodology import as_markdown
+    from joinedup.instrument import load_instrument
+
+    sys.stdout.write(as_markdown(load_instrument()))
+    return EXIT_OK
 
 
 @contextmanager
