@@ -72,7 +72,7 @@ def test_every_member_sees_the_results_in_plain_english(world, closed) -> None:
     for user in (world.alice, world.bob, world.carol):
         page = world.client(user).get(_url(world, closed)).content.decode()
         assert "Results: Spring 2027" in page
-        assert "The three things to do next" in page
+        assert "What to do next" in page
         assert "What the partnership does well" in page
         assert page.count("<svg") == 1  # the position map; the rest is one step away
         everything = _all_pages(world, closed, user)

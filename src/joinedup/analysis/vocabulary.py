@@ -28,7 +28,7 @@ PULL_MEANING = (
 
 POSITIONS = {
     "tipping_point": "At a tipping point",
-    "tipping_and_breaking": "Could tip either way",
+    "tipping_and_breaking": "Poised to tip either way",
     "breaking_point": "At a breaking point",
     "holding_pattern": "In a holding pattern",
 }
@@ -74,4 +74,36 @@ DIRECTIONS = {
     "worse": "worse than last round",
     "mixed": "mixed since last round",
     "same": "about the same as last round",
+}
+
+# How charts name each zone of the two maps, and how their descriptions say
+# that a unit is in it ("3 are at a tipping point").
+ZONE_NAMES = {
+    "tipping_point": "Tipping point",
+    "tipping_and_breaking": "Poised to tip either way",
+    "breaking_point": "Breaking point",
+    "holding_pattern": "Holding pattern",
+    "aligned": "The stars align",
+    "emerging": "Getting there",
+    "collaborate_without_changing": "Collaborate without changing",
+    "changing_alone": "Changing alone",
+    "not_ready": "Not ready",
+}
+ZONE_PHRASES = {
+    "tipping_point": "at a tipping point",
+    "tipping_and_breaking": "poised to tip either way",
+    "breaking_point": "at a breaking point",
+    "holding_pattern": "in a holding pattern",
+    "aligned": "where the stars align",
+    "emerging": "getting there",
+    "collaborate_without_changing": "collaborating without changing",
+    "changing_alone": "changing alone",
+    "not_ready": "not ready",
+}
+# What puts a partnership in each zone of the momentum and pull map.
+POSITION_NOTES = {
+    "tipping_point": "strong momentum, weak pull to breaking point",
+    "tipping_and_breaking": "strong momentum, strong pull to breaking point",
+    "breaking_point": "strong pull to breaking point, weak momentum",
+    "holding_pattern": "weak momentum, weak pull to breaking point",
 }
