@@ -413,6 +413,9 @@ def run_report(args: argparse.Namespace) -> int:
         for problem in problems:
             errors.print(f"joinedup report: {problem}", markup=False)
         return EXIT_BAD_INPUT
+    # Sectors the result already knew stay; an organisations file adds or corrects them.
+    known = results[0].get("sectors") if results and isinstance(results[0], dict) else None
+    sectors = (dict(known) if isinstance(known, dict) else {}) | (sectors or {}) or None
     options = ReportOptions(partnership=args.title, sectors=sectors, previous=results[1])
     try:
         with _progress(errors) as step:

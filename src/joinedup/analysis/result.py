@@ -136,12 +136,25 @@ def analyse(
         "recommendations": [],
         "text": text,
         "trend": trend,
+        # Kept so that rendering the result again later colours the network by
+        # sector without the organisations file (`joinedup report`).
+        "sectors": _sectors(dataset),
     }
     if not units:
         result["partnership"]["reason"] = "too_few_respondents"
     step("Recommendations")
     result["recommendations"], result["strengths"] = recommend(result, instrument)
     return result
+
+
+def _sectors(dataset: Dataset) -> dict[str, str]:
+    """Each organisation's sector code, for the organisations that have one."""
+    frame = dataset.organisations
+    return {
+        str(name): str(sector)
+        for name, sector in zip(frame["name"], frame["sector"], strict=True)
+        if isinstance(sector, str) and sector
+    }
 
 
 def _previous_figures(

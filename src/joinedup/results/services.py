@@ -135,14 +135,15 @@ def build_download(survey_round: Round, kind: str) -> DownloadFile:
     assert result is not None
     form = FORMATS[kind]
     names = sectors(survey_round.partnership, survey_round)
+    title = survey_round.partnership.name
     if kind == "pdf":
         content = render_pdf(result, report_options(survey_round, with_plan=True))
     elif kind == "xlsx":
-        content = _bytes(lambda b: exports.to_xlsx(result, b, names))
+        content = _bytes(lambda b: exports.to_xlsx(result, b, names, title))
     elif kind == "csv":
-        content = exports.to_csv_zip(result, names)
+        content = exports.to_csv_zip(result, names, title)
     elif kind == "graphml":
-        content = _bytes(lambda b: exports.to_graphml(result, b, names))
+        content = _bytes(lambda b: exports.to_graphml(result, b, names, title))
     elif kind == "json":
         content = to_json(result).encode("utf-8")
     else:
