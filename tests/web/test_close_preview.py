@@ -108,3 +108,18 @@ def test_the_preview_is_only_for_facilitators(world, nearly_done) -> None:
     url = f"/partnerships/{world.partnership.pk}/rounds/{nearly_done.pk}/close/"
     assert world.client(world.carol).get(url).status_code == 403
     assert world.client(world.bob).get(url).status_code == 403
+
+
+def test_the_preview_shows_no_figure_worked_out_from_the_answers(world, nearly_done) -> None:
+    # A facilitator peeking before the close learns which organisations will be
+    # combined and how many ties lack figures, never a score, a rating or a theme.
+    section = _section(_close_page(world, nearly_done))
+    result = services.round_result(nearly_done)
+    for word in ("momentum", "score", "trust of", "theme", "Strain", "position"):
+        assert word not in section
+    police = next(u for u in result["units"] if u["name"] == "Northshire Police")
+    shown = {f"{v['score']:.0f}" for v in police["scales"].values() if v["score"] is not None}
+    numbers_in_page = set(re.findall(r"\b\d+\b", section))
+    # Only the thresholds and tie counts appear: 5 (k), 3 (raters), 2 and 4 (ties).
+    assert numbers_in_page <= {"5", "3", "2", "4"}
+    assert not (shown - {"5", "3", "2", "4"}) & numbers_in_page
