@@ -55,9 +55,7 @@ def number(cell: str) -> float | None:
 
 def exported(outcome: dict[str, Any], folder: Path) -> dict[str, list[dict[str, str]]]:
     return {
-        path.name: read(path)
-        for path in to_csv(outcome, folder, SECTORS)
-        if path.suffix == ".csv"
+        path.name: read(path) for path in to_csv(outcome, folder, SECTORS) if path.suffix == ".csv"
     }
 
 

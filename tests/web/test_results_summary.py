@@ -58,7 +58,7 @@ def test_the_summary_says_where_the_partnership_stands_and_how_it_moved(world, t
     # Every answer rose, so momentum rose and so did strain: a mixed picture, said plainly.
     assert summary.verdict_sentence in page.replace("&#x27;", "'")
     assert "Spring 2027" in summary.verdict_sentence
-    assert page.count("<li>\n    <h3 class=\"govuk-heading-m") == len(summary.steps) >= 2
+    assert page.count('<li>\n    <h3 class="govuk-heading-m') == len(summary.steps) >= 2
 
 
 def test_the_summary_before_any_earlier_round_says_there_is_nothing_to_compare(world):
@@ -86,7 +86,7 @@ def test_the_change_page_shows_changes_that_add_up(world, two_rounds) -> None:
     page = _main(_get(world, second, "change/"))
     rows = re.findall(
         r'<th scope="row" class="govuk-table__header">[^<]+</th>'
-        r'<td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td>',
+        r"<td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td>",
         page,
     )
     assert len(rows) == 9
