@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 import subprocess
@@ -57,7 +58,7 @@ def test_the_report_is_one_self_contained_page(northshire: dict[str, Any]) -> No
     assert "<script" not in html
     external = re.findall(r'(?:src|href)="(?!#)([^"]+)"', html)
     assert external == []
-    for heading in ("Summary", "The nine scales", "Each organisation", "Method and privacy"):
+    for heading in ("Summary", "The nine scales", "Each organisation", "How we worked this out"):
         assert heading in html
     assert html.count("<svg") == 7  # the six charts, and the position map again on page 1
 
@@ -196,3 +197,36 @@ def test_page_one_of_the_pdf_is_the_summary(northshire: dict[str, Any], tmp_path
     assert POSITIONS[northshire["partnership"]["position"]] in flat
     assert "Momentum towards a tipping point" in flat and "Pull towards a breaking point" in flat
     assert northshire["recommendations"][0]["title"] in flat
+
+
+def test_the_report_s_changes_add_up_as_printed(northshire: dict[str, Any]) -> None:
+    # A result whose previous round differs by fractions that rounding would hide.
+    changed = copy.deepcopy(northshire)
+    scales = changed["partnership"]["scales"]
+    changed["trend"] = {
+        "previous_round": "Spring",
+        "partnership": {
+            "scales": {
+                code: {"previous": entry["score"] - 1.4 + 0.9 * (i % 2), "change": 1.4,
+                       "p": 0.2, "significant": False}
+                for i, (code, entry) in enumerate(scales.items())
+            },
+            "momentum": {"previous": 50.0, "change": 1.0},
+            "strain": {"previous": 50.0, "change": 1.0},
+            "position": {"previous": "holding_pattern", "current": "tipping_point"},
+            "alignment": {"previous": "emerging", "current": "emerging"},
+        },
+        "units": [],
+    }  # fmt: skip
+    html = render_html(changed)
+    section = html.split('id="trend"', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(
+        r'<th scope="row" class="govuk-table__header">[^<]+</th>'
+        r"<td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td>",
+        section,
+    )
+    assert len(rows) == 9
+    for then, now, change in rows:
+        step = 0 if change == "no change" else int(change.replace("\u2212", "-"))
+        assert int(then) + step == int(now), (then, now, change)
+    assert "Welch" not in section

@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from joinedup.analysis import numbers
 from joinedup.analysis.summary import summarise
 from joinedup.analysis.vocabulary import (
     ALIGNMENTS,
@@ -222,11 +223,14 @@ def _trend(result: dict[str, Any], instrument: Instrument) -> dict[str, Any] | N
     rows = []
     for scale in instrument.scales:
         entry = trend["partnership"]["scales"][scale.code]
+        now = result["partnership"]["scales"][scale.code]["score"]
         rows.append(
             {
                 "name": scale.name,
-                "now": result["partnership"]["scales"][scale.code]["score"],
+                "now": now,
                 **entry,
+                # From the rounded ends, as printed beside it ("66 → 67" is +1).
+                "change_text": numbers.change_text(entry.get("previous"), now),
             }
         )
     position = trend["partnership"].get("position") or {}
