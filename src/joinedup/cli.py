@@ -150,6 +150,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_arguments(report)
     report.set_defaults(handler=run_report)
 
+    method = commands.add_parser(
+        "methodology",
+        help="print how every figure is worked out, as Markdown",
+        description="Print the method (docs/methodology.md) from the instrument file and the "
+        "analysis code, so that the explanation cannot drift from what is computed.",
+    )
+    method.set_defaults(handler=run_methodology)
+
     synth = commands.add_parser(
         "synth",
         help="write a synthetic partnership's survey files",
@@ -266,6 +274,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # --------------------------------------------------------------------- analyse
+
+
+def run_methodology(args: argparse.Namespace) -> int:
+    from joinedup.analysis.methodology import as_markdown
+    from joinedup.instrument import load_instrument
+
+    sys.stdout.write(as_markdown(load_instrument()))
+    return EXIT_OK
 
 
 @contextmanager
@@ -409,6 +425,9 @@ def run_report(args: argparse.Namespace) -> int:
         for problem in problems:
             errors.print(f"joinedup report: {problem}", markup=False)
         return EXIT_BAD_INPUT
+    # Sectors the result already knew stay; an organisations file adds or corrects them.
+    known = results[0].get("sectors") if results and isinstance(results[0], dict) else None
+    sectors = (dict(known) if isinstance(known, dict) else {}) | (sectors or {}) or None
     options = ReportOptions(partnership=args.title, sectors=sectors, previous=results[1])
     try:
         with _progress(errors) as step:

@@ -30,8 +30,9 @@ SPEC_KEYS = {
     "trend",
 }
 # "round": the label of the round analysed (SPEC §2), null without rounds;
-# "strengths": the scales to build on, beside the recommendations (issue 4).
-ADDED_KEYS = {"round", "strengths"}
+# "strengths": the scales to build on, beside the recommendations (issue 4);
+# "sectors": organisations' sector codes, so a result re-rendered later keeps them (issue 11).
+ADDED_KEYS = {"round", "strengths", "sectors"}
 
 
 def partnership_rows() -> tuple[list[dict[str, str]], list[dict[str, str]]]:

@@ -73,6 +73,13 @@ def test_results_pages_have_no_serious_accessibility_violation(
         "alice@example.org": [
             f"{base}/",
             f"{base}/rounds/{rounds[1].pk}/results/",
+            # Each part of the results, one step from the summary (issue 11).
+            *(
+                f"{base}/rounds/{rounds[1].pk}/results/{part}/"
+                for part in ("scores", "network", "words", "change", "how")
+            ),
+            f"{base}/rounds/{rounds[2].pk}/close/",  # what the results will hide
+            f"{live_server.url}/method/",
             f"{base}/rounds/{rounds[1].pk}/",
             f"{base}/rounds/{rounds[2].pk}/",
             f"{base}/rounds/{rounds[2].pk}/open-links/",
@@ -85,6 +92,7 @@ def test_results_pages_have_no_serious_accessibility_violation(
         "carol@example.org": [
             f"{base}/",
             f"{base}/rounds/{rounds[0].pk}/results/",
+            f"{base}/rounds/{rounds[0].pk}/results/network/",
             f"{base}/rounds/{rounds[2].pk}/",
         ],
     }
@@ -100,6 +108,10 @@ def test_results_pages_have_no_serious_accessibility_violation(
                 if viewport["width"] == 320:
                     width = page.evaluate("document.documentElement.scrollWidth")
                     assert width <= 330, f"{url} scrolls sideways on a phone ({width}px)"
+                elif url.endswith("/results/"):
+                    # The summary is a few minutes' reading, not a 22,000-pixel scroll.
+                    height = page.evaluate("document.documentElement.scrollHeight")
+                    assert height < 4500, f"{url} is {height}px long"
             context.close()
     assert axe.violations == [], "\n".join(axe.violations)
 
@@ -110,7 +122,9 @@ def test_the_network_map_shows_an_organisation_s_figures_on_focus_and_hover(
     closed = partnership.rounds.order_by("created_at").first()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     _sign_in(page, live_server.url, "carol@example.org")
-    page.goto(f"{live_server.url}/partnerships/{partnership.pk}/rounds/{closed.pk}/results/")
+    page.goto(
+        f"{live_server.url}/partnerships/{partnership.pk}/rounds/{closed.pk}/results/network/"
+    )
     details = page.locator(".ju-network-details")
     assert "Point at or tab to an organisation" in details.inner_text()
     first = page.locator("g.ju-node").first

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import copy
 
+from joinedup.analysis.vocabulary import ZONE_NAMES, ZONE_PHRASES
 from joinedup.reports import alignment_diagram, position_map
 from joinedup.reports.scatter import symmetric_range
 from tests.reports import support
 
-ZONES = ["Tipping point", "Tipping and breaking", "Breaking point", "Holding pattern"]
+ZONES = [
+    ZONE_NAMES[code]
+    for code in ("tipping_point", "tipping_and_breaking", "breaking_point", "holding_pattern")
+]
 
 
 def previous_round_groups(chart):
@@ -43,7 +47,9 @@ def test_partnership_and_every_unit_are_marked(northshire):
 
 def test_the_partnership_position_is_stated_in_words(northshire):
     chart = position_map(northshire)
-    assert chart.description.startswith("The partnership is at a tipping point and a breaking")
+    assert chart.description.startswith(
+        f"The partnership is {ZONE_PHRASES['tipping_and_breaking']}"
+    )
     assert northshire["partnership"]["position"] == "tipping_and_breaking"
 
 
@@ -109,10 +115,10 @@ def test_a_few_well_spread_units_are_labelled_by_name(small):
 def test_alignment_names_its_five_zones_and_places_the_partnership(northshire):
     chart = alignment_diagram(northshire)
     drawn = " ".join(support.texts(chart))
-    for zone in ["The stars align", "Emerging", "Changing", "alone", "Not ready"]:
+    for zone in ["The stars align", ZONE_NAMES["emerging"], "Changing", "alone", "Not ready"]:
         assert zone in drawn
     assert "Collaborate without changing" in drawn
     row = support.table_row(chart, "Partnership")
-    assert row["Alignment"] == "Emerging"
+    assert row["Alignment"] == ZONE_NAMES["emerging"]
     case = northshire["partnership"]["scales"]["CASE"]
     assert f"case for collaboration {round(case['score'])}" in chart.description

@@ -17,7 +17,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from joinedup.analysis import to_json
-from joinedup.analysis.vocabulary import ALIGNMENTS, POSITIONS
+from joinedup.analysis.vocabulary import ALIGNMENTS, MOMENTUM, POSITIONS, PULL
 from joinedup.reports.exports import to_xlsx
 from tests.factories import ITEMS, rating, response, result
 
@@ -234,8 +234,8 @@ def test_positions_give_momentum_strain_and_plain_words_per_level() -> None:
     rows = records(workbook(outcome)["Positions"])
     first = rows[0]
     assert (first["Level"], first["Group"]) == ("partnership", "Partnership")
-    assert first["Momentum (0-100)"] == exactly(outcome["partnership"]["momentum"])
-    assert first["Strain (0-100)"] == exactly(outcome["partnership"]["strain"])
+    assert first[f"{MOMENTUM} (0-100)"] == exactly(outcome["partnership"]["momentum"])
+    assert first[f"{PULL} (0-100)"] == exactly(outcome["partnership"]["strain"])
     assert first["Respondents"] == outcome["respondents"]
     assert [row["Level"] for row in rows].count("unit") == len(outcome["units"])
     assert [row["Level"] for row in rows].count("role") == len(outcome["roles"])
@@ -307,8 +307,8 @@ def test_the_summary_says_where_the_partnership_stands_in_plain_english() -> Non
     assert items["Respondents"] == outcome["respondents"]
     assert items["Position"] == POSITIONS[outcome["partnership"]["position"]]
     assert items["Alignment"] == ALIGNMENTS[outcome["partnership"]["alignment"]]
-    assert items["Momentum (0-100)"] == exactly(outcome["partnership"]["momentum"])
-    assert items["Strain (0-100)"] == exactly(outcome["partnership"]["strain"])
+    assert items[f"{MOMENTUM} (0-100)"] == exactly(outcome["partnership"]["momentum"])
+    assert items[f"{PULL} (0-100)"] == exactly(outcome["partnership"]["strain"])
     assert items["Compared with"] == "2024"
     assert items["Combined as \u201cOther organisations\u201d"] == "; ".join(MERGED)
     assert items["Combined as \u201cOther roles\u201d"] == (

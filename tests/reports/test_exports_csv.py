@@ -13,7 +13,7 @@ import pytest
 from joinedup.reports.exports import to_csv, to_csv_zip
 from tests.reports.test_exports import MERGED, SECTORS, no_results, partnership
 
-FILES = [
+CSV_FILES = [
     "summary.csv",
     "scores.csv",
     "groups.csv",
@@ -27,6 +27,7 @@ FILES = [
     "text_themes.csv",
     "text_answers.csv",
 ]
+FILES = [*CSV_FILES, "README.txt"]  # README.txt says what each file and column holds
 SCORES_HEADER = [
     "level",
     "group",
@@ -53,7 +54,9 @@ def number(cell: str) -> float | None:
 
 
 def exported(outcome: dict[str, Any], folder: Path) -> dict[str, list[dict[str, str]]]:
-    return {path.name: read(path) for path in to_csv(outcome, folder, SECTORS)}
+    return {
+        path.name: read(path) for path in to_csv(outcome, folder, SECTORS) if path.suffix == ".csv"
+    }
 
 
 def test_every_file_is_written_and_returned(tmp_path: Path) -> None:
@@ -179,7 +182,7 @@ def test_the_zip_holds_the_same_files_byte_for_byte(tmp_path: Path) -> None:
 
 def test_a_result_with_no_results_at_all_exports_every_file(tmp_path: Path) -> None:
     files = exported(no_results(), tmp_path)
-    assert list(files) == FILES
+    assert list(files) == CSV_FILES
     scores = files["scores.csv"]
     assert [row["level"] for row in scores] == ["partnership"] * 9
     assert all(row["score"] == "" and row["reason"] == "too_few_answers" for row in scores)

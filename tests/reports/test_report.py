@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from joinedup.analysis.vocabulary import POSITIONS
 from joinedup.cli import main
 from joinedup.reports.report import ReportOptions, render_html, render_pdf
 from tests.factories import org_respondents, result, write_csv
@@ -56,9 +58,9 @@ def test_the_report_is_one_self_contained_page(northshire: dict[str, Any]) -> No
     assert "<script" not in html
     external = re.findall(r'(?:src|href)="(?!#)([^"]+)"', html)
     assert external == []
-    for heading in ("Summary", "The nine scales", "Each organisation", "Method and privacy"):
+    for heading in ("Summary", "The nine scales", "Each organisation", "How we worked this out"):
         assert heading in html
-    assert html.count("<svg") == 6  # the six charts
+    assert html.count("<svg") == 7  # the six charts, and the position map again on page 1
 
 
 def test_the_summary_says_where_the_partnership_stands_and_what_to_do(northshire) -> None:
@@ -117,8 +119,9 @@ def test_the_pdf_text_names_no_merged_organisation_outside_its_place(tmp_path: P
     text = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
-    before_network = text.split("Relationships between organisations")[1]  # skip contents page
-    summary_to_network = before_network.split("Relationships between organisations")[0]
+    # Page 1 is the summary (the printed report has no contents list: its bookmarks are).
+    summary_to_network = text.split("Relationships between organisations")[0]
+    assert "Where the partnership stands" in summary_to_network
     for name in support.MERGED:
         lines = [line for line in summary_to_network.splitlines() if name in line]
         # Only the combined unit's description lists it.
@@ -178,3 +181,52 @@ def test_a_large_partnership_gets_a_row_per_organisation_and_still_hides_merged_
     text = visible_outside_network(html)
     for name in merged:
         assert name not in text, name
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_page_one_of_the_pdf_is_the_summary(northshire: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_pdf(northshire))
+    first = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(path), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    flat = " ".join(first.split())
+    for heading in ("Where the partnership stands", "What to do next"):
+        assert heading in flat
+    assert POSITIONS[northshire["partnership"]["position"]] in flat
+    assert "Momentum towards a tipping point" in flat and "Pull towards a breaking point" in flat
+    assert northshire["recommendations"][0]["title"] in flat
+
+
+def test_the_report_s_changes_add_up_as_printed(northshire: dict[str, Any]) -> None:
+    # A result whose previous round differs by fractions that rounding would hide.
+    changed = copy.deepcopy(northshire)
+    scales = changed["partnership"]["scales"]
+    changed["trend"] = {
+        "previous_round": "Spring",
+        "partnership": {
+            "scales": {
+                code: {"previous": entry["score"] - 1.4 + 0.9 * (i % 2), "change": 1.4,
+                       "p": 0.2, "significant": False}
+                for i, (code, entry) in enumerate(scales.items())
+            },
+            "momentum": {"previous": 50.0, "change": 1.0},
+            "strain": {"previous": 50.0, "change": 1.0},
+            "position": {"previous": "holding_pattern", "current": "tipping_point"},
+            "alignment": {"previous": "emerging", "current": "emerging"},
+        },
+        "units": [],
+    }  # fmt: skip
+    html = render_html(changed)
+    section = html.split('id="trend"', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(
+        r'<th scope="row" class="govuk-table__header">[^<]+</th>'
+        r"<td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td>",
+        section,
+    )
+    assert len(rows) == 9
+    for then, now, change in rows:
+        step = 0 if change == "no change" else int(change.replace("\u2212", "-"))
+        assert int(then) + step == int(now), (then, now, change)
+    assert "Welch" not in section

@@ -32,7 +32,7 @@ PARTNERSHIP_ROUTES = [route for route, _ in _patterns() if "<int:partnership_id>
 
 
 def _fill(route: str, values: dict[str, int]) -> str:
-    url = "/" + route.replace("<str:kind>", "json")
+    url = "/" + route.replace("<str:kind>", "json").replace("<slug:section>", "network")
     for name, value in values.items():
         url = url.replace(f"<int:{name}>", str(value))
     assert "<" not in url, f"no test value for a parameter of {route}"

@@ -31,7 +31,7 @@ def test_a_partner_lead_reads_a_telling_answer_without_its_names_or_numbers(worl
     # 2. The partner lead opens the results page and the JSON download.
     base = f"/partnerships/{world.partnership.pk}/rounds/{closed.pk}/"
     lead = world.client(world.bob)
-    pages = [lead.get(base + "results/"), lead.get(base + "download/json/")]
+    pages = [lead.get(base + "results/words/"), lead.get(base + "download/json/")]
     assert [page.status_code for page in pages] == [200, 200]
     # 3. The answer is there, but names no one and nothing that leads to anyone.
     for page in pages:

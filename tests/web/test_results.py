@@ -54,17 +54,34 @@ def _url(world, survey_round, tail: str = "results/") -> str:
     return f"/partnerships/{world.partnership.pk}/rounds/{survey_round.pk}/{tail}"
 
 
+SECTIONS = ("scores", "network", "words", "how")
+
+
+def _all_pages(world, survey_round, user=None) -> str:
+    """The summary and every part of the results, one after another."""
+    client = world.client(user or world.alice)
+    pages = [client.get(_url(world, survey_round)).content.decode()]
+    for section in SECTIONS:
+        response = client.get(_url(world, survey_round, f"results/{section}/"))
+        assert response.status_code == 200, section
+        pages.append(response.content.decode())
+    return "\n".join(pages)
+
+
 def test_every_member_sees_the_results_in_plain_english(world, closed) -> None:
     for user in (world.alice, world.bob, world.carol):
         page = world.client(user).get(_url(world, closed)).content.decode()
         assert "Results: Spring 2027" in page
         assert "What to do next" in page
-        assert page.count("<svg") == 6
-        assert "Hospital discharge delays" in page  # 14 answered: at least 10
+        assert "What the partnership does well" in page
+        assert page.count("<svg") == 1  # the position map; the rest is one step away
+        everything = _all_pages(world, closed, user)
+        assert everything.count("<svg") == 6
+        assert "Hospital discharge delays" in everything  # 14 answered: at least 10
 
 
 def test_the_merged_organisation_has_no_figure_on_the_results_page(world, closed) -> None:
-    page = world.client(world.alice).get(_url(world, closed)).content.decode()
+    page = _all_pages(world, closed)
     assert closed.result["units"][-1]["combined"] is True
     # Outside the network chart (governed by min_tie_raters), Age Well is never named.
     outside_network = (
@@ -212,5 +229,6 @@ def test_an_action_starts_from_a_recommendation_in_one_click(world, closed) -> N
     action = Action.objects.get()
     assert action.title == closed.result["recommendations"][0]["title"]
     assert (
-        "Start an action" not in world.client(world.carol).get(_url(world, closed)).content.decode()
+        "Add to the action plan"
+        not in world.client(world.carol).get(_url(world, closed)).content.decode()
     )

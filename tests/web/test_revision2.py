@@ -149,7 +149,7 @@ def test_the_api_gives_a_merged_organisations_ties_null_trust_and_value(world, c
 
 
 def test_the_results_page_draws_the_tie_without_a_value(world, closed):
-    page = world.client(world.bob).get(url(world, closed, "results/")).content.decode()
+    page = world.client(world.bob).get(url(world, closed, "results/network/")).content.decode()
     row = page.split(f"{POLICE} → {COUNCIL}", 1)[1].split("</tr>", 1)[0]
     assert row.count("not shown") == 2
     assert "whose own view of a partner is never shown" in page

@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 
 from joinedup.analysis.text import content_words
 from joinedup.partnerships.models import Partnership
-from joinedup.results.services import closed_rounds
+from joinedup.surveys.services import closed_rounds
 
 from .models import AgendaItem, AgendaKind, Meeting
 from .services import ActionError, check_day

@@ -15,8 +15,8 @@ from django.shortcuts import redirect, render
 from joinedup.partnerships.access import FACILITATOR_ONLY, partnership_view
 from joinedup.partnerships.forms import submitted
 from joinedup.partnerships.models import Membership, Role
-from joinedup.results.services import closed_rounds
 from joinedup.surveys.models import Round
+from joinedup.surveys.services import closed_rounds
 
 from . import services
 from .access import PLANNERS, action_for, can_change_action, changeable_action

@@ -27,8 +27,8 @@ from joinedup.accounts.models import User
 from joinedup.analysis.recommendations import ACTION_ORDER, content
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Organisation, Partnership
-from joinedup.results.services import closed_rounds as closed_rounds_of
 from joinedup.surveys.models import Round
+from joinedup.surveys.services import closed_rounds as closed_rounds_of
 
 from .models import Action, ActionUpdate, Area, Comparison, Status
 

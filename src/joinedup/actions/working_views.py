@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from joinedup.partnerships.access import FACILITATOR_ONLY, can_manage_organisation, partnership_view
 from joinedup.partnerships.forms import submitted
 from joinedup.partnerships.models import Membership, Role
-from joinedup.results.services import closed_rounds
 from joinedup.surveys.models import Round
+from joinedup.surveys.services import closed_rounds
 
 from . import working
 from .access import PLANNERS

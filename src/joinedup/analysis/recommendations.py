@@ -7,6 +7,13 @@ organisation to bear (CHANGE, COMMIT, STRAIN, SURVIVAL). Relationship flags
 and perception gaps add evidence to the matching action. Each
 recommendation carries the figures behind it, so it can be traced. The words
 come from `recommendations.toml`.
+
+Every reason comes with its own first step, about the same scale, pairs or
+organisations (`reasons`); `why` and `steps` list them in the same order, so
+the n-th step answers the n-th reason. Where many pairs or organisations are
+flagged (a large partnership), the few that matter most are named (the
+largest trust gaps, the lowest trust both ways, the largest perception gaps)
+and the rest are counted (`more`), for pages to link to the full list.
 """
 
 from __future__ import annotations
@@ -19,12 +26,14 @@ from typing import Any
 
 from joinedup.instrument import Instrument
 
-from . import scoring
+from . import numbers, scoring
 from .vocabulary import BANDS
 
 ACTION_ORDER = ("conversations", "relationships", "commitment")
 ALWAYS_FLAGGED = 2  # the two lowest favourable scores are always addressed
 UNITS_NAMED = 3
+NAMED = 3  # pairs or organisations named in a reason; the rest are counted
+STEPS_KEPT = 4
 
 
 @cache
@@ -95,10 +104,11 @@ def recommend(
         area["scales"].append(code)
         band = scales[code]["band"]
         lowest = "" if band == "concern" else ", one of the partnership's two lowest scores"
-        area["why"].append(
-            f"{scale.name} scores {score:.0f} out of 100 ({BANDS[band].lower()}{lowest}). "
-            + entry["why"]
+        why = (
+            f"{scale.name} scores {numbers.shown(score)} out of 100 "
+            f"({BANDS[band].lower()}{lowest}). " + entry["why"]
         )
+        area["reasons"].append({"why": why, "step": entry["steps"][0], "scales": [code]})
         area["figures"].append(
             {
                 "scale": code,
@@ -111,7 +121,7 @@ def recommend(
                 "lowest_units": _lowest_units(result, code, instrument),
             }
         )
-        area["steps"] += [s for s in entry["steps"] if s not in area["steps"]]
+        area["more_steps"] += entry["steps"][1:]
         area["questions"] += entry["questions"]
     _add_network_evidence(result, areas, words)
     ordered = sorted(
@@ -126,7 +136,7 @@ def recommend(
     )
     for priority, area in enumerate(ordered, start=1):
         area["priority"] = priority
-        area["steps"] = area["steps"][:4]
+        _settle_steps(area)
         area["questions"] = area["questions"][:3]
     return ordered, _strengths(shown, scales, instrument, words)
 
@@ -142,7 +152,38 @@ def _area(action: str, words: dict[str, Any]) -> dict[str, Any]:
         "figures": [],
         "steps": [],
         "questions": [],
+        "reasons": [],
+        "more": {},
+        "more_steps": [],
     }
+
+
+def _settle_steps(area: dict[str, Any]) -> None:
+    """`why` and `steps` from the reasons, each reason's step in the same place as it.
+
+    Further steps of the scales concerned follow, up to STEPS_KEPT in all
+    (more when there are more reasons, so that no reason loses its step).
+    """
+    reasons = area["reasons"]
+    area["why"] = [reason["why"] for reason in reasons]
+    steps: list[str] = []
+    for reason in reasons:
+        if reason["step"] not in steps:
+            steps.append(reason["step"])
+    for step in area.pop("more_steps"):
+        if len(steps) >= STEPS_KEPT:
+            break
+        if step not in steps:
+            steps.append(step)
+    area["steps"] = steps
+
+
+def _named_and_more(names: list[str], more: int, noun: str) -> str:
+    """ "A; B; C" and, with more, "A; B; C; and 72 more pairs"."""
+    text = "; ".join(names)
+    if more:
+        text += ("; and " if text else "") + f"{more} more {noun}{'s' if more != 1 else ''}"
+    return text
 
 
 def _add_network_evidence(
@@ -155,50 +196,92 @@ def _add_network_evidence(
         name for unit in result["units"] if unit["combined"] for name in unit["organisations"]
     }
     flags = result["network"]["flags"]
+    trust = {
+        (tie["from"], tie["to"]): tie["trust"]
+        for tie in result["network"].get("ties") or []
+        if tie.get("shown") and tie.get("trust") is not None
+    }
     for kind in ("asymmetric", "mutual_low_trust"):
         found = _pairs(flags, kind)
         if not found:
             continue
         named = [f for f in found if f["a"] not in merged and f["b"] not in merged]
-        unnamed = len(found) - len(named[:5])
+        named.sort(key=lambda f: _pair_order(f, trust))
+        shown_pairs = named[:NAMED]
+        more = len(found) - len(shown_pairs)
         entry = words["network"][kind]
-        names = "; ".join(f"{f['a']} and {f['b']}" for f in named[:5])
-        if unnamed:
-            names += ("; and " if names else "") + (
-                f"{unnamed} other pair{'s' if unnamed != 1 else ''}"
-            )
+        pairs = [f"{f['a']} and {f['b']}" for f in shown_pairs]
         area = areas.setdefault(entry["action"], _area(entry["action"], words))
-        area["why"].append(entry["why"].format(pairs=names))
+        area["reasons"].append(
+            {
+                "why": entry["why"].format(pairs=_named_and_more(pairs, more, "pair")),
+                "step": entry["step"].format(pairs="; ".join(pairs) or "each pair"),
+                "pairs": [[f["a"], f["b"]] for f in shown_pairs],
+            }
+        )
+        if more:
+            area["more"][kind] = more
         area["figures"] += [{"flag": kind} | {k: v for k, v in f.items() if k != "type"}
                             for f in named]  # fmt: skip
-        area["steps"].insert(0, entry["step"])
     isolates = [f["organisation"] for f in flags if f["type"] == "isolate"]
     named_isolates = [name for name in isolates if name not in merged]
     if isolates:
         entry = words["network"]["isolate"]
         area = areas.setdefault(entry["action"], _area(entry["action"], words))
-        others = len(isolates) - len(named_isolates)
-        described = ", ".join(named_isolates)
+        first = named_isolates[:NAMED]
+        others = len(isolates) - len(first)
+        described = ", ".join(first)
         if others:
             described += (" and " if described else "") + (
-                f"{others} smaller organisation{'s' if others != 1 else ''}"
+                f"{others} other organisation{'s' if others != 1 else ''}"
             )
-        area["why"].append(entry["why"].format(organisations=described))
+            area["more"]["isolate"] = others
+        area["reasons"].append(
+            {
+                "why": entry["why"].format(organisations=described),
+                "step": entry["step"].format(
+                    organisations=", ".join(first) or "the organisations with no ties"
+                ),
+                "organisations": first,
+            }
+        )
         area["figures"] += [{"flag": "isolate", "organisation": name} for name in named_isolates]
-        area["steps"].append(entry["step"])
-    gaps = [gap for gap in result["perception_gaps"] if gap["flagged"]]
+    gaps = sorted(
+        (gap for gap in result["perception_gaps"] if gap["flagged"]),
+        key=lambda gap: (-abs(gap["gap"]), gap["organisation"]),
+    )
     if gaps:
         entry = words["perception_gap"]
         area = areas.setdefault(entry["action"], _area(entry["action"], words))
+        first = gaps[:NAMED]
         described = ", ".join(
-            f"{gap['organisation']} (rates itself {gap['self_commit']:.0f}, partners "
-            f"see {gap['value_received']:.0f})"
-            for gap in gaps
+            f"{gap['organisation']} (rates itself {numbers.shown(gap['self_commit'])}, partners "
+            f"see {numbers.shown(gap['value_received'])})"
+            for gap in first
         )
-        area["why"].append(entry["why"].format(organisations=described))
+        if len(gaps) > NAMED:
+            described += f", and {len(gaps) - NAMED} more"
+            area["more"]["perception_gap"] = len(gaps) - NAMED
+        area["reasons"].append(
+            {
+                "why": entry["why"].format(organisations=described),
+                "step": entry["step"].format(
+                    organisations=", ".join(g["organisation"] for g in first)
+                ),
+                "organisations": [g["organisation"] for g in first],
+            }
+        )
         area["figures"] += [{"perception_gap": gap["organisation"], "gap": gap["gap"]}
                             for gap in gaps]  # fmt: skip
-        area["steps"].append(entry["step"])
+
+
+def _pair_order(flag: dict[str, Any], trust: dict[tuple[str, str], float]) -> tuple[float, str]:
+    """Pairs that matter most first: the widest gap, or the lowest trust both ways."""
+    if flag.get("gap") is not None:
+        return (-float(flag["gap"]), f"{flag['a']}|{flag['b']}")
+    both = [trust.get((flag["a"], flag["b"])), trust.get((flag["b"], flag["a"]))]
+    known = [value for value in both if value is not None]
+    return (sum(known) / len(known) if known else 100.0, f"{flag['a']}|{flag['b']}")
 
 
 def _strengths(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,6 +23,7 @@ from .network import relationship_network
 from .published import PublishedRound
 from .recommendations import recommend
 from .reliability import cronbach_alpha, icc
+from .round_figures import RoundFigures
 from .settings import Settings
 from .text import text_section
 from .trend import compare_rounds
@@ -37,19 +37,6 @@ OTHER_ROLES = "Other roles"
 PERCEPTION_GAP = 20.0
 
 Progress = Callable[[str], None]
-
-
-@dataclass
-class RoundFigures:
-    """One round's scores and units, as the trend needs them."""
-
-    label: str | None
-    units: list[scoring.Unit]
-    unit_of: np.ndarray
-    scores: np.ndarray
-    values: np.ndarray
-    unit_entries: list[dict[str, Any]]
-    partnership: dict[str, Any]
 
 
 def score_round(
@@ -149,12 +136,25 @@ def analyse(
         "recommendations": [],
         "text": text,
         "trend": trend,
+        # Kept so that rendering the result again later colours the network by
+        # sector without the organisations file (`joinedup report`).
+        "sectors": _sectors(dataset),
     }
     if not units:
         result["partnership"]["reason"] = "too_few_respondents"
     step("Recommendations")
     result["recommendations"], result["strengths"] = recommend(result, instrument)
     return result
+
+
+def _sectors(dataset: Dataset) -> dict[str, str]:
+    """Each organisation's sector code, for the organisations that have one."""
+    frame = dataset.organisations
+    return {
+        str(name): str(sector)
+        for name, sector in zip(frame["name"], frame["sector"], strict=True)
+        if isinstance(sector, str) and sector
+    }
 
 
 def _previous_figures(

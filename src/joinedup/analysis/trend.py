@@ -13,15 +13,14 @@ command line.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from scipy.special import stdtr
 
 from joinedup.instrument import Instrument
 
-if TYPE_CHECKING:
-    from .result import RoundFigures
+from .round_figures import RoundFigures
 
 SIGNIFICANCE = 0.05
 

@@ -25,6 +25,7 @@ from joinedup.partnerships.models import Membership, Partnership
 from joinedup.partnerships.services import THRESHOLDS, memberships_of
 from joinedup.results import services as results
 from joinedup.surveys.models import Round, RoundStatus
+from joinedup.surveys.services import closed_rounds
 from joinedup.surveys.tokens import new_token, token_hash
 
 from .models import PREFIX_LENGTH, ApiToken
@@ -164,7 +165,7 @@ def round_list(membership: Membership) -> dict[str, Any]:
 
 def closed_round(membership: Membership, round_id: int) -> Round | None:
     """The partnership's round with a result, or None (no such round, or not closed yet)."""
-    return results.closed_rounds(membership.partnership).filter(pk=round_id).first()
+    return closed_rounds(membership.partnership).filter(pk=round_id).first()
 
 
 def take_result(token: ApiToken, survey_round: Round) -> dict[str, Any]:

@@ -13,7 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
 from joinedup.actions.services import plan_summary
+from joinedup.analysis import numbers
+from joinedup.analysis.summary import summarise
 from joinedup.analysis.vocabulary import POSITIONS
+from joinedup.instrument import load_instrument
 from joinedup.reports.figures import figure_html
 from joinedup.reports.path import position_path
 from joinedup.surveys.channels import progress_by_organisation
@@ -64,6 +67,7 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
     closed = [(r.label, r.result) for r in rounds if r.result is not None]
     path = position_path(closed) if closed else None
     open_rounds = [r for r in rounds if r.status == "open"]
+    latest = next((r for r in reversed(rounds) if r.result is not None), None)
     return render(
         request,
         "partnerships/overview.html",
@@ -82,6 +86,10 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
             "people": partnership.memberships.count(),
             "facilitators": [f.user for f in facilitators],
             "thresholds": threshold_summaries(partnership),
+            "latest": latest,
+            "summary": (
+                summarise(latest.result, load_instrument(latest.instrument)) if latest else None
+            ),
         },
     )
 
@@ -93,8 +101,8 @@ def _timeline_entry(survey_round: Round) -> dict[str, object]:
         "round": survey_round,
         "position": POSITIONS.get(partnership.get("position") or "", ""),
         "respondents": result.get("respondents"),
-        "momentum": partnership.get("momentum"),
-        "strain": partnership.get("strain"),
+        "momentum": numbers.shown(partnership.get("momentum")),
+        "pull": numbers.shown(partnership.get("strain")),
     }
 
 

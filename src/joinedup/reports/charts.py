@@ -20,6 +20,8 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from joinedup.analysis import vocabulary
+
 from . import reading
 from .figures import Chart, Table, count_phrase, interval, listing, whole
 from .gaps import perception_gaps
@@ -67,12 +69,7 @@ def all_charts(
 
 # ------------------------------------------------------------- position map
 
-POSITION_NOTES = {
-    "tipping_point": "strong momentum, strain contained",
-    "tipping_and_breaking": "strong momentum, high strain",
-    "breaking_point": "high strain, weak momentum",
-    "holding_pattern": "weak momentum, strain contained",
-}
+POSITION_NOTES = vocabulary.POSITION_NOTES
 POSITION_ORDER = ("tipping_point", "tipping_and_breaking", "breaking_point", "holding_pattern")
 
 
@@ -360,17 +357,7 @@ def _alignment_description(
 # ------------------------------------------------------------------ shared
 
 # How the unit summaries name each zone: "3 are at a tipping point".
-ZONE_PHRASES = {
-    "tipping_point": "at a tipping point",
-    "tipping_and_breaking": "at a tipping point and a breaking point at once",
-    "breaking_point": "at a breaking point",
-    "holding_pattern": "in a holding pattern",
-    "aligned": "where the stars align",
-    "emerging": "emerging",
-    "collaborate_without_changing": "collaborating without changing",
-    "changing_alone": "changing alone",
-    "not_ready": "not ready",
-}
+ZONE_PHRASES = vocabulary.ZONE_PHRASES
 
 
 def _not_placed(

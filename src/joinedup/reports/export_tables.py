@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from joinedup.analysis import numbers as numbers_rule
 from joinedup.analysis import vocabulary
+from joinedup.analysis.result import PERCEPTION_GAP
 from joinedup.instrument import Instrument
 
 from . import reading
@@ -85,10 +87,13 @@ class Column:
     wrap: bool = False
     words: Mapping[str, str] | None = None
     yes_no: bool = False
+    # Worked out from the record, for a cell the result does not hold as such
+    # (an organisation's code, a change as printed).
+    compute: Callable[[Mapping[str, Any]], Any] | None = None
 
     def value(self, record: Mapping[str, Any]) -> Any:
         """This column's cell for a record: a number, a bool, a Coded, text or None."""
-        raw = record.get(self.key)
+        raw = self.compute(record) if self.compute else record.get(self.key)
         if isinstance(raw, Coded):
             return raw
         if self.number_format:
@@ -123,16 +128,31 @@ class Source:
     instrument: Instrument
     k: int
     sectors: dict[str, str]
+    title: str | None = None
+    codes: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, result: dict[str, Any], sectors: dict[str, str] | None) -> Source:
+    def read(
+        cls, result: dict[str, Any], sectors: dict[str, str] | None, title: str | None = None
+    ) -> Source:
         settings = result.get("settings") or {}
+        known = dict(result.get("sectors") or {}) if isinstance(result.get("sectors"), dict) else {}
         return cls(
             result=result,
             instrument=reading.instrument(result),
             k=as_int(settings.get("min_group_size")) or 5,
-            sectors={reading.match_name(name): code for name, code in (sectors or {}).items()},
+            sectors={
+                reading.match_name(name): code for name, code in (known | (sectors or {})).items()
+            },
+            title=title,
+            codes=organisation_codes(result),
         )
+
+    def code(self, organisation: Any) -> str | None:
+        """The organisation's stable code ("O07"), the same in every file of the result."""
+        if organisation is None:
+            return None
+        return self.codes.get(reading.match_name(str(organisation)))
 
     def section(self, key: str) -> Any:
         return self.result.get(key) or {}
@@ -239,6 +259,20 @@ def xml_text(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
+def organisation_codes(result: dict[str, Any]) -> dict[str, str]:
+    """Each organisation's code: "O" and its place in the network's list of organisations.
+
+    A name may be changed in a spreadsheet to stop a formula (a leading
+    apostrophe), but its code never is, so files join on the code.
+    """
+    names = [str(n) for n in (result.get("network") or {}).get("organisations") or []]
+    for unit in reading.units(result):
+        names += [str(n) for n in unit.get("organisations") or []]
+    ordered = list(dict.fromkeys(reading.match_name(n) for n in names))
+    width = max(2, len(str(len(ordered))))
+    return {name: f"O{index:0{width}d}" for index, name in enumerate(ordered, start=1)}
+
+
 def joined(names: Iterable[Any], separator: str = "; ") -> str:
     """Several names in one cell."""
     return separator.join(str(name) for name in names)
@@ -246,9 +280,21 @@ def joined(names: Iterable[Any], separator: str = "; ") -> str:
 
 # -------------------------------------------------------------- tables
 
+
+def printed_change(record: Mapping[str, Any], now_key: str = "score") -> str | None:
+    """The change as the page and PDF print it: from the rounded ends, signed or "no change"."""
+    previous, change = record.get("previous"), record.get("change")
+    now = record.get(now_key)
+    if not numbers_rule.present(now) and numbers_rule.present(previous):
+        now = previous + change if numbers_rule.present(change) else None
+    text = numbers_rule.change_text(previous, now, missing="")
+    return text or None
+
+
 TREND_COLUMNS = (
     Column("previous", "Previous round", SCORE),
     Column("change", "Change", SCORE),
+    Column("change_shown", "Change as printed (rounded ends)", compute=printed_change),
     Column("p", "p (Welch)", P_VALUE),
     Column("significant", "Significant (p < 0.05)", yes_no=True),
 )
@@ -337,8 +383,8 @@ def positions_table(source: Source) -> Table:
         Column("combined", "Combined", yes_no=True),
         Column("members", "Organisations or roles", width=50, wrap=True),
         Column("respondents", "Respondents", COUNT),
-        Column("momentum", "Momentum (0-100)", SCORE),
-        Column("strain", "Strain (0-100)", SCORE),
+        Column("momentum", f"{vocabulary.MOMENTUM} (0-100)", SCORE),
+        Column("strain", f"{vocabulary.PULL} (0-100)", SCORE),
         Column("position", "Position", words=vocabulary.POSITIONS),
         Column("alignment", "Alignment", words=vocabulary.ALIGNMENTS),
     ]
@@ -346,8 +392,30 @@ def positions_table(source: Source) -> Table:
         columns += [
             Column("momentum_previous", "Momentum, previous round", SCORE),
             Column("momentum_change", "Momentum change", SCORE),
-            Column("strain_previous", "Strain, previous round", SCORE),
-            Column("strain_change", "Strain change", SCORE),
+            Column(
+                "momentum_change_shown",
+                "Momentum change as printed",
+                compute=lambda r: printed_change(
+                    {
+                        "previous": r.get("momentum_previous"),
+                        "change": r.get("momentum_change"),
+                        "score": r.get("momentum"),
+                    }
+                ),
+            ),
+            Column("strain_previous", "Pull, previous round", SCORE),
+            Column("strain_change", "Pull change", SCORE),
+            Column(
+                "strain_change_shown",
+                "Pull change as printed",
+                compute=lambda r: printed_change(
+                    {
+                        "previous": r.get("strain_previous"),
+                        "change": r.get("strain_change"),
+                        "score": r.get("strain"),
+                    }
+                ),
+            ),
         ]
     trend = source.trend_units()
     levels: list[tuple[str, Any, dict[str, Any], Any, dict[str, Any]]] = [
@@ -402,7 +470,9 @@ def ties_table(source: Source) -> Table:
     """Every existing tie; trust and value only on shown ties (SPEC §4.4)."""
     columns = [
         Column("from", "From"),
+        Column("from_code", "From (code)", compute=lambda r: source.code(r.get("from"))),
         Column("to", "To"),
+        Column("to_code", "To (code)", compute=lambda r: source.code(r.get("to"))),
         Column("raters", "Raters", COUNT),
         Column("shown", "Shown", yes_no=True),
         Column("trust", "Trust (0-100)", SCORE),
@@ -420,6 +490,9 @@ def members_table(source: Source) -> Table:
     sectors = {sector.code: sector.label for sector in source.instrument.sectors}
     columns = [
         Column("organisation", "Organisation"),
+        Column(
+            "org_code", "Organisation code", compute=lambda r: source.code(r.get("organisation"))
+        ),
         Column("sector", "Sector", words=sectors),
         Column("trust_received", "Trust received", SCORE),
         Column("trust_given", "Trust given", SCORE),
@@ -440,20 +513,37 @@ def flags_table(source: Source) -> Table:
     columns = [
         Column("type", "Flag", words=vocabulary.FLAGS),
         Column("a", "Organisation A"),
+        Column("a_code", "Organisation A (code)", compute=lambda r: source.code(r.get("a"))),
         Column("b", "Organisation B"),
+        Column("b_code", "Organisation B (code)", compute=lambda r: source.code(r.get("b"))),
         Column("organisation", "Organisation"),
+        Column(
+            "org_code", "Organisation code", compute=lambda r: source.code(r.get("organisation"))
+        ),
         Column("gap", "Trust gap", SCORE),
     ]
     return Table("flags", "Flags", columns, source.network.get("flags") or [])
+
+
+def printed_gap(record: Mapping[str, Any]) -> str | None:
+    """A perception gap as printed beside its flag: to as many places as it takes to agree."""
+    gap = record.get("gap")
+    if not numbers_rule.present(gap):
+        return None
+    return numbers_rule.flagged_text(gap, PERCEPTION_GAP, bool(record.get("flagged")))
 
 
 def perception_gaps_table(source: Source) -> Table:
     """Own COMMIT score against value received, for organisations that are their own unit."""
     columns = [
         Column("organisation", "Organisation"),
-        Column("self_commit", "Own COMMIT score", SCORE),
+        Column(
+            "org_code", "Organisation code", compute=lambda r: source.code(r.get("organisation"))
+        ),
+        Column("self_commit", "Own commitment score (bringing the organisation to bear)", SCORE),
         Column("value_received", "Value received", SCORE),
         Column("gap", "Gap", SCORE),
+        Column("gap_shown", "Gap as printed (agrees with the flag)", compute=printed_gap),
         Column("flagged", "Flagged (gap of 20 or more)", yes_no=True),
     ]
     return Table("perception_gaps", "Perception gaps", columns, own_unit_gaps(source.result))
@@ -594,6 +684,7 @@ def summary_table(source: Source) -> Table:
     result, partnership, network = source.result, source.partnership, source.network
     compared = ((source.trend or {}).get("partnership")) or {}
     pairs: dict[str, Any] = {
+        "title": source.title,
         "schema": result.get("schema"),
         "instrument": source.instrument.id,
         "round": result.get("round"),

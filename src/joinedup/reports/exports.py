@@ -103,7 +103,10 @@ PathOrBuffer = str | Path | IO[bytes]
 
 
 def to_xlsx(
-    result: dict[str, Any], path_or_buffer: PathOrBuffer, sectors: dict[str, str] | None = None
+    result: dict[str, Any],
+    path_or_buffer: PathOrBuffer,
+    sectors: dict[str, str] | None = None,
+    title: str | None = None,
 ) -> None:
     """Write the result as an Excel workbook to a path or a binary file object.
 
@@ -112,9 +115,9 @@ def to_xlsx(
     themes, Text answers and About. Each table has a bold, frozen header row
     with a filter; numbers are stored unrounded and rounded for display by
     number formats. `sectors` maps organisation names to sector codes, shown
-    for network members.
+    for network members; `title` names the partnership on the Summary sheet.
     """
-    source = Source.read(result, sectors)
+    source = Source.read(result, sectors, title)
     tables = [
         scales_table(source),
         groups_table(source, "unit"),
@@ -134,7 +137,10 @@ def to_xlsx(
 
 
 def to_csv(
-    result: dict[str, Any], folder: str | Path, sectors: dict[str, str] | None = None
+    result: dict[str, Any],
+    folder: str | Path,
+    sectors: dict[str, str] | None = None,
+    title: str | None = None,
 ) -> list[Path]:
     """Write the result as tidy CSV files in `folder` (created if need be); return their paths.
 
@@ -146,28 +152,33 @@ def to_csv(
     ties.csv, members.csv, flags.csv, perception_gaps.csv,
     recommendations.csv, text_themes.csv and text_answers.csv. UTF-8 with a
     byte-order mark so Excel reads every character right; codes rather than
-    labels; true/false; an empty cell for a missing or suppressed figure.
+    labels; true/false; an empty cell for a missing or suppressed figure; no
+    line breaks inside a cell. README.txt describes every file and column.
     """
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, text in _csv_texts(result, sectors).items():
+    for name, text in _csv_texts(result, sectors, title).items():
         path = target / name
         path.write_bytes(text.encode("utf-8-sig"))
         paths.append(path)
     return paths
 
 
-def to_csv_zip(result: dict[str, Any], sectors: dict[str, str] | None = None) -> bytes:
+def to_csv_zip(
+    result: dict[str, Any], sectors: dict[str, str] | None = None, title: str | None = None
+) -> bytes:
     """The files of `to_csv`, packed in a zip archive (for a web download)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, text in _csv_texts(result, sectors).items():
+        for name, text in _csv_texts(result, sectors, title).items():
             archive.writestr(name, text.encode("utf-8-sig"))
     return buffer.getvalue()
 
 
-def network_graph(result: dict[str, Any], sectors: dict[str, str] | None = None) -> nx.DiGraph:
+def network_graph(
+    result: dict[str, Any], sectors: dict[str, str] | None = None, title: str | None = None
+) -> nx.DiGraph:
     """The relationship network of the result as a directed networkx graph.
 
     Nodes are the network's organisations, with `label`, `sector` (when
@@ -176,11 +187,14 @@ def network_graph(result: dict[str, Any], sectors: dict[str, str] | None = None)
     result is left out. Every existing tie is an edge with `shown`, `raters`
     (except from a merged organisation), and `trust` and `value` on shown
     ties only (SPEC §4.4). The
-    graph carries the network figures that are not null.
+    graph carries the network figures that are not null, and `title`. Each
+    node has `org_code`, the code the CSV files and the workbook use.
     """
-    source = Source.read(result, sectors)
+    source = Source.read(result, sectors, title)
     network = source.network
     graph = nx.DiGraph(instrument=source.instrument.id)
+    if title:
+        graph.graph["title"] = xml_text(title)
     if result.get("round") is not None:
         graph.graph["round"] = xml_text(str(result["round"]))
     for key in NETWORK_FIGURES:
@@ -190,6 +204,8 @@ def network_graph(result: dict[str, Any], sectors: dict[str, str] | None = None)
     for name in dict.fromkeys([str(n) for n in network.get("organisations") or []] + [*members]):
         member = members.get(name, {})
         node: dict[str, Any] = {"label": xml_text(name)}
+        if (code := source.code(name)) is not None:
+            node["org_code"] = code
         if (sector := source.sector(name)) is not None:
             node["sector"] = xml_text(sector)
         for key in (*MEMBER_FIGURES, "betweenness"):
@@ -212,18 +228,23 @@ def network_graph(result: dict[str, Any], sectors: dict[str, str] | None = None)
 
 
 def to_graphml(
-    result: dict[str, Any], path_or_buffer: PathOrBuffer, sectors: dict[str, str] | None = None
+    result: dict[str, Any],
+    path_or_buffer: PathOrBuffer,
+    sectors: dict[str, str] | None = None,
+    title: str | None = None,
 ) -> None:
     """Write the relationship network as GraphML (what it holds: `network_graph`)."""
-    nx.write_graphml(network_graph(result, sectors), path_or_buffer)
+    nx.write_graphml(network_graph(result, sectors, title), path_or_buffer)
 
 
 # ----------------------------------------------------------------- CSV
 
 
-def _csv_texts(result: dict[str, Any], sectors: dict[str, str] | None) -> dict[str, str]:
-    """Each CSV file's name and text."""
-    source = Source.read(result, sectors)
+def _csv_texts(
+    result: dict[str, Any], sectors: dict[str, str] | None, title: str | None = None
+) -> dict[str, str]:
+    """Each CSV file's name and text, and README.txt describing them."""
+    source = Source.read(result, sectors, title)
     tables = [
         summary_table(source),
         scores_table(source),
@@ -238,7 +259,35 @@ def _csv_texts(result: dict[str, Any], sectors: dict[str, str] | None) -> dict[s
         text_themes_table(source),
         text_answers_table(source),
     ]
-    return {f"{table.name}.csv": _csv_text(table) for table in tables}
+    texts = {f"{table.name}.csv": _csv_text(table) for table in tables}
+    texts["README.txt"] = csv_readme(source, tables)
+    return texts
+
+
+def csv_readme(source: Source, tables: list[Table]) -> str:
+    """What each CSV file holds and what each column means, like the workbook's About sheet."""
+    lines = [
+        f"Joined Up results{f': {one_line(source.title)}' if source.title else ''}",
+        "",
+        "UTF-8 files with a byte-order mark. Codes rather than labels; true or false; an empty",
+        "cell for a figure that is missing or not shown to protect respondents. Numbers are",
+        "unrounded; the columns ending in _shown hold the figure as the report prints it.",
+        "Organisations are joined across files by their code (org_code, from_code, to_code,",
+        "a_code, b_code): a name that begins like a formula is written with a leading",
+        "apostrophe, so join on the code, never on the name.",
+        "How every figure is worked out: docs/methodology.md, or /method/ on the site.",
+        "",
+    ]
+    for table in tables:
+        lines += [f"{table.name}.csv: {table.title}"]
+        lines += [f"  {column.key}: {column.title}" for column in table.columns]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def one_line(text: str) -> str:
+    """Text with every line break and tab made a space, for a CSV cell or a heading."""
+    return " ".join(str(text).split())
 
 
 def _csv_text(table: Table) -> str:
@@ -255,10 +304,11 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Coded):
-        return "" if value.code is None else neutralise(value.code)
+        return "" if value.code is None else neutralise(one_line(value.code))
     if isinstance(value, numbers.Integral):
         return str(int(value))
     if isinstance(value, numbers.Real):
         number = as_float(value)
         return "" if number is None else repr(number)
-    return neutralise(str(value))
+    # A line break inside a cell splits the row in many tools that read CSV.
+    return neutralise(one_line(str(value)))

@@ -9,15 +9,15 @@ the result document keeps the unrounded figures.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypeGuard
+from typing import Any
+
+from joinedup.analysis import numbers
 
 from .svg import escape
 
-MINUS = "\u2212"  # a real minus sign: screen readers say "minus", not "dash"
-NO_FIGURE = "–"  # shown where a figure is suppressed or missing
+MINUS = numbers.MINUS
+NO_FIGURE = numbers.NO_FIGURE
 
 
 @dataclass(frozen=True)
@@ -58,36 +58,25 @@ class Chart:
 # --------------------------------------------------------------- numbers
 
 
-def present(value: Any) -> TypeGuard[int | float]:
-    """True for a finite number (a figure that is shown)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def rounded(value: float, places: int = 0) -> float:
-    """Half away from zero, as people round (Python's round() goes to even)."""
-    quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+# The rule for writing numbers is `joinedup.analysis.numbers`, shared with the
+# pages and exports; these names are kept for the charts that use them.
+present = numbers.present
+rounded = numbers.rounded
 
 
 def whole(value: Any, missing: str = NO_FIGURE) -> str:
     """A score as a whole number ("68"), or `missing`."""
-    if not present(value):
-        return missing
-    return _signed(rounded(value), 0, plus=False)
+    return numbers.shown(value, 0, missing)
 
 
 def places(value: Any, digits: int = 2, missing: str = NO_FIGURE) -> str:
     """A number to `digits` decimal places ("0.13"), or `missing`."""
-    if not present(value):
-        return missing
-    return _signed(rounded(value, digits), digits, plus=False)
+    return numbers.shown(value, digits, missing)
 
 
 def signed(value: Any, missing: str = NO_FIGURE, digits: int = 0) -> str:
     """A change or gap with its sign ("+23", "−17", "0"), whole unless `digits` is given."""
-    if not present(value):
-        return missing
-    return _signed(rounded(value, digits), digits, plus=True)
+    return numbers.signed(value, digits, missing)
 
 
 def interval(low: Any, high: Any) -> str:
@@ -95,15 +84,6 @@ def interval(low: Any, high: Any) -> str:
     if not (present(low) and present(high)):
         return NO_FIGURE
     return f"{whole(low)} to {whole(high)}"
-
-
-def _signed(value: float, digits: int, plus: bool) -> str:
-    if value == 0:
-        return f"{0:.{digits}f}"
-    body = f"{abs(value):.{digits}f}"
-    if value < 0:
-        return MINUS + body
-    return ("+" if plus else "") + body
 
 
 def count_phrase(count: int, singular: str, plural: str | None = None) -> str:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from joinedup.analysis import numbers
+
 from . import reading, svg
-from .figures import Chart, Table, count_phrase, listing, present, rounded, signed, whole
+from .figures import Chart, Table, count_phrase, listing, present, whole
 from .palette import BLUE, FLAG_COLOUR, ORANGE
 from .svg import MUTED_INK, RULE, SMALL
 
@@ -118,11 +120,8 @@ def own_unit_gaps(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def gap_text(gap: Any, flagged: bool) -> str:
-    """A gap with its sign; to one decimal where rounding would make an unflagged gap look 20."""
-    text = signed(gap)
-    if present(gap) and not flagged and abs(rounded(gap)) >= FLAG_AT:
-        text = signed(gap, digits=1)
-    return text
+    """A gap with its sign, to as many places as it takes to agree with its flag."""
+    return numbers.flagged_text(gap, FLAG_AT, flagged)
 
 
 def _value_marker(x: float, y: float) -> str:

@@ -71,14 +71,19 @@ def write_outputs(
         written.append(targets.pdf)
     if targets.xlsx:
         step("Writing the Excel workbook")
-        write_atomically(targets.xlsx, lambda b: exports.to_xlsx(result, b, options.sectors))
+        write_atomically(
+            targets.xlsx, lambda b: exports.to_xlsx(result, b, options.sectors, options.partnership)
+        )
         written.append(targets.xlsx)
     if targets.graphml:
         step("Writing the network (GraphML)")
-        write_atomically(targets.graphml, lambda b: exports.to_graphml(result, b, options.sectors))
+        write_atomically(
+            targets.graphml,
+            lambda b: exports.to_graphml(result, b, options.sectors, options.partnership),
+        )
         written.append(targets.graphml)
     if targets.csv:
         step("Writing CSV files")
         targets.csv.mkdir(parents=True, exist_ok=True)
-        written += exports.to_csv(result, targets.csv, options.sectors)
+        written += exports.to_csv(result, targets.csv, options.sectors, options.partnership)
     return written

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from joinedup.analysis import numbers
+
 from . import reading, svg
 from .figures import (
     NO_FIGURE,
@@ -112,7 +114,7 @@ def scale_profile(result: dict[str, Any], *, chart_id: str = "scale-profile") ->
             trend = reading.trend_entry(result, "partnership", "scales", info.code)
             row += (
                 whole(trend.get("previous")),
-                signed(trend.get("change")),
+                numbers.change_text(trend.get("previous"), figure.get("score")),
                 ("yes" if trend.get("significant") else "no") if trend else NO_FIGURE,
             )
         rows.append(row)

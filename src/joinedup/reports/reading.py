@@ -21,17 +21,7 @@ from .figures import Chart, Table, present
 MOMENTUM_SCALES = ("CASE", "TRUST", "CONVERSE", "RELATE", "COMMIT")
 STRAIN_SCALES = ("STRAIN", "SURVIVAL")
 
-ZONE_NAMES = {
-    "tipping_point": "Tipping point",
-    "tipping_and_breaking": "Tipping and breaking",
-    "breaking_point": "Breaking point",
-    "holding_pattern": "Holding pattern",
-    "aligned": "The stars align",
-    "emerging": "Emerging",
-    "collaborate_without_changing": "Collaborate without changing",
-    "changing_alone": "Changing alone",
-    "not_ready": "Not ready",
-}
+ZONE_NAMES = vocabulary.ZONE_NAMES  # one name per zone, shared with the pages
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from joinedup.analysis import numbers
+from joinedup.analysis.summary import summarise
 from joinedup.analysis.vocabulary import (
     ALIGNMENTS,
     FLAGS,
@@ -28,8 +30,11 @@ from joinedup.analysis.vocabulary import (
 from joinedup.instrument import Instrument, load_instrument
 
 from . import reading
-from .charts import all_charts
+from .charts import all_charts, position_map
 from .figures import NO_FIGURE, Chart, figure_html, places, present, signed, table_html, whole
+
+# Where readers of a report find how every figure is worked out.
+METHOD_URL = "docs/methodology.md in Joined Up, or /method/ on the site that made this report"
 
 # Beyond this many reporting units, each gets a row rather than a section of
 # its own (their full figures are in the heatmap and the workbook).
@@ -106,6 +111,14 @@ def report_context(result: dict[str, Any], options: ReportOptions) -> dict[str, 
         "actions": actions,
         "top_actions": actions[:3],
         "strengths": _strengths(result, instrument),
+        "summary": summarise(result, instrument),
+        # Drawn again under its own id, so page 1 and the full map later never share ids.
+        "summary_map": (
+            Markup(position_map(result, options.previous, chart_id="summary-position-map").svg)
+            if "position-map" in by_id
+            else ""
+        ),
+        "method_url": METHOD_URL,
         "charts": by_id,
         "figure": lambda chart_id, level=2: (
             Markup(figure_html(by_id[chart_id], level)) if chart_id in by_id else ""
@@ -210,11 +223,14 @@ def _trend(result: dict[str, Any], instrument: Instrument) -> dict[str, Any] | N
     rows = []
     for scale in instrument.scales:
         entry = trend["partnership"]["scales"][scale.code]
+        now = result["partnership"]["scales"][scale.code]["score"]
         rows.append(
             {
                 "name": scale.name,
-                "now": result["partnership"]["scales"][scale.code]["score"],
+                "now": now,
                 **entry,
+                # From the rounded ends, as printed beside it ("66 → 67" is +1).
+                "change_text": numbers.change_text(entry.get("previous"), now),
             }
         )
     position = trend["partnership"].get("position") or {}

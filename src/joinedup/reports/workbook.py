@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from joinedup.analysis import numbers as numbers_rule
 from joinedup.analysis import vocabulary
 
 from .export_tables import (
@@ -158,6 +159,7 @@ def _summary_lines(source: Source) -> list[_Line]:
     position = partnership.get("position")
     lines = [
         _Line("Partnership", heading=True),
+        *([_Line("Name", source.title)] if source.title else []),
         _Line("Round", result.get("round") or "(not labelled)"),
         _Line("Respondents", as_number(result.get("respondents")), COUNT, "Everyone who answered."),
     ]
@@ -178,16 +180,16 @@ def _summary_lines(source: Source) -> list[_Line]:
                 note=vocabulary.POSITION_SENTENCES.get(position or ""),
             ),
             _Line(
-                "Momentum (0-100)",
+                f"{vocabulary.MOMENTUM} (0-100)",
                 as_number(partnership.get("momentum")),
                 SCORE,
                 f"Towards a tipping point: the mean of {MOMENTUM_SCALES}. 50 or more is high.",
             ),
             _Line(
-                "Strain (0-100)",
+                f"{vocabulary.PULL} (0-100)",
                 as_number(partnership.get("strain")),
                 SCORE,
-                f"Towards a breaking point: the mean of {STRAIN_SCALES}. 50 or more is high.",
+                f"The mean of {STRAIN_SCALES}. 50 or more is high.",
             ),
             _Line(
                 "Alignment",
@@ -208,13 +210,24 @@ def _summary_lines(source: Source) -> list[_Line]:
                 "Change in momentum",
                 as_number((compared.get("momentum") or {}).get("change")),
                 SCORE,
-                "This round minus the previous one.",
+                "This round minus the previous one. As printed (from rounded ends): "
+                + (
+                    numbers_rule.change_text(
+                        (compared.get("momentum") or {}).get("previous"),
+                        partnership.get("momentum"),
+                    )
+                ),
             ),
             _Line(
-                "Change in strain",
+                "Change in the pull towards a breaking point",
                 as_number((compared.get("strain") or {}).get("change")),
                 SCORE,
-                "This round minus the previous one.",
+                "This round minus the previous one. As printed (from rounded ends): "
+                + (
+                    numbers_rule.change_text(
+                        (compared.get("strain") or {}).get("previous"), partnership.get("strain")
+                    )
+                ),
             ),
         ]
     lines += [

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import QuerySet
 
 from joinedup.analysis import to_json
 from joinedup.instrument import load_instrument
@@ -29,7 +28,7 @@ from joinedup.partnerships.models import Partnership
 from joinedup.reports import exports
 from joinedup.reports.figures import figure_html
 from joinedup.reports.report import ReportOptions, charts_for, render_pdf
-from joinedup.surveys.models import Response, Round, RoundOrganisation, RoundStatus
+from joinedup.surveys.models import Response, Round, RoundOrganisation
 from joinedup.surveys.services import previous_closed_round
 
 from .models import Download
@@ -88,12 +87,6 @@ def round_figures_html(survey_round: Round) -> dict[str, str]:
     return dict(figures)
 
 
-def closed_rounds(partnership: Partnership) -> QuerySet[Round]:
-    return partnership.rounds.filter(status=RoundStatus.CLOSED, result__isnull=False).order_by(
-        "created_at", "pk"
-    )
-
-
 # ------------------------------------------------------------------ downloads
 
 
@@ -142,14 +135,15 @@ def build_download(survey_round: Round, kind: str) -> DownloadFile:
     assert result is not None
     form = FORMATS[kind]
     names = sectors(survey_round.partnership, survey_round)
+    title = survey_round.partnership.name
     if kind == "pdf":
         content = render_pdf(result, report_options(survey_round, with_plan=True))
     elif kind == "xlsx":
-        content = _bytes(lambda b: exports.to_xlsx(result, b, names))
+        content = _bytes(lambda b: exports.to_xlsx(result, b, names, title))
     elif kind == "csv":
-        content = exports.to_csv_zip(result, names)
+        content = exports.to_csv_zip(result, names, title)
     elif kind == "graphml":
-        content = _bytes(lambda b: exports.to_graphml(result, b, names))
+        content = _bytes(lambda b: exports.to_graphml(result, b, names, title))
     elif kind == "json":
         content = to_json(result).encode("utf-8")
     else:

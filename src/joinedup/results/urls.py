@@ -5,10 +5,16 @@ from . import views
 app_name = "results"
 
 urlpatterns = [
+    path("method/", views.method, name="method"),
     path(
         "partnerships/<int:partnership_id>/rounds/<int:round_id>/results/",
         views.round_results,
         name="round",
+    ),
+    path(
+        "partnerships/<int:partnership_id>/rounds/<int:round_id>/results/<slug:section>/",
+        views.round_section,
+        name="section",
     ),
     path(
         "partnerships/<int:partnership_id>/rounds/<int:round_id>/download/<str:kind>/",

@@ -9,7 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from joinedup.analysis.vocabulary import ALIGNMENTS, BANDS, POSITION_SENTENCES, POSITIONS
+from joinedup.analysis import methodology
+from joinedup.analysis.summary import summarise
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.access import FACILITATOR_ONLY, partnership_view
 from joinedup.partnerships.models import Membership, Role
@@ -17,6 +18,7 @@ from joinedup.surveys.channels import progress_by_organisation
 
 from . import services
 from .models import Download
+from .sections import SECTIONS, change_rows, reliability_rows, themes
 
 
 def _closed_round(membership: Membership, round_id: int) -> Any:
@@ -48,75 +50,80 @@ def _not_closed_yet(request: HttpRequest, membership: Membership, round_id: int)
 
 @partnership_view()
 def round_results(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    """The summary: where the partnership stands, the change, what to do, what it does well."""
     waiting = _not_closed_yet(request, membership, round_id)
     if waiting is not None:
         return waiting
     survey_round = _closed_round(membership, round_id)
     result = survey_round.result
-    instrument = load_instrument(survey_round.instrument)
-    partnership = result["partnership"]
     figures = services.round_figures_html(survey_round)
-    position = partnership.get("position") or ""
-    trend = result.get("trend")
     return render(
         request,
         "results/round.html",
-        {
-            "partnership": membership.partnership,
-            "membership": membership,
-            "round": survey_round,
-            "result": result,
-            "no_results": partnership.get("reason") == "too_few_respondents",
-            "position_name": POSITIONS.get(position, ""),
-            "position_sentence": POSITION_SENTENCES.get(position, ""),
-            "alignment_name": ALIGNMENTS.get(partnership.get("alignment") or "", ""),
-            "actions": sorted(result["recommendations"], key=lambda a: a["priority"]),
-            "strengths": [
-                {"name": instrument.scale(s["scale"]).name, **s}
-                for s in result.get("strengths", [])
-            ],
+        _common(membership, survey_round)
+        | {
+            "summary": summarise(result, load_instrument(survey_round.instrument)),
             # figure_html escapes every name and number it writes.
-            "figures": {key: mark_safe(html) for key, html in figures.items()},
-            "themes": _themes(result, instrument),
-            "trend_rows": _trend_rows(result, instrument) if trend else [],
-            "trend": trend,
-            "combined": [u for u in result["units"] if u["combined"]],
+            "position_map": mark_safe(figures.get("position-map", "")),
+            "actions": sorted(result["recommendations"], key=lambda a: a["priority"]),
             "formats": [
                 (kind, form)
                 for kind, form in services.FORMATS.items()
                 if not form.facilitators_only or membership.role == Role.FACILITATOR
             ],
-            "bands": BANDS,
         },
     )
 
 
-def _themes(result: dict[str, Any], instrument: Any) -> list[dict[str, Any]]:
-    titles = {
-        "TEXT_IMPORTANT": "What matters most",
-        "TEXT_SIDESHOW": "The side shows",
-        "TEXT_OTHER": "Anything else",
+@partnership_view()
+def round_section(
+    request: HttpRequest, membership: Membership, round_id: int, section: str
+) -> HttpResponse:
+    """One part of the results on a page of its own (scores, network, words, change, method)."""
+    survey_round = _closed_round(membership, round_id)
+    result = survey_round.result
+    found = SECTIONS.get(section)
+    no_results = result["partnership"].get("reason") == "too_few_respondents"
+    if found is None or (section == "change" and not result.get("trend")):
+        raise Http404("No such part of the results")
+    if no_results and section != "how":
+        raise Http404("This round has no results: too few people answered")
+    instrument = load_instrument(survey_round.instrument)
+    figures = services.round_figures_html(survey_round)
+    context = _common(membership, survey_round) | {
+        "section": found,
+        # figure_html escapes every name and number it writes.
+        "figures": [mark_safe(figures[f]) for f in found.figures if f in figures],
     }
-    return [
-        {
-            "title": titles.get(question.code, question.code),
-            "question": question.text,
-            **result["text"].get(question.code, {"n": 0, "shown": False, "themes": []}),
-        }
-        for question in instrument.text_questions
-    ]
+    if section == "words":
+        context["themes"] = themes(result, instrument)
+    elif section == "change":
+        context["change_rows"] = change_rows(result, instrument)
+    elif section == "how":
+        context["reliability_rows"] = reliability_rows(result, instrument)
+    return render(request, "results/section.html", context)
 
 
-def _trend_rows(result: dict[str, Any], instrument: Any) -> list[dict[str, Any]]:
-    scales = result["trend"]["partnership"]["scales"]
-    return [
-        {
-            "name": scale.name,
-            "now": result["partnership"]["scales"][scale.code]["score"],
-            **scales[scale.code],
-        }
-        for scale in instrument.scales
-    ]
+def _common(membership: Membership, survey_round: Any) -> dict[str, Any]:
+    result = survey_round.result
+    return {
+        "partnership": membership.partnership,
+        "membership": membership,
+        "round": survey_round,
+        "result": result,
+        "no_results": result["partnership"].get("reason") == "too_few_respondents",
+        "sections": [s for s in SECTIONS.values() if s.slug != "change" or result.get("trend")],
+    }
+
+
+def method(request: HttpRequest) -> HttpResponse:
+    """How every figure is worked out: public, from the instrument and the analysis code."""
+    instrument = load_instrument()
+    return render(
+        request,
+        "results/method.html",
+        {"parts": methodology.sections(instrument), "scales": methodology.scales(instrument)},
+    )
 
 
 @partnership_view()

@@ -164,6 +164,11 @@ def close_round(request: HttpRequest, membership: Membership, round_id: int) -> 
             "partnership": membership.partnership,
             "round": survey_round,
             "responses": survey_round.responses.count(),
+            "hidden": (
+                services.close_preview(survey_round)
+                if survey_round.status == RoundStatus.OPEN
+                else None
+            ),
         },
     )
 

@@ -15,12 +15,13 @@ import pandas as pd
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from joinedup.accounts.models import User
 from joinedup.analysis import SPEC_REVISION, InputError, Settings, analyse, load_tables
+from joinedup.analysis.hidden import Hidden, what_results_hide
 from joinedup.analysis.interchange import ORGANISATIONS_COLUMNS
 from joinedup.analysis.published import PublishedRound
 from joinedup.analysis.settings import LOWEST_TIE_RATERS
@@ -139,6 +140,13 @@ def published_settings(stored: dict[str, Any] | None) -> Settings:
     )
 
 
+def closed_rounds(partnership: Partnership) -> QuerySet[Round]:
+    """A partnership's closed rounds that have results, oldest first."""
+    return partnership.rounds.filter(status=RoundStatus.CLOSED, result__isnull=False).order_by(
+        "created_at", "pk"
+    )
+
+
 def previous_closed_round(survey_round: Round) -> Round | None:
     """The partnership's last round closed before this one was created, if any."""
     return (
@@ -170,6 +178,17 @@ def round_result(survey_round: Round, settings: Settings | None = None) -> dict[
     previous = published_round(before) if before is not None and before.result else None
     dataset.rounds = [survey_round.label]
     return analyse(dataset, settings or round_settings(survey_round), previous=previous)
+
+
+def close_preview(survey_round: Round) -> Hidden | None:
+    """What the results would hide if the round closed now; None if the answers cannot be analysed.
+
+    Analyses the current answers exactly as closing would, and stores nothing.
+    """
+    try:
+        return what_results_hide(round_result(survey_round))
+    except InputError:
+        return None
 
 
 def published_round(survey_round: Round) -> PublishedRound:

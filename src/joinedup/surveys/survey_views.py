@@ -38,6 +38,7 @@ from .forms import (
     StatementsForm,
 )
 from .models import Draft, RoundStatus
+from .resume import resume_url
 from .tokens import token_hash
 
 ESTIMATED_MINUTES = 15
@@ -277,9 +278,12 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
         return _already_sent(request, visit)
     if request.method == "POST":
         try:
-            _, personal_token = services.start_draft(visit)
+            draft, personal_token = services.start_draft(visit)
         except services.SurveyError:
             return _closed(request, visit)
+        if personal_token is None and draft.answers:
+            # Coming back: carry on from the first page still to answer.
+            return redirect(resume_url(draft, token))
         target = personal_token or token
         return redirect("surveys:about", token=target)
     partnership = visit.round.partnership
@@ -465,7 +469,7 @@ def saved(request: HttpRequest, survey: _Context) -> HttpResponse:
     return survey.render(
         "surveys/survey/saved.html",
         survey.url("saved"),
-        {"resume_url": request.build_absolute_uri(survey.url("about"))},
+        {"resume_url": request.build_absolute_uri(survey.url("start"))},
     )
 
 
