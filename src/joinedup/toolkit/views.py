@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.access import FACILITATOR_ONLY, partnership_view
 from joinedup.partnerships.models import Membership, Role
-from joinedup.results.services import closed_rounds
+from joinedup.surveys.services import closed_rounds
 
 from . import files
 from .catalogue import BY_SLUG, FORMATS, TOOLS
