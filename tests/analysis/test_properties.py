@@ -132,9 +132,10 @@ def test_no_merged_organisation_has_a_figure_of_its_own(partnership: dict[str, A
         if member["organisation"] not in own:
             assert member["trust_given"] is None
             assert member["value_given"] is None
-    # Outside the network and the combined
-    # unit's list of members, a merged organisation's name appears nowhere.
-    outside = {key: value for key, value in analysed.items() if key != "network"}
+    # Outside the network, the combined unit's list of members and the sectors
+    # (which come from the organisations file, not from anyone's answers), a
+    # merged organisation's name appears nowhere.
+    outside = {key: value for key, value in analysed.items() if key not in {"network", "sectors"}}
     outside["units"] = [
         unit | {"organisations": []} if unit["combined"] else unit for unit in analysed["units"]
     ]
