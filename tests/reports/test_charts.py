@@ -10,7 +10,7 @@ import pytest
 
 from joinedup.analysis import to_json
 from joinedup.reports import Chart, all_charts, figure_html
-from joinedup.reports.figures import whole
+from joinedup.reports.charts.figures import whole
 from tests.reports import support
 
 CHART_IDS = [
@@ -134,7 +134,7 @@ def test_perception_gaps_table_and_flags(northshire):
 
 
 def test_gap_just_under_the_flag_is_not_rounded_to_look_flagged():
-    from joinedup.reports.gaps import gap_text
+    from joinedup.reports.charts.gaps import gap_text
 
     assert gap_text(-19.6, flagged=False) == "\u221219.6"
     assert gap_text(-20.4, flagged=True) == "\u221220"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from joinedup.reports import alignment_diagram, position_map
-from joinedup.reports.scatter import symmetric_range
+from joinedup.reports.charts.scatter import symmetric_range
 from tests.reports import support
 
 ZONES = ["Tipping point", "Tipping and breaking", "Breaking point", "Holding pattern"]

@@ -14,8 +14,8 @@ from django.utils.safestring import mark_safe
 
 from joinedup.actions.services import plan_summary
 from joinedup.analysis.vocabulary import POSITIONS
-from joinedup.reports.figures import figure_html
-from joinedup.reports.path import position_path
+from joinedup.reports.charts.figures import figure_html
+from joinedup.reports.charts.path import position_path
 from joinedup.surveys.channels import progress_by_organisation
 from joinedup.surveys.models import Round
 

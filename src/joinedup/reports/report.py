@@ -29,7 +29,16 @@ from joinedup.instrument import Instrument, load_instrument
 
 from . import reading
 from .charts import all_charts
-from .figures import NO_FIGURE, Chart, figure_html, places, present, signed, table_html, whole
+from .charts.figures import (
+    NO_FIGURE,
+    Chart,
+    figure_html,
+    places,
+    present,
+    signed,
+    table_html,
+    whole,
+)
 
 # Beyond this many reporting units, each gets a row rather than a section of
 # its own (their full figures are in the heatmap and the workbook).

@@ -25,7 +25,8 @@ from typing import Any
 
 from joinedup.analysis import vocabulary
 
-from . import reading, svg
+from .. import reading
+from . import svg
 from .figures import Chart, Table, count_phrase, listing, places, present, whole
 from .network_layout import circular_layout
 from .palette import (

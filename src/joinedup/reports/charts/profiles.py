@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import reading, svg
+from .. import reading
+from ..reading import ScaleInfo
+from . import svg
 from .figures import (
     NO_FIGURE,
     Chart,
@@ -28,7 +30,6 @@ from .palette import (
     SUPPRESSED_LINE,
     ink_on,
 )
-from .reading import ScaleInfo
 from .svg import INK, MUTED_INK, RULE, SMALL
 
 BANDS = ("concern", "developing", "strength")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import reading, svg
+from .. import reading
+from . import svg
 from .figures import Chart, Table, count_phrase, listing, present, rounded, signed, whole
 from .palette import BLUE, FLAG_COLOUR, ORANGE
 from .svg import MUTED_INK, RULE, SMALL

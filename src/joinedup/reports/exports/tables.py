@@ -25,8 +25,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from joinedup.analysis import vocabulary
 from joinedup.instrument import Instrument
 
-from . import reading
-from .gaps import own_unit_gaps
+from .. import reading
+from ..charts.gaps import own_unit_gaps
 
 # Leading characters that make a spreadsheet read a cell as a formula (OWASP,
 # "CSV Injection"), and their full-width forms, which some spreadsheets accept.

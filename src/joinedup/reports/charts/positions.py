@@ -20,12 +20,12 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import reading
+from .. import reading
+from ..reading import MOMENTUM_SCALES, STRAIN_SCALES, ZONE_NAMES
 from .figures import Chart, Table, count_phrase, interval, listing, whole
 from .gaps import perception_gaps
-from .network_chart import network_map
+from .network import network_map
 from .profiles import scale_profile, unit_heatmap
-from .reading import MOMENTUM_SCALES, STRAIN_SCALES, ZONE_NAMES
 from .scatter import (
     Axes,
     Cross,
