@@ -14,10 +14,11 @@ from typing import Any
 from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr
 
-# System fonts first; DejaVu for Linux machines without them. The stack is
-# written with single quotes so it can sit inside a double-quoted attribute.
+# The report's embedded typeface first (reports/typeface.py), then system
+# fonts; DejaVu for Linux machines without them. The stack is written with
+# single quotes so it can sit inside a double-quoted attribute.
 FONT_FAMILY = (
-    "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, "
+    "'Source Sans 3', system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, "
     "'Liberation Sans', 'DejaVu Sans', sans-serif"
 )
 FONT_SIZE = 13
