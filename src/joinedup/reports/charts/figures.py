@@ -3,7 +3,8 @@
 A chart is four things a reader can use in any medium: a title, a plain-English
 description (its text alternative, which also states the main message), an
 inline SVG, and a table of every figure plotted. Numbers in tables and labels
-are rounded for reading (scores to whole numbers, betweenness to two places);
+are rounded for reading (scores to whole numbers, betweenness as a percentage to
+three significant figures);
 the result document keeps the unrounded figures.
 """
 
@@ -81,6 +82,21 @@ def places(value: Any, digits: int = 2, missing: str = NO_FIGURE) -> str:
     if not present(value):
         return missing
     return _signed(rounded(value, digits), digits, plus=False)
+
+
+def share(value: Any, missing: str = NO_FIGURE) -> str:
+    """A proportion (0 to 1) as a percentage to three significant figures ("0.136%").
+
+    Betweenness in a dense partnership is a small share of shortest paths for
+    every organisation; two decimal places showed 0.00 for all of them.
+    """
+    if not present(value):
+        return missing
+    percent = float(value) * 100
+    if percent == 0:
+        return "0%"
+    digits = max(0, 2 - math.floor(math.log10(abs(percent))))
+    return f"{rounded(percent, digits):.{digits}f}%"
 
 
 def signed(value: Any, missing: str = NO_FIGURE, digits: int = 0) -> str:
