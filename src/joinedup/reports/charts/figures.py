@@ -144,10 +144,18 @@ def figure_html(chart: Chart, heading_level: int = 3) -> str:
     read as plain tables in print.
     """
     heading = f"h{min(max(heading_level, 2), 6)}"
+    # On a narrow screen the chart keeps a legible size and scrolls sideways
+    # inside this region (charts are exempt from reflow, the page is not); it
+    # is focusable so that keyboard users can scroll it too.
+    picture = (
+        f'<div class="ju-chart__picture" role="region" tabindex="0" '
+        f'aria-label="{escape(chart.title)}: chart, scrolls sideways on a small screen">'
+        f"{chart.svg}</div>"
+    )
     parts = [
         f'<figure class="ju-chart" id="{escape(chart.id)}">',
         f'<{heading} class="govuk-heading-m">{escape(chart.title)}</{heading}>',
-        chart.svg,
+        picture,
         f'<p class="govuk-body ju-chart__description">{escape(chart.description)}</p>',
     ]
     parts.extend(table_html(table) for table in chart.tables)

@@ -147,7 +147,7 @@ def network_map(
     smallest, largest = (8.5, 13.0) if many else (9.0, 21.0)
     # Radial labels get room for the longest name, so names are shown in full;
     # the picture widens rather than cutting them short.
-    label_room = LABEL_ROOM
+    label_room: float = LABEL_ROOM
     if many:
         longest = max(svg.text_width(name, SMALL) for name in names)
         label_room = min(max(LABEL_ROOM, longest + 8), MAX_LABEL_ROOM)

@@ -27,6 +27,7 @@ from .gaps import perception_gaps
 from .network import network_map
 from .profiles import scale_profile, unit_heatmap
 from .scatter import (
+    NUMBERED_NOTE,
     Axes,
     Cross,
     Marker,
@@ -131,6 +132,7 @@ def position_map(
     )
     description = _position_description(part, m_range, s_range, markers, result, before)
     drawing, numbered = scatter(chart_id, title, description, axes, zones, markers, cross, before)
+    description += NUMBERED_NOTE if numbered and markers else ""
 
     lead = [
         (
@@ -159,7 +161,7 @@ def position_map(
             )
         )
     table = _table(
-        f"{title}: momentum and strain, 0 to 100, with 95% intervals",
+        f"{title}, 0 to 100, with 95% intervals",
         headers,
         lead,
         unit_rows,
@@ -283,6 +285,7 @@ def alignment_diagram(result: dict[str, Any], *, chart_id: str = "alignment") ->
     drawing, numbered = scatter(
         chart_id, title, description, axes, _alignment_zones(low, high), markers, cross
     )
+    description += NUMBERED_NOTE if numbered and markers else ""
 
     def row(name: str, level: dict[str, Any]) -> tuple[str, ...]:
         c, h = reading.scale_figure(level, "CASE"), reading.scale_figure(level, "CHANGE")
