@@ -118,17 +118,19 @@ def network_map(
         )
     elif strongest is not None:
         title = "The strongest ties, and the pairs to look at"
-        kept = _strongest_ties(ties, flags, max(1, strongest))
+        kept = strongest_ties(ties, flags, max(1, strongest))
         view = (
             f"This view keeps {count_phrase(len(kept), 'tie')} of {len(ties)}: each "
             f"organisation's {count_phrase(max(1, strongest), 'most trusted partner')}, and every "
-            "flagged pair. "
+            "flagged pair; every tie's figures are in the Excel workbook. "
         )
         ties = kept
 
     table = _member_table(title, names, members, sector_of, sector_names)
     extra = _flag_table(flags, ties)
-    tie_table = _tie_table(ties)
+    # The strongest-ties view is for large partnerships: its ties would list
+    # for pages; every tie's figures are in the workbook.
+    tie_table = None if strongest is not None and focus is None else _tie_table(ties)
     extra_tables = tuple(t for t in (extra, tie_table) if t is not None)
     if len(names) < 2 or not ties:
         reason = (
@@ -204,7 +206,7 @@ def _focus_view(
     return kept, own, touching
 
 
-def _strongest_ties(
+def strongest_ties(
     ties: list[dict[str, Any]], flags: list[dict[str, Any]], per_organisation: int
 ) -> list[dict[str, Any]]:
     """Each rater's most trusted shown ties, and both ties of every flagged pair.

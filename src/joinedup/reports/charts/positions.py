@@ -55,15 +55,28 @@ def all_charts(
     previous: dict[str, Any] | None = None,
     sectors: dict[str, str] | None = None,
 ) -> list[Chart]:
-    """Every chart of a result, in the order a report reads them."""
+    """Every chart of a result, in the order a report reads them.
+
+    In a large partnership (more than LARGE_NETWORK organisations) the
+    network is drawn as its strongest ties and flagged pairs: every tie at
+    once is a tangle nobody can read. The full map is
+    `network_map(result, sectors)`; one organisation's own ties are
+    `network_map(result, sectors, focus=name)`.
+    """
+    organisations = (result.get("network") or {}).get("organisations") or []
+    strongest = STRONGEST_TIES if len(organisations) > LARGE_NETWORK else None
     return [
         position_map(result, previous),
         alignment_diagram(result),
         scale_profile(result),
         unit_heatmap(result),
-        network_map(result, sectors),
+        network_map(result, sectors, strongest=strongest),
         perception_gaps(result),
     ]
+
+
+LARGE_NETWORK = 24  # organisations; beyond this the report's map keeps the strongest ties
+STRONGEST_TIES = 3  # each organisation's most trusted partners, in that view
 
 
 # ------------------------------------------------------------- position map
