@@ -22,3 +22,9 @@ def sectors() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def small() -> dict[str, Any]:
     return support.small_partnership()
+
+
+@pytest.fixture(scope="session")
+def forty(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A synthetic partnership of 40 organisations and 1,200 respondents."""
+    return support.synthetic(tmp_path_factory.mktemp("forty"), organisations=40, respondents=1200)

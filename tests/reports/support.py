@@ -126,3 +126,14 @@ def table_row(chart: Chart, first_cell: str) -> dict[str, str]:
         if row[0] == first_cell:
             return dict(zip(chart.table.headers, row, strict=True))
     raise AssertionError(f"no row {first_cell!r} in {chart.id}'s table")
+
+
+def synthetic(folder: Path, organisations: int, respondents: int) -> dict[str, Any]:
+    """The result of a synthetic partnership (`joinedup synth`), written to `folder`."""
+    from joinedup.analysis.synth import SynthSpec, generate, write
+
+    write(generate(SynthSpec(organisations=organisations, respondents=respondents)), folder)
+    dataset, _ = read_files(
+        folder / "responses.csv", folder / "relationships.csv", folder / "organisations.csv"
+    )
+    return analyse_dataset(dataset)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from joinedup.analysis import to_json
 from joinedup.reports import Chart, all_charts, figure_html
-from joinedup.reports.figures import whole
+from joinedup.reports.charts.figures import whole
 from tests.reports import support
 
 CHART_IDS = [
@@ -111,15 +112,21 @@ def test_heatmap_prints_every_number_and_marks_missing_ones(northshire):
     assert drawn.count("–") == withheld
 
 
-def test_network_table_holds_every_organisation_with_betweenness_to_two_places(northshire):
+def test_network_table_holds_every_organisation_with_betweenness_as_a_percentage(northshire):
     chart = charts_of(northshire)[4]
     members = northshire["network"]["members"]
     assert len(chart.table.rows) == len(northshire["network"]["organisations"])
+    column = "Betweenness (% of shortest paths through it)"
     for member in members:
         row = support.table_row(chart, member["organisation"])
         assert row["Trust received"] == whole(member["trust_received"])
-        assert re.fullmatch(r"\d\.\d\d", row["Betweenness"])
-        assert row["Betweenness"] == f"{member['betweenness']:.2f}"
+        percent = member["betweenness"] * 100
+        assert row[column].endswith("%")
+        # Three significant figures: within half a unit of the third digit.
+        if percent:
+            assert abs(float(row[column][:-1]) - percent) <= 0.5 * 10 ** (
+                math.floor(math.log10(percent)) - 2
+            )
 
 
 def test_perception_gaps_table_and_flags(northshire):
@@ -134,7 +141,7 @@ def test_perception_gaps_table_and_flags(northshire):
 
 
 def test_gap_just_under_the_flag_is_not_rounded_to_look_flagged():
-    from joinedup.reports.gaps import gap_text
+    from joinedup.reports.charts.gaps import gap_text
 
     assert gap_text(-19.6, flagged=False) == "\u221219.6"
     assert gap_text(-20.4, flagged=True) == "\u221220"

@@ -6,7 +6,7 @@ import copy
 
 from joinedup.analysis.vocabulary import ZONE_NAMES, ZONE_PHRASES
 from joinedup.reports import alignment_diagram, position_map
-from joinedup.reports.scatter import symmetric_range
+from joinedup.reports.charts.scatter import symmetric_range
 from tests.reports import support
 
 ZONES = [
@@ -89,7 +89,7 @@ def test_axes_are_centred_on_the_threshold_and_hold_every_point():
     assert symmetric_range([2.0, 99.0]) == (0.0, 100.0)
 
 
-def test_many_crowded_units_are_numbered_with_a_key(northshire):
+def test_many_crowded_units_are_numbered_and_the_table_names_them(northshire):
     crowded = copy.deepcopy(northshire)
     template = crowded["units"][0]
     crowded["units"] = []
@@ -99,8 +99,9 @@ def test_many_crowded_units_are_numbered_with_a_key(northshire):
         crowded["units"].append(unit)
     chart = position_map(crowded)
     drawn = support.texts(chart)
-    assert "Key to the numbered points" in drawn
-    assert "Organisation number 00" in drawn  # in the key
+    assert "Organisation number 00" not in drawn  # named by the table, not a key
+    assert {str(n) for n in range(1, 31)} <= set(drawn)
+    assert chart.description.endswith("the table after the chart gives each number's name.")
     assert chart.table.headers[:2] == ("Partnership or unit", "Point")
     assert support.table_row(chart, "Organisation number 29")["Point"] == "30"
 

@@ -6,7 +6,7 @@ import copy
 import math
 
 from joinedup.reports import network_map
-from joinedup.reports.network_layout import circular_layout
+from joinedup.reports.charts.network_layout import circular_layout
 from tests.reports import support
 
 

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from joinedup.reports import all_charts
-from joinedup.reports.palette import BAND_FILL, SECTOR_STYLE, contrast, ink_on
-from joinedup.reports.svg import INK, MUTED_INK
+from joinedup.reports.charts.palette import BAND_FILL, SECTOR_STYLE, contrast, ink_on
+from joinedup.reports.charts.svg import INK, MUTED_INK
 
 
 def test_contrast_matches_wcag_reference_values():
@@ -22,7 +22,7 @@ def test_text_on_every_fill_reaches_four_and_a_half_to_one(fill):
 
 
 def test_body_text_colours_reach_four_and_a_half_to_one_on_white_and_zones():
-    from joinedup.reports.palette import ZONE_FILL
+    from joinedup.reports.charts.palette import ZONE_FILL
 
     for background in ["#ffffff", "#f6f6f6", *ZONE_FILL.values()]:
         assert contrast(INK, background) >= 4.5

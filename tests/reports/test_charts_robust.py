@@ -100,9 +100,19 @@ def test_hostile_sector_codes_and_names_do_not_break_the_network(small):
     assert "<script>" not in chart.svg
 
 
-def test_long_names_are_shortened_on_the_chart_but_whole_in_tables_and_tooltips(small):
+def test_a_long_name_wraps_onto_two_lines_of_the_heatmap(small):
     long_name = support.OWN[2]
-    for chart in (unit_heatmap(small), network_map(small)):
+    drawn = support.texts(unit_heatmap(small))
+    assert not [t for t in drawn if t.endswith("…")]
+    first = next(i for i, t in enumerate(drawn) if t.startswith("Zeta"))
+    assert " ".join(drawn[first : first + 2]) == long_name
+
+
+def test_long_names_are_shortened_on_the_small_network_map_but_whole_in_tables_and_tooltips(
+    small,
+):
+    long_name = support.OWN[2]
+    for chart in (network_map(small),):
         drawn = support.texts(chart)
         assert long_name not in drawn
         shortened = [t for t in drawn if t.endswith("…")]

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from joinedup.partnerships.access import can_manage_organisation, partnership_view
 from joinedup.partnerships.forms import submitted
 from joinedup.partnerships.models import Membership, Role
-from joinedup.reports.figures import figure_html
+from joinedup.reports.charts.figures import figure_html
 
 from . import commitments
 from .access import PLANNERS

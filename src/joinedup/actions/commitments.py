@@ -22,8 +22,8 @@ from decimal import Decimal
 from typing import Any
 
 from joinedup.partnerships.models import Organisation, Partnership
-from joinedup.reports.figures import Chart
-from joinedup.reports.ledger_chart import LedgerRow, pledged_against_delivered
+from joinedup.reports.charts.figures import Chart
+from joinedup.reports.charts.ledger import LedgerRow, pledged_against_delivered
 
 from .models import COMMITMENT_UNITS, Commitment, CommitmentKind
 from .services import ActionError, check_day, today

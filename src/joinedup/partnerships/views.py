@@ -17,8 +17,8 @@ from joinedup.analysis import numbers
 from joinedup.analysis.summary import summarise
 from joinedup.analysis.vocabulary import POSITIONS
 from joinedup.instrument import load_instrument
-from joinedup.reports.figures import figure_html
-from joinedup.reports.path import position_path
+from joinedup.reports.charts.figures import figure_html
+from joinedup.reports.charts.path import position_path
 from joinedup.surveys.channels import progress_by_organisation
 from joinedup.surveys.models import Round
 

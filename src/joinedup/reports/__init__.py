@@ -5,28 +5,28 @@ result and carries a title, a plain-English description, an accessible
 inline SVG and a table of its figures, so the same `Chart` serves the web
 page, the printed (PDF) report and a screen reader alike.
 
-    charts.py          the charts themselves, and all_charts()
-    figures.py         Chart and Table; rounding for display; the HTML figure
-    reading.py         reading a result defensively; the "no figures" chart
-    scatter.py         the zoned scatter behind the position and alignment maps
-    profiles.py        scale profile and unit heatmap
-    gaps.py            perception gaps
-    network_chart.py   the network map; network_layout.py places organisations
-    labels.py          point labels without overlaps
-    palette.py         colour-blind-safe colours and contrast
-    svg.py             escaping, numbers and elements for hand-written SVG
+    charts/            every SVG chart (position map, alignment, profile, heatmap,
+                       network map, perception gaps, path, ledger) and the
+                       Chart/Table they share
+    exports/           the XLSX, CSV and GraphML writers and what each file holds
+    report.py          the HTML report and the PDF (templates/: template and CSS)
+    reading.py         reading a result defensively; one disclosure rule
+    outputs.py         writing outputs for the command line, atomically
 """
 
 from .charts import (
+    Chart,
+    Table,
     alignment_diagram,
     all_charts,
+    figure_html,
     network_map,
     perception_gaps,
     position_map,
     scale_profile,
+    table_html,
     unit_heatmap,
 )
-from .figures import Chart, Table, figure_html, table_html
 
 __all__ = [
     "Chart",

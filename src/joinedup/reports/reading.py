@@ -15,8 +15,8 @@ from typing import Any
 from joinedup.analysis import vocabulary
 from joinedup.instrument import DEFAULT_INSTRUMENT, Instrument, load_instrument
 
-from . import svg
-from .figures import Chart, Table, present
+from .charts import svg
+from .charts.figures import Chart, Table, present
 
 MOMENTUM_SCALES = ("CASE", "TRUST", "CONVERSE", "RELATE", "COMMIT")
 STRAIN_SCALES = ("STRAIN", "SURVIVAL")

@@ -8,7 +8,6 @@ scripts); WeasyPrint turns the same HTML into the PDF.
 
 from __future__ import annotations
 
-import base64
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -29,9 +28,19 @@ from joinedup.analysis.vocabulary import (
 )
 from joinedup.instrument import Instrument, load_instrument
 
-from . import reading
+from . import reading, typeface
 from .charts import all_charts, position_map
-from .figures import NO_FIGURE, Chart, figure_html, places, present, signed, table_html, whole
+from .charts.figures import (
+    NO_FIGURE,
+    Chart,
+    figure_html,
+    places,
+    present,
+    signed,
+    table_html,
+    whole,
+)
+from .pdf import html_to_pdf
 
 # Where readers of a report find how every figure is worked out.
 METHOD_URL = "docs/methodology.md in Joined Up, or /method/ on the site that made this report"
@@ -84,7 +93,8 @@ def _percent(share: Any) -> str:
 
 
 def _stylesheet() -> str:
-    return (Path(__file__).parent / "templates" / "report.css").read_text("utf-8")
+    css = (Path(__file__).parent / "templates" / "report.css").read_text("utf-8")
+    return typeface.font_faces() + css
 
 
 def report_context(result: dict[str, Any], options: ReportOptions) -> dict[str, Any]:
@@ -276,32 +286,9 @@ def scrollable_tables(html: str) -> str:
     return TABLE.sub(wrap, html)
 
 
-INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
-SVG_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S)
-
-
-def _as_image(match: re.Match[str]) -> str:
-    """An inline chart as an <img> of the same SVG, for the PDF.
-
-    WeasyPrint gives every inline SVG element a pass through the CSS
-    cascade; as an image the chart is drawn directly, which halves the time
-    to lay out a large partnership's report. The chart's title is its alt
-    text, and its description and tables follow it as before.
-    """
-    title = SVG_TITLE.search(match.group(0))
-    alt = title.group(1) if title else "Chart"
-    data = base64.b64encode(match.group(0).encode("utf-8")).decode("ascii")
-    return f'<img class="chart-image" alt="{alt}" src="data:image/svg+xml;base64,{data}">'
-
-
 def render_pdf(result: dict[str, Any], options: ReportOptions | None = None) -> bytes:
-    """The report as a PDF (A4), from the same HTML, charts drawn as images."""
-    from weasyprint import HTML
-
-    html = INLINE_SVG.sub(_as_image, render_html(result, options))
-    document = HTML(string=html, base_url=str(Path(__file__).parent)).render()
-    # Embedding whole fonts is faster than subsetting them, for a few kB more.
-    return bytes(document.write_pdf(full_fonts=True))
+    """The report as a tagged, accessible PDF (A4, PDF/UA-1), from the same HTML."""
+    return html_to_pdf(render_html(result, options))
 
 
 def charts_for(result: dict[str, Any], options: ReportOptions | None = None) -> list[Chart]:

@@ -26,7 +26,7 @@ from joinedup.analysis import to_json
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Partnership
 from joinedup.reports import exports
-from joinedup.reports.figures import figure_html
+from joinedup.reports.charts.figures import figure_html
 from joinedup.reports.report import ReportOptions, charts_for, render_pdf
 from joinedup.surveys.models import Response, Round, RoundOrganisation
 from joinedup.surveys.services import previous_closed_round

@@ -112,11 +112,14 @@ def place_labels(
     size: float = 12.0,
     reach: float = 110.0,
     lines: Sequence[Box] = (),
+    crossing: bool = False,
 ) -> list[Placement | None]:
     """A placement for each point's label (None where no free spot lies within `reach`).
 
     Labels avoid the points, each other, `obstacles` and `lines`; leader
-    lines may cross `lines` (other lines) but nothing else.
+    lines may cross `lines` (other lines) but nothing else, unless
+    `crossing`: then a leader may pass other labels and points too (the last
+    resort in a pile of points, where a label must still be drawn).
     """
     fixed: list[Box] = list(obstacles)
     fixed.extend(
@@ -127,7 +130,7 @@ def place_labels(
     )
     best: list[Placement | None] = []
     for _ in range(RETRIES):
-        placements = _place_in_order(points, order, fixed, bounds, lines, size, reach)
+        placements = _place_in_order(points, order, fixed, bounds, lines, size, reach, crossing)
         missed = [i for i in order if placements[i] is None]
         if not best or len(missed) < sum(p is None for p in best):
             best = placements
@@ -147,6 +150,7 @@ def _place_in_order(
     lines: Sequence[Box],
     size: float,
     reach: float,
+    crossing: bool,
 ) -> list[Placement | None]:
     taken = list(fixed)
     placements: list[Placement | None] = [None] * len(points)
@@ -154,7 +158,7 @@ def _place_in_order(
         point = points[index]
         width = text_width(point.label, size, point.bold)
         height = size * LINE_HEIGHT
-        found = _search(point, width, height, bounds, taken, lines, reach)
+        found = _search(point, width, height, bounds, taken, lines, reach, crossing)
         if found is not None:
             placements[index] = found
             taken.append(found.box)
@@ -178,6 +182,7 @@ def _search(
     taken: list[Box],
     lines: Sequence[Box],
     reach: float,
+    crossing: bool = False,
 ) -> Placement | None:
     distance = point.radius + 3
     first = True
@@ -190,10 +195,14 @@ def _search(
                 candidate.box.overlaps(box) for box in lines
             ):
                 continue
-            if candidate.leader is not None and any(
-                box.crossed_by(*candidate.leader)
-                for box in taken
-                if not box.contains(point.x, point.y)
+            if (
+                not crossing
+                and candidate.leader is not None
+                and any(
+                    box.crossed_by(*candidate.leader)
+                    for box in taken
+                    if not box.contains(point.x, point.y)
+                )
             ):
                 continue
             return candidate

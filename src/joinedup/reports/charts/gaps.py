@@ -12,12 +12,14 @@ from typing import Any
 
 from joinedup.analysis import numbers
 
-from . import reading, svg
+from .. import reading
+from . import svg
 from .figures import Chart, Table, count_phrase, listing, present, whole
 from .palette import BLUE, FLAG_COLOUR, ORANGE
 from .svg import MUTED_INK, RULE, SMALL
 
 GAP_LABEL = 262
+GAP_LABEL_MOST = 420  # the widest the name column grows
 GAP_LEFT = 278
 GAP_WIDTH = 320
 GAP_ROW = 30
@@ -101,11 +103,19 @@ def perception_gaps(result: dict[str, Any], *, chart_id: str = "perception-gaps"
             fill=MUTED_INK,
         )
     )
-    for index, gap in enumerate(rows_drawn):
-        parts.append(_gap_row(gap, top + index * GAP_ROW))
+    # Names in full: the picture widens to the left for the longest name
+    # (up to GAP_LABEL_MOST), rather than cutting names short.
+    longest = max(
+        (svg.text_width(str(g.get("organisation", "")), 13, True) for g in rows_drawn), default=0
+    )
+    shift = min(max(0.0, longest + 12 - GAP_LABEL), GAP_LABEL_MOST - GAP_LABEL)
+    parts.extend(
+        _gap_row(gap, top + index * GAP_ROW, shift) for index, gap in enumerate(rows_drawn)
+    )
     height = bottom + 48
     description = _gaps_description(complete, incomplete)
-    document = svg.document(chart_id, title, description, GAP_WIDTH_TOTAL, height, "".join(parts))
+    body = svg.group(parts, {"transform": f"translate({svg.num(shift)},0)"} if shift else None)
+    document = svg.document(chart_id, title, description, GAP_WIDTH_TOTAL + shift, height, body)
     return Chart(chart_id, title, description, document, table)
 
 
@@ -134,12 +144,12 @@ def _value_marker(x: float, y: float) -> str:
     )
 
 
-def _gap_row(gap: dict[str, Any], y: float) -> str:
+def _gap_row(gap: dict[str, Any], y: float, shift: float = 0.0) -> str:
     middle = y + GAP_ROW / 2
     flagged = bool(gap.get("flagged"))
     parts = []
     if flagged:
-        parts.append(svg.rect(0, y + 1, GAP_WIDTH_TOTAL, GAP_ROW - 2, "#fbe3d3"))
+        parts.append(svg.rect(-shift, y + 1, GAP_WIDTH_TOTAL + shift, GAP_ROW - 2, "#fbe3d3"))
     name = str(gap.get("organisation", ""))
     parts.append(
         svg.element(
@@ -151,7 +161,7 @@ def _gap_row(gap: dict[str, Any], y: float) -> str:
                 "text-anchor": "end",
                 "font-weight": "bold" if flagged else None,
             },
-            svg.tooltip(name) + svg.escape(svg.shorten(name, GAP_LABEL - 8, 13, flagged)),
+            svg.tooltip(name) + svg.escape(svg.shorten(name, GAP_LABEL + shift - 8, 13, flagged)),
         )
     )
     own, seen = reading.number(gap, "self_commit"), reading.number(gap, "value_received")

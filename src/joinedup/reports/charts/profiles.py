@@ -11,7 +11,9 @@ from typing import Any
 
 from joinedup.analysis import numbers
 
-from . import reading, svg
+from .. import reading
+from ..reading import ScaleInfo
+from . import svg
 from .figures import (
     NO_FIGURE,
     Chart,
@@ -30,7 +32,6 @@ from .palette import (
     SUPPRESSED_LINE,
     ink_on,
 )
-from .reading import ScaleInfo
 from .svg import INK, MUTED_INK, RULE, SMALL
 
 BANDS = ("concern", "developing", "strength")
@@ -327,7 +328,8 @@ def _profile_description(
 
 # ------------------------------------------------------------ unit heatmap
 
-HEAT_LABEL = 256
+HEAT_LABEL = 256  # the narrowest name column
+HEAT_LABEL_MOST = 380  # the widest; a longer name wraps onto two lines
 CELL_W = 52
 CELL_H = 28
 HEADER = 132
@@ -360,7 +362,11 @@ def unit_heatmap(result: dict[str, Any], *, chart_id: str = "unit-heatmap") -> C
     if not all_units:
         return reading.no_results_chart(result, chart_id, title, TOO_FEW_ON_EVERY_SCALE, table)
 
-    left = HEAT_LABEL + 8
+    # Names in full: the column widens for the longest, then wraps.
+    levels = [("Partnership", part, True)] + [(str(u.get("name", "")), u, False) for u in all_units]
+    longest = max(svg.text_width(name, 13, bold) for name, _, bold in levels)
+    label_right = min(max(HEAT_LABEL, longest + 16), HEAT_LABEL_MOST)
+    left = label_right + 8
     # Room on the right for the last column's slanted heading.
     width = left + CELL_W * len(infos) + 120
     parts = []
@@ -370,20 +376,22 @@ def unit_heatmap(result: dict[str, Any], *, chart_id: str = "unit-heatmap") -> C
         parts.append(
             svg.text(x + 4, HEADER - 8, label, size=SMALL, rotate=-45, baseline="alphabetic")
         )
-    levels = [("Partnership", part, True)] + [(str(u.get("name", "")), u, False) for u in all_units]
     y = HEADER
     for index, (name, level, bold) in enumerate(levels):
-        label = svg.shorten(name, HEAT_LABEL - 8, 13, bold)
-        parts.append(
-            svg.text(
-                HEAT_LABEL,
-                y + CELL_H / 2,
-                label,
-                size=13,
-                anchor="end",
-                weight="bold" if bold else None,
+        lines = svg.wrap(name, label_right - 8, 13, bold)
+        if len(lines) > 2:
+            lines = [lines[0], svg.shorten(" ".join(lines[1:]), label_right - 8, 13, bold)]
+        for number, line in enumerate(lines):
+            parts.append(
+                svg.text(
+                    label_right,
+                    y + CELL_H / 2 + 13 * (number - (len(lines) - 1) / 2),
+                    line,
+                    size=13,
+                    anchor="end",
+                    weight="bold" if bold else None,
+                )
             )
-        )
         for column, info in enumerate(infos):
             figure = reading.scale_figure(level, info.code)
             parts.append(_heat_cell(chart_id, left + column * CELL_W, y, figure, name, info))

@@ -14,14 +14,16 @@ from typing import Any
 from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr
 
-# System fonts first; DejaVu for Linux machines without them. The stack is
-# written with single quotes so it can sit inside a double-quoted attribute.
+# The report's embedded typeface first (reports/typeface.py), then system
+# fonts; DejaVu for Linux machines without them. The stack is written with
+# single quotes so it can sit inside a double-quoted attribute.
 FONT_FAMILY = (
-    "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, "
+    "'Source Sans 3', system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, "
     "'Liberation Sans', 'DejaVu Sans', sans-serif"
 )
 FONT_SIZE = 13
 SMALL = 12  # the smallest text on any chart, at its default size
+LEGIBLE = 9  # pixels: the smallest text a chart may shrink to on a narrow screen
 INK = "#0b0c0c"  # near-black text: 19.6:1 on white
 MUTED_INK = "#484949"  # secondary text: 9.4:1 on white
 RULE = "#b1b4b6"  # axis lines and grid
@@ -152,6 +154,11 @@ def hatch(pattern_id: str, colour: str, background: str, spacing: float = 6) -> 
     )
 
 
+def narrowest(width: float) -> float:
+    """The narrowest a chart `width` wide may be drawn, keeping SMALL text LEGIBLE."""
+    return math.ceil(width * LEGIBLE / SMALL)
+
+
 def document(
     chart_id: str,
     title: str,
@@ -163,8 +170,11 @@ def document(
 ) -> str:
     """A complete, self-contained <svg> with its accessible name and description.
 
-    It has a viewBox and no fixed size, so it scales to its container (down to
-    a phone), but never grows beyond its natural width.
+    It has a viewBox and no fixed size, so it scales to its container, but
+    never grows beyond its natural width, nor shrinks below the width at which
+    its smallest text (SMALL) would be drawn smaller than LEGIBLE pixels: on a
+    phone it keeps that width and its figure scrolls sideways on its own
+    (`figures.figure_html` wraps it in a scrolling region).
     """
     title_id = f"{chart_id}-title"
     desc_id = f"{chart_id}-desc"
@@ -178,7 +188,10 @@ def document(
             "viewBox": f"0 0 {num(width)} {num(height)}",
             "role": "img",
             "aria-labelledby": f"{title_id} {desc_id}",
-            "style": f"display:block;width:100%;max-width:{num(width)}px;height:auto",
+            "style": (
+                f"display:block;width:100%;max-width:{num(width)}px;"
+                f"min-width:{num(narrowest(width))}px;height:auto"
+            ),
             "font-family": FONT_FAMILY,
             "font-size": FONT_SIZE,
             "fill": INK,

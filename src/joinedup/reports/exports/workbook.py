@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from joinedup.analysis import numbers as numbers_rule
 from joinedup.analysis import vocabulary
 
-from .export_tables import (
+from .tables import (
     COUNT,
     SCORE,
     SHARE,

@@ -25,8 +25,9 @@ from typing import Any
 
 from joinedup.analysis import vocabulary
 
-from . import reading, svg
-from .figures import Chart, Table, count_phrase, listing, places, present, whole
+from .. import reading
+from . import svg
+from .figures import Chart, Table, count_phrase, listing, present, share, whole
 from .network_layout import circular_layout
 from .palette import (
     BLUE,
@@ -40,10 +41,11 @@ from .palette import (
     ink_on,
     trust_style,
 )
-from .svg import INK, MUTED_INK, SMALL
+from .svg import FAINT_RULE, INK, MUTED_INK, SMALL
 
 WIDTH = 820
-LABEL_ROOM = 158  # the longest label, in pixels at 12px
+LABEL_ROOM = 158  # room for labels beside a small map, in pixels at 12px
+MAX_LABEL_ROOM = 300  # a large map's labels are names in full, up to this wide
 MAX_TIE_ROWS = 200  # above this, ties are summarised rather than listed one by one
 DENSE_PAIRS = 120  # with more pairs than this, ordinary ties are faded
 MAX_BADGES = 15  # with more flagged pairs, their symbols would cover each other
@@ -64,15 +66,31 @@ class Node:
 
 
 def network_map(
-    result: dict[str, Any], sectors: dict[str, str] | None = None, *, chart_id: str = "network-map"
+    result: dict[str, Any],
+    sectors: dict[str, str] | None = None,
+    *,
+    chart_id: str = "network-map",
+    focus: str | None = None,
+    strongest: int | None = None,
 ) -> Chart:
     """The relationship network, for every organisation named in the partnership.
 
     `sectors` maps organisation names to sector codes (SPEC §2); without it
     the map has no sector colours. The layout is a circle ordered by sector
     and name, so the same result always gives the same picture.
+
+    Two narrower views of the same figures, for partnerships too large for
+    one picture of every tie:
+
+    - `focus="Name"`: one organisation's own ties: it, the partners it names
+      or is named by, and only the lines that touch it (names matched
+      ignoring case and surrounding spaces);
+    - `strongest=N`: every organisation, but only each one's N most trusted
+      partners (its N highest shown trust ratings) and every flagged pair.
+
+    Both apply the same disclosure rules as the full map: they only leave
+    lines out.
     """
-    title = "Who works with whom, and how far they trust each other"
     section = reading.network(result)
     names = [str(n) for n in section.get("organisations") or []]
     ties = [t for t in section.get("ties") or [] if isinstance(t, dict)]
@@ -82,10 +100,37 @@ def network_map(
     flags = [f for f in section.get("flags") or [] if isinstance(f, dict)]
     sector_of = _match_sectors(names, sectors)
     sector_names = reading.sector_labels()
+    title = "Who works with whom, and how far they trust each other"
+    view = ""
+    if focus is not None:
+        matched = [n for n in names if reading.match_name(n) == reading.match_name(focus)]
+        if not matched:
+            table = _member_table(title, [], members, sector_of, sector_names)
+            return reading.no_figures(
+                chart_id, title, f"no organisation called {focus.strip()} is in the network.", table
+            )
+        focus = matched[0]
+        title = f"{focus}: who it works with, and how far they trust each other"
+        names, ties, flags = _focus_view(focus, names, ties, flags)
+        view = (
+            f"This view shows only {focus} and the {count_phrase(len(names) - 1, 'partner')} "
+            "it names or is named by. "
+        )
+    elif strongest is not None:
+        title = "The strongest ties, and the pairs to look at"
+        kept = strongest_ties(ties, flags, max(1, strongest))
+        view = (
+            f"This view keeps {count_phrase(len(kept), 'tie')} of {len(ties)}: each "
+            f"organisation's {count_phrase(max(1, strongest), 'most trusted partner')}, and every "
+            "flagged pair; every tie's figures are in the Excel workbook. "
+        )
+        ties = kept
 
     table = _member_table(title, names, members, sector_of, sector_names)
     extra = _flag_table(flags, ties)
-    tie_table = _tie_table(ties)
+    # The strongest-ties view is for large partnerships: its ties would list
+    # for pages; every tie's figures are in the workbook.
+    tie_table = None if strongest is not None and focus is None else _tie_table(ties)
     extra_tables = tuple(t for t in (extra, tie_table) if t is not None)
     if len(names) < 2 or not ties:
         reason = (
@@ -100,9 +145,16 @@ def network_map(
     angles = circular_layout(names, sector_of, order)
     many = len(names) > 16
     radius = 236 if many else 214
-    centre_x, centre_y = WIDTH / 2, (radius + LABEL_ROOM + 30 if many else radius + 70)
     # Never below 8.5, so a 12px sector letter always fits inside.
     smallest, largest = (8.5, 13.0) if many else (9.0, 21.0)
+    # Radial labels get room for the longest name, so names are shown in full;
+    # the picture widens rather than cutting them short.
+    label_room: float = LABEL_ROOM
+    if many:
+        longest = max(svg.text_width(name, SMALL) for name in names)
+        label_room = min(max(LABEL_ROOM, longest + 8), MAX_LABEL_ROOM)
+    width = max(WIDTH, 2 * (radius + largest + label_room + 12))
+    centre_x, centre_y = width / 2, (radius + label_room + 30 if many else radius + 70)
     nodes = {}
     for name in names:
         received = reading.number(members.get(name, {}), "trust_received")
@@ -116,9 +168,10 @@ def network_map(
         for node in nodes.values()
     )
     labels = "".join(
-        _node_label(node, centre_x, centre_y, radius, largest, many) for node in nodes.values()
+        _node_label(node, centre_x, centre_y, radius, largest, many, label_room)
+        for node in nodes.values()
     )
-    top = centre_y + radius + (LABEL_ROOM + 20 if many else 60)
+    top = centre_y + radius + (label_room + 20 if many else 60)
     legend, legend_height = _legend(
         top,
         sector_of,
@@ -128,13 +181,55 @@ def network_map(
         (smallest, largest),
         (dense, badges),
     )
-    description = _description(
-        names, ties, members, flags, section, bool(sector_of), (dense, badges)
+    # A view's ties are a selection: the network's density and mean trust
+    # describe all of them, so only the full map states them.
+    whole_network = section if not view else {}
+    description = view + _description(
+        names, ties, members, flags, whole_network, bool(sector_of), (dense, badges)
     )
     description += _hidden_sentence(ties, reading.own_unit_names(result))
     body = edges + svg.group([node_marks]) + svg.group([labels], {"font-size": SMALL}) + legend
-    document = svg.document(chart_id, title, description, WIDTH, top + legend_height, body)
+    document = svg.document(chart_id, title, description, width, top + legend_height, body)
     return Chart(chart_id, title, description, document, table, extra_tables)
+
+
+def _focus_view(
+    focus: str, names: list[str], ties: list[dict[str, Any]], flags: list[dict[str, Any]]
+) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
+    """One organisation, its partners, and only the ties and flags that touch it."""
+    own = [t for t in ties if focus in (str(t.get("from")), str(t.get("to")))]
+    partners = {str(t.get("from")) for t in own} | {str(t.get("to")) for t in own}
+    kept = [n for n in names if n == focus or n in partners]
+    touching = [
+        f for f in flags if focus in (str(f.get("a")), str(f.get("b")), str(f.get("organisation")))
+    ]
+    return kept, own, touching
+
+
+def strongest_ties(
+    ties: list[dict[str, Any]], flags: list[dict[str, Any]], per_organisation: int
+) -> list[dict[str, Any]]:
+    """Each rater's most trusted shown ties, and both ties of every flagged pair.
+
+    Ties are ranked by trust, then by name so that the choice is the same
+    every time; a tie without a shown figure is never among the strongest.
+    """
+    flagged = {
+        frozenset((str(f.get("a")), str(f.get("b")))) for f in flags if f.get("type") in FLAG_WORDS
+    }
+    by_rater: dict[str, list[dict[str, Any]]] = {}
+    for tie in ties:
+        if tie.get("shown") and present(tie.get("trust")):
+            by_rater.setdefault(str(tie.get("from")), []).append(tie)
+    chosen: set[int] = set()
+    for rated in by_rater.values():
+        rated.sort(key=lambda t: (-float(t["trust"]), str(t.get("to")).casefold()))
+        chosen.update(id(t) for t in rated[:per_organisation])
+    return [
+        t
+        for t in ties
+        if id(t) in chosen or frozenset((str(t.get("from")), str(t.get("to")))) in flagged
+    ]
 
 
 def _match_sectors(names: list[str], sectors: dict[str, str] | None) -> dict[str, str]:
@@ -177,6 +272,9 @@ def _edges(
         for source, (x, y) in ((a, (start.x, start.y)), (b, (end.x, end.y))):
             found = pair.get(source)
             if found is None:
+                # The other organisation gave no rating (or, in a view, not
+                # one of its strongest): a hairline, so no line ends in mid-air.
+                layers[3].append(svg.line(x, y, mx, my, FAINT_RULE, 0.75))
                 continue
             tie = found
             if not tie.get("shown") or not present(tie.get("trust")):
@@ -216,8 +314,8 @@ def _badge_spot(start: Node, end: Node, placed: list[tuple[float, float]]) -> tu
     centre), so the symbol moves along its line until it is clear of the others.
     """
     spot = (0.0, 0.0)
-    for share in (0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75):
-        spot = (start.x + (end.x - start.x) * share, start.y + (end.y - start.y) * share)
+    for along in (0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75):
+        spot = (start.x + (end.x - start.x) * along, start.y + (end.y - start.y) * along)
         if all(math.hypot(spot[0] - x, spot[1] - y) >= 20 for x, y in placed):
             return spot
     return (start.x + end.x) / 2, (start.y + end.y) / 2
@@ -279,9 +377,15 @@ def _node(
 
 
 def _node_label(
-    node: Node, cx: float, cy: float, radius: float, largest: float, radial: bool
+    node: Node,
+    cx: float,
+    cy: float,
+    radius: float,
+    largest: float,
+    radial: bool,
+    label_room: float = LABEL_ROOM,
 ) -> str:
-    label = svg.shorten(node.name, LABEL_ROOM - 4, SMALL)
+    label = svg.shorten(node.name, label_room - 4, SMALL)
     cos, sin = math.cos(node.angle), math.sin(node.angle)
     if radial:
         x, y = svg.polar(cx, cy, radius + largest + 6, node.angle)
@@ -398,7 +502,8 @@ def _legend(
         y += 26
     note = (
         "Each line is split at its middle: the half next to an organisation shows how far that "
-        "organisation trusts the other."
+        "organisation trusts the other. A faint hairline half: that organisation's rating of the "
+        "other is not drawn (it gave none, or this view leaves it out)."
     )
     for line in svg.wrap(note, WIDTH - 2 * left, SMALL):
         parts.append(svg.text(left, y, line, size=SMALL, fill=MUTED_INK))
@@ -507,7 +612,7 @@ def _member_table(
                 whole(member.get("trust_given")),
                 whole(member.get("value_received")),
                 whole(member.get("value_given")),
-                places(member.get("betweenness")),
+                share(member.get("betweenness")),
                 whole(member.get("degree")),
             )
         )
@@ -520,7 +625,7 @@ def _member_table(
             "Trust given",
             "Value received",
             "Value given",
-            "Betweenness",
+            "Betweenness (% of shortest paths through it)",
             "Partners (ties in or out)",
         ),
         tuple(rows),

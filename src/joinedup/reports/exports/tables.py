@@ -27,8 +27,8 @@ from joinedup.analysis import vocabulary
 from joinedup.analysis.result import PERCEPTION_GAP
 from joinedup.instrument import Instrument
 
-from . import reading
-from .gaps import own_unit_gaps
+from .. import reading
+from ..charts.gaps import own_unit_gaps
 
 # Leading characters that make a spreadsheet read a cell as a formula (OWASP,
 # "CSV Injection"), and their full-width forms, which some spreadsheets accept.

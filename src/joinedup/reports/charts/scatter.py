@@ -21,8 +21,6 @@ LEFT = 76
 TOP = 20
 PLOT = 540
 AXIS_SPACE = 62
-KEY_ROW = 18
-KEY_LEFT = 16
 MAX_LEADER = 36  # a name further than this from its point is hard to match to it
 FEW_UNITS = 15  # with this many units or fewer, longer leader lines are still easy to follow
 
@@ -91,7 +89,8 @@ def symmetric_range(
     return centre - half, centre + half
 
 
-NAMED_AT_MOST = 24  # more units than this are always numbered, with a key
+NAMED_AT_MOST = 24  # more units than this are always numbered (the table names them)
+NUMBERED_NOTE = " Points are numbered; the table after the chart gives each number's name."
 
 
 def scatter(
@@ -163,7 +162,12 @@ def scatter(
         numbered = not all(_readable(p, reach) for p in placements[len(points) :])
     if numbered:
         named = points + [Point(px(m.x), py(m.y), 5, str(i + 1)) for i, m in enumerate(markers)]
+        # Numbers may go further out on a leader line: a number must never be missing.
         placements = place_labels(named, bounds, obstacles, SMALL, 160, cross_lines)
+        if any(p is None for p in placements):
+            placements = place_labels(
+                named, bounds, obstacles, SMALL, 320, cross_lines, crossing=True
+            )
     guide_lines = [Box(px(g), TOP, px(g), TOP + PLOT) for g in axes.guides] + [
         Box(LEFT, py(g), LEFT + PLOT, py(g)) for g in axes.guides
     ]
@@ -172,17 +176,17 @@ def scatter(
         for point, placement in zip(named, placements, strict=True)
     ]
 
+    # Numbered points are named by the chart's table (its "Point" column),
+    # not by a key drawn under the plot: a key made the picture twice as tall,
+    # so a printed page shrank its labels to 6 points.
     height = float(TOP + PLOT + AXIS_SPACE)
-    key = ""
     if numbered and markers:
-        key, key_height = _key(markers, height)
-        height += key_height
+        description += NUMBERED_NOTE
     body = (
         svg.group(parts)
         + svg.group(marks)
         + svg.group(labels, {"font-size": SMALL})
         + _axis_titles(axes)
-        + key
     )
     return svg.document(chart_id, title, description, WIDTH, height, body), numbered
 
@@ -388,19 +392,3 @@ def _label(point: Point, placement: Placement | None, guides: Sequence[Box]) -> 
         weight="bold" if point.bold else None,
     )
     return leader + backing + text
-
-
-def _key(markers: Sequence[Marker], top: float) -> tuple[str, float]:
-    columns = 2 if len(markers) <= 40 else 3
-    column_width = (WIDTH - KEY_LEFT) / columns
-    rows = math.ceil(len(markers) / columns)
-    parts = [svg.text(KEY_LEFT, top + 6, "Key to the numbered points", size=SMALL, weight="bold")]
-    for index, marker in enumerate(markers):
-        column, row = divmod(index, rows)
-        x = KEY_LEFT + column * column_width
-        y = top + 28 + row * KEY_ROW
-        parts.append(svg.text(x + 22, y, str(index + 1), size=SMALL, anchor="end", weight="bold"))
-        parts.append(
-            svg.text(x + 28, y, svg.shorten(marker.name, column_width - 34, SMALL), size=SMALL)
-        )
-    return svg.group(parts, {"class": "key"}), 28 + rows * KEY_ROW + 10

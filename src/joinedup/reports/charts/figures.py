@@ -3,12 +3,14 @@
 A chart is four things a reader can use in any medium: a title, a plain-English
 description (its text alternative, which also states the main message), an
 inline SVG, and a table of every figure plotted. Numbers in tables and labels
-are rounded for reading (scores to whole numbers, betweenness to two places);
+are rounded for reading (scores to whole numbers, betweenness as a percentage to
+three significant figures);
 the result document keeps the unrounded figures.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +76,21 @@ def places(value: Any, digits: int = 2, missing: str = NO_FIGURE) -> str:
     return numbers.shown(value, digits, missing)
 
 
+def share(value: Any, missing: str = NO_FIGURE) -> str:
+    """A proportion (0 to 1) as a percentage to three significant figures ("0.136%").
+
+    Betweenness in a dense partnership is a small share of shortest paths for
+    every organisation; two decimal places showed 0.00 for all of them.
+    """
+    if not present(value):
+        return missing
+    percent = float(value) * 100
+    if percent == 0:
+        return "0%"
+    digits = max(0, 2 - math.floor(math.log10(abs(percent))))
+    return f"{rounded(percent, digits):.{digits}f}%"
+
+
 def signed(value: Any, missing: str = NO_FIGURE, digits: int = 0) -> str:
     """A change or gap with its sign ("+23", "−17", "0"), whole unless `digits` is given."""
     return numbers.signed(value, digits, missing)
@@ -108,10 +125,18 @@ def figure_html(chart: Chart, heading_level: int = 3) -> str:
     read as plain tables in print.
     """
     heading = f"h{min(max(heading_level, 2), 6)}"
+    # On a narrow screen the chart keeps a legible size and scrolls sideways
+    # inside this region (charts are exempt from reflow, the page is not); it
+    # is focusable so that keyboard users can scroll it too.
+    picture = (
+        f'<div class="ju-chart__picture" role="region" tabindex="0" '
+        f'aria-label="{escape(chart.title)}: chart, scrolls sideways on a small screen">'
+        f"{chart.svg}</div>"
+    )
     parts = [
         f'<figure class="ju-chart" id="{escape(chart.id)}">',
         f'<{heading} class="govuk-heading-m">{escape(chart.title)}</{heading}>',
-        chart.svg,
+        picture,
         f'<p class="govuk-body ju-chart__description">{escape(chart.description)}</p>',
     ]
     parts.extend(table_html(table) for table in chart.tables)
@@ -142,8 +167,12 @@ def table_html(table: Table) -> str:
             for i, value in enumerate(row)
         ]
         body.append(f'<tr class="govuk-table__row">{"".join(cells)}</tr>')
+    # A table of figures (names, then only numbers) can be laid out from its
+    # first row; the class lets print styles do that, which is much quicker.
+    figures_only = len(numeric) >= 5 and all(numeric[1:])
+    classes = "govuk-table ju-table--figures" if figures_only else "govuk-table"
     return (
-        '<table class="govuk-table">'
+        f'<table class="{classes}">'
         f'<caption class="govuk-table__caption govuk-table__caption--s">{escape(table.caption)}'
         "</caption>"
         f'<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>'

@@ -22,13 +22,14 @@ from typing import Any
 
 from joinedup.analysis import vocabulary
 
-from . import reading
+from .. import reading
+from ..reading import MOMENTUM_SCALES, STRAIN_SCALES, ZONE_NAMES
 from .figures import Chart, Table, count_phrase, interval, listing, whole
 from .gaps import perception_gaps
-from .network_chart import network_map
+from .network import network_map
 from .profiles import scale_profile, unit_heatmap
-from .reading import MOMENTUM_SCALES, STRAIN_SCALES, ZONE_NAMES
 from .scatter import (
+    NUMBERED_NOTE,
     Axes,
     Cross,
     Marker,
@@ -56,15 +57,28 @@ def all_charts(
     previous: dict[str, Any] | None = None,
     sectors: dict[str, str] | None = None,
 ) -> list[Chart]:
-    """Every chart of a result, in the order a report reads them."""
+    """Every chart of a result, in the order a report reads them.
+
+    In a large partnership (more than LARGE_NETWORK organisations) the
+    network is drawn as its strongest ties and flagged pairs: every tie at
+    once is a tangle nobody can read. The full map is
+    `network_map(result, sectors)`; one organisation's own ties are
+    `network_map(result, sectors, focus=name)`.
+    """
+    organisations = (result.get("network") or {}).get("organisations") or []
+    strongest = STRONGEST_TIES if len(organisations) > LARGE_NETWORK else None
     return [
         position_map(result, previous),
         alignment_diagram(result),
         scale_profile(result),
         unit_heatmap(result),
-        network_map(result, sectors),
+        network_map(result, sectors, strongest=strongest),
         perception_gaps(result),
     ]
+
+
+LARGE_NETWORK = 24  # organisations; beyond this the report's map keeps the strongest ties
+STRONGEST_TIES = 3  # each organisation's most trusted partners, in that view
 
 
 # ------------------------------------------------------------- position map
@@ -128,6 +142,7 @@ def position_map(
     )
     description = _position_description(part, m_range, s_range, markers, result, before)
     drawing, numbered = scatter(chart_id, title, description, axes, zones, markers, cross, before)
+    description += NUMBERED_NOTE if numbered and markers else ""
 
     lead = [
         (
@@ -156,7 +171,7 @@ def position_map(
             )
         )
     table = _table(
-        f"{title}: momentum and strain, 0 to 100, with 95% intervals",
+        f"{title}, 0 to 100, with 95% intervals",
         headers,
         lead,
         unit_rows,
@@ -280,6 +295,7 @@ def alignment_diagram(result: dict[str, Any], *, chart_id: str = "alignment") ->
     drawing, numbered = scatter(
         chart_id, title, description, axes, _alignment_zones(low, high), markers, cross
     )
+    description += NUMBERED_NOTE if numbered and markers else ""
 
     def row(name: str, level: dict[str, Any]) -> tuple[str, ...]:
         c, h = reading.scale_figure(level, "CASE"), reading.scale_figure(level, "CHANGE")

@@ -13,10 +13,10 @@ from typing import Any
 
 from joinedup.analysis.vocabulary import POSITIONS
 
+from ..reading import ZONE_NAMES
 from . import svg
 from .figures import Chart, Table, whole
 from .palette import ZONE_FILL
-from .reading import ZONE_NAMES
 
 WIDTH, HEIGHT = 640.0, 440.0
 LEFT, RIGHT, TOP, BOTTOM = 64.0, 24.0, 20.0, 56.0

@@ -27,7 +27,7 @@ formats only; CSV files write them exactly as the result has them.
     to_csv_zip     the same files packed in a zip, for web downloads
     to_graphml     the relationship network as GraphML (network_graph: as networkx)
 
-What each table holds is in `export_tables`; how the workbook is laid out, in
+What each table holds is in `tables`; how the workbook is laid out, in
 `workbook`.
 """
 
@@ -42,7 +42,7 @@ from typing import IO, Any
 
 import networkx as nx
 
-from .export_tables import (
+from .tables import (
     NETWORK_FIGURES,
     Coded,
     Column,
