@@ -19,6 +19,7 @@ import pikepdf
 import pytest
 
 from joinedup.reports import typeface
+from joinedup.reports.charts import position_map
 from joinedup.reports.report import ReportOptions, charts_for, render_pdf
 
 OPTIONS = ReportOptions(partnership="Northshire Together", sectors=None)
@@ -75,6 +76,8 @@ def test_every_chart_is_a_figure_whose_alt_text_is_its_description(
     northshire: dict[str, Any], pdf_bytes: bytes
 ) -> None:
     charts = charts_for(northshire, OPTIONS)
+    # Page 1's summary shows the position map too, before the six charts.
+    charts = [position_map(northshire, OPTIONS.previous), *charts]
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
     _, elements = structure(pdf)
     alts = [str(e.get("/Alt", "")) for e in elements if str(e.S) == "/Figure"]
