@@ -1,0 +1,64 @@
+"""`joinedup worker`: run queued tasks (the task backend's worker), and recover abandoned ones.
+
+This wraps the database backend's `db_worker` command. Beside it, a thread
+queues again, every minute, the tasks a dead worker left running
+(`tasks.recover`). Any number of workers may share one PostgreSQL database:
+each takes a task with a row lock that skips rows another worker holds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections, connection
+
+from joinedup.surveys.tasks import recover
+
+logger = logging.getLogger(__name__)
+RECOVER_EVERY_SECONDS = 60
+
+
+def _keep_recovering(stop: threading.Event) -> None:
+    while True:
+        try:
+            close_old_connections()
+            recover()
+        except Exception:  # the database away for a moment: try again next time
+            logger.exception("Recovering abandoned tasks failed")
+        finally:
+            connection.close()
+        if stop.wait(RECOVER_EVERY_SECONDS):
+            return
+
+
+class Command(BaseCommand):
+    help = "Run the task worker: sending e-mail, closing rounds"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--batch", action="store_true", help="run every task that is due, then stop"
+        )
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="seconds between looks at an empty queue"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stop = threading.Event()
+        recovering = threading.Thread(target=_keep_recovering, args=(stop,), daemon=True)
+        recovering.start()
+        try:
+            call_command(
+                "db_worker",
+                queue_name="*",
+                batch=options["batch"],
+                interval=options["interval"],
+                reload=False,
+                startup_delay=not options["batch"],
+                verbosity=options["verbosity"],
+            )
+        finally:
+            stop.set()
