@@ -150,8 +150,10 @@ def erase_after_close(survey_round: Round) -> None:
     """
     hashes = set(Draft.objects.filter(round=survey_round).values_list("token_hash", flat=True))
     hashes |= set(OpenLink.objects.filter(round=survey_round).values_list("token_hash", flat=True))
-    # Every link e-mailed to anyone; the invitations' own `token_hash` is
-    # either one of them or a draft key nobody holds.
+    # Every link e-mailed to anyone, and the invitations' draft keys.
+    hashes |= set(
+        Invitation.objects.filter(round=survey_round).values_list("token_hash", flat=True)
+    )
     hashes |= set(
         InvitationToken.objects.filter(invitation__round=survey_round).values_list(
             "token_hash", flat=True

@@ -44,7 +44,7 @@ def _round(membership: Membership, round_id: int) -> Round:
 
 
 def _emails(count: int, kind: str = "invitation") -> str:
-    """"3 invitations are", "1 reminder is": the start of a sentence about e-mails queued."""
+    """ "3 invitations are", "1 reminder is": the start of a sentence about e-mails queued."""
     return f"{count} {kind}{'s are' if count != 1 else ' is'}"
 
 

@@ -197,9 +197,7 @@ def send_one(invitation_id: int) -> str:
     return "sent"
 
 
-def _message(
-    invitation: Invitation, token: str, reminder: bool, connection: Any
-) -> EmailMessage:
+def _message(invitation: Invitation, token: str, reminder: bool, connection: Any) -> EmailMessage:
     survey_round = invitation.round
     context = {
         "partnership": survey_round.partnership,
@@ -246,9 +244,9 @@ def _failed(invitation: Invitation, reason: str) -> None:
         # A backend that runs tasks at once (tests) cannot wait: "Send again" then.
         if attempts < settings.SEND_ATTEMPTS and send_invitation_email.get_backend().supports_defer:
             wait = settings.SEND_RETRY_SECONDS * 2 ** (attempts - 1)
-            send_invitation_email.using(
-                run_after=timezone.now() + timedelta(seconds=wait)
-            ).enqueue(invitation.pk)
+            send_invitation_email.using(run_after=timezone.now() + timedelta(seconds=wait)).enqueue(
+                invitation.pk
+            )
 
 
 # ---------------------------------------------------------- what is shown

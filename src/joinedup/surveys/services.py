@@ -367,10 +367,11 @@ def find_link(token: str) -> SurveyVisit | None:
     draft = draft_with_its_round(digest)
     if draft is not None:
         return SurveyVisit(draft.round, draft.organisation, draft, None, None)
-    invitation = (
-        Invitation.objects.select_related("round__partnership", "organisation")
-        .filter(tokens__token_hash=digest)
-        .first()
+    invitations = Invitation.objects.select_related("round__partnership", "organisation")
+    # The draft key is the first e-mailed link's hash (or, before any e-mail,
+    # a hash nobody holds the token of); later links are `InvitationToken`s.
+    invitation = invitations.filter(token_hash=digest).first() or (
+        invitations.filter(tokens__token_hash=digest).first()
     )
     if invitation is not None:
         draft = (

@@ -23,7 +23,7 @@ RECOVER_EVERY_SECONDS = 60
 
 
 def _keep_recovering(stop: threading.Event) -> None:
-    while True:
+    while not stop.wait(RECOVER_EVERY_SECONDS):
         try:
             close_old_connections()
             recover()
@@ -31,8 +31,6 @@ def _keep_recovering(stop: threading.Event) -> None:
             logger.exception("Recovering abandoned tasks failed")
         finally:
             connection.close()
-        if stop.wait(RECOVER_EVERY_SECONDS):
-            return
 
 
 class Command(BaseCommand):
@@ -47,6 +45,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        recover()  # first, so that even a --batch run picks up what a dead worker left
         stop = threading.Event()
         recovering = threading.Thread(target=_keep_recovering, args=(stop,), daemon=True)
         recovering.start()
