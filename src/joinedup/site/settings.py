@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "joinedup.toolkit",
     "django_tasks",
     "django_tasks_db",
+    "joinedup.worker",
 ]
 
 # Slow work (sending e-mail, closing a round) runs in `joinedup worker`, which
@@ -61,6 +62,8 @@ TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 1800)
 # Tries before an e-mail waits for a facilitator's "Send again"; back-off doubles each time.
 SEND_ATTEMPTS = env_int("SEND_ATTEMPTS", 8)
 SEND_RETRY_SECONDS = env_int("SEND_RETRY_SECONDS", 30)
+# The hour (site time) from which the worker queues each day's daily jobs.
+DAILY_JOBS_HOUR = env_int("DAILY_JOBS_HOUR", 7)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -2,24 +2,15 @@
 
 Each task takes ids only: a task row never holds an address or a link's
 token (the sending task makes its token itself, see `sending.py`).
-Every task here can run twice safely, which is what lets `recover` queue
+Every task here can run twice safely, which is what lets `joinedup.worker.tasks.recover` queue
 again a task whose worker died under it.
 """
 
 from __future__ import annotations
 
-import logging
-from datetime import timedelta
-
-from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
-from django_tasks.base import TaskResultStatus
 
 from . import sending, services
-
-logger = logging.getLogger(__name__)
 
 
 @task()
@@ -30,37 +21,3 @@ def send_invitation_email(invitation_id: int) -> str:
 @task()
 def close_round_task(round_id: int) -> str:
     return services.finish_close(round_id)
-
-
-def recover() -> int:
-    """Queue again the tasks a dead worker left "running"; returns how many.
-
-    A worker killed mid-task (SIGKILL, a lost machine) leaves its task row
-    marked running for ever. After `TASK_LEASE_SECONDS` such a task is marked
-    failed and a copy is queued: every task is safe to run twice (sends are
-    claimed per invitation; a close commits once). `joinedup worker` calls
-    this when it starts and every minute.
-    """
-    from django_tasks_db.models import DBTaskResult
-
-    stale = timezone.now() - timedelta(seconds=settings.TASK_LEASE_SECONDS)
-    again = 0
-    with transaction.atomic():
-        abandoned = DBTaskResult.objects.select_for_update(skip_locked=True).filter(
-            status=TaskResultStatus.RUNNING, started_at__lt=stale
-        )
-        for row in abandoned:
-            try:
-                work = row.task
-            except Exception:  # a task the code no longer has: leave it as it is
-                logger.warning("Abandoned task %s (%s) cannot be run again", row.id, row.task_path)
-                continue
-            DBTaskResult.objects.filter(pk=row.pk).update(
-                status=TaskResultStatus.FAILED,
-                finished_at=timezone.now(),
-                exception_class_path="joinedup.worker.Abandoned",
-                traceback="The worker running this task stopped; a copy was queued.",
-            )
-            work.enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
-            again += 1
-    return again

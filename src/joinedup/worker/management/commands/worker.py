@@ -1,8 +1,9 @@
-"""`joinedup worker`: run queued tasks (the task backend's worker), and recover abandoned ones.
+"""`joinedup worker`: run queued tasks (the task backend's worker), and keep the schedule.
 
 This wraps the database backend's `db_worker` command. Beside it, a thread
-queues again, every minute, the tasks a dead worker left running
-(`tasks.recover`). Any number of workers may share one PostgreSQL database:
+does, every minute (and once at the start): queue again the tasks a dead
+worker left running (`tasks.recover`), and queue the daily jobs that are due
+(`schedule.tick`). Any number of workers may share one PostgreSQL database:
 each takes a task with a row lock that skips rows another worker holds.
 """
 
@@ -16,7 +17,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
-from joinedup.surveys.tasks import recover
+from joinedup.worker import schedule
+from joinedup.worker.tasks import recover
 
 logger = logging.getLogger(__name__)
 RECOVER_EVERY_SECONDS = 60
@@ -27,14 +29,15 @@ def _keep_recovering(stop: threading.Event) -> None:
         try:
             close_old_connections()
             recover()
+            schedule.tick()
         except Exception:  # the database away for a moment: try again next time
-            logger.exception("Recovering abandoned tasks failed")
+            logger.exception("Recovering abandoned tasks or keeping the schedule failed")
         finally:
             connection.close()
 
 
 class Command(BaseCommand):
-    help = "Run the task worker: sending e-mail, closing rounds"
+    help = "Run the task worker: sending e-mail, closing rounds, daily jobs"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -46,6 +49,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         recover()  # first, so that even a --batch run picks up what a dead worker left
+        schedule.tick()
         stop = threading.Event()
         recovering = threading.Thread(target=_keep_recovering, args=(stop,), daemon=True)
         recovering.start()
