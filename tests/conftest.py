@@ -21,6 +21,9 @@ from django.conf import settings
 
 settings.SECRET_KEY = secrets.token_urlsafe(50)
 settings.SECRET_KEY_FROM_ENVIRONMENT = True
+# Tasks run at once, in the test's own transaction, so tests stay deterministic;
+# tests of the worker itself switch to the database backend (tests/web/worker.py).
+settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # ----------------------------------------------------------------- e-mail
 

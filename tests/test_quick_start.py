@@ -159,9 +159,20 @@ def test_make_demo_serves_a_site_a_newcomer_can_sign_in_to(
     _, page = browser.get(overview.group(1))
     outbox = re.search(r'href="(/partnerships/\d+/outbox/)"', page)
     assert outbox, "the overview links to no outbox"
-    _, page = browser.get(outbox.group(1))
+    # The worker `joinedup demo` starts beside the server sends the three
+    # invitations (each with a link of its own) into the outbox.
+    invited = re.findall(r"(demo\.respondent\d@example\.org)", printed)
+    assert len(set(invited)) == 3, printed
+    deadline = time.monotonic() + 60
+    while True:
+        _, page = browser.get(outbox.group(1))
+        if all(address in page for address in invited) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert "Nothing is sent for real" in page
-    assert all(link in page for link in links)
+    assert all(address in page for address in invited), "the demo's worker sent nothing"
+    for link in re.findall(r"(http://\S+/s/[\w-]+/)", page)[:3]:
+        assert "survey" in Browser(address).get(link)[1].lower()
 
     # The demo signs with a random key of its own, kept beside its database.
     secret = server.folder / ".joinedup-demo-secret"

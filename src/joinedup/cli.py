@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -214,6 +215,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=run_serve)
 
+    worker = commands.add_parser(
+        "worker",
+        help="run the task worker (sending e-mail, closing rounds) beside `joinedup serve`",
+        description="Run queued tasks: sending invitations and reminders, closing rounds. "
+        "Run one or more beside the web servers, with the same environment variables; "
+        "any number may share one PostgreSQL database (see docs/operations.md).",
+        epilog=environment_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    worker.add_argument(
+        "--batch", action="store_true", help="run every task that is due, then stop"
+    )
+    worker.set_defaults(handler=run_worker)
+
     demo = commands.add_parser(
         "demo",
         help="set up a demo site with a synthetic partnership, and serve it",
@@ -230,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     demo.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     demo.add_argument("--no-serve", action="store_true", help="set up only; do not serve")
+    demo.add_argument(
+        "--no-worker", action="store_true", help="serve without starting a task worker beside it"
+    )
     demo.set_defaults(handler=run_demo)
 
     manage = commands.add_parser(
@@ -600,6 +618,27 @@ def _prepare_database() -> None:
     call_command("createcachetable", verbosity=0)
 
 
+def run_worker(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    Console(stderr=True, highlight=False).print(
+        "Joined Up worker: running queued tasks (Ctrl+C to stop)", markup=False
+    )
+    call_command("worker", batch=args.batch)
+    return EXIT_OK
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    """`joinedup worker` as a child process, with this process's environment.
+
+    It stays in this process group, so stopping the group (Ctrl+C, or the
+    SIGTERM a supervisor sends to the group) stops it too; `run_demo` also
+    stops it when the server stops.
+    """
+    return subprocess.Popen([sys.executable, "-m", "joinedup.cli", "worker"], env=os.environ.copy())
+
+
 def run_serve(args: argparse.Namespace) -> int:
     if getattr(args, "trusted_proxies", None) is not None:
         if args.trusted_proxies < 0:
@@ -701,7 +740,17 @@ def run_demo(args: argparse.Namespace) -> int:
         )
     if args.no_serve:
         return EXIT_OK
-    return run_serve(args)
+    if args.no_worker:
+        return run_serve(args)
+    worker = _start_worker()
+    try:
+        return run_serve(args)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 if __name__ == "__main__":

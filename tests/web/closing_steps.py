@@ -13,6 +13,7 @@ from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Organisation
 from joinedup.surveys import services
 from joinedup.surveys.models import Round
+from tests.web.survey_steps import invite
 
 INSTRUMENT = load_instrument()
 
@@ -31,7 +32,7 @@ def submit_answers(
     """
     start = survey_round.invitations.count()
     addresses = [f"r{survey_round.pk}-{start + i}@example.org" for i in range(count)]
-    links, _ = services.add_invitations(survey_round, [(a, organisation) for a in addresses])
+    links, _ = invite(survey_round, [(a, organisation) for a in addresses])
     for number, link in enumerate(links):
         answer = answers[number % len(answers)]
         visit = services.find_link(link.token)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.test import Client
 
 from joinedup.instrument import load_instrument
+from joinedup.partnerships.models import Organisation
+from joinedup.surveys import sending, services
+from joinedup.surveys.models import Invitation, Round
 
 INSTRUMENT = load_instrument()
 
@@ -50,3 +54,27 @@ def submit(client: Client, token: str) -> Any:
 def _post(client: Client, url: str, data: dict[str, Any]) -> None:
     response = client.post(url, data)
     assert response.status_code == 302, (url, response.content.decode()[:2000])
+
+
+@dataclass(frozen=True)
+class Link:
+    """An invitation with a link to it, as the person would find it in their e-mail."""
+
+    invitation: Invitation
+    token: str
+
+    @property
+    def url(self) -> str:
+        return services.survey_url(self.token)
+
+
+def invite(
+    survey_round: Round, people: list[tuple[str, Organisation]]
+) -> tuple[list[Link], list[str]]:
+    """Invite people without e-mailing them, and give each a working link (as if e-mailed)."""
+    created, skipped = services.add_invitations(survey_round, people, send=False)
+    links = []
+    for invitation in created:
+        url = sending.issue_link(invitation)
+        links.append(Link(invitation, url.rstrip("/").rsplit("/", 1)[1]))
+    return links, skipped

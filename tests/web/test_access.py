@@ -14,6 +14,7 @@ from joinedup.actions import services as actions
 from joinedup.partnerships.models import Membership
 from joinedup.surveys import services
 from joinedup.surveys.models import Invitation, Round
+from tests.web.survey_steps import invite
 
 
 def _patterns(resolver: URLResolver | None = None, prefix: str = "") -> list[tuple[str, Any]]:
@@ -42,7 +43,7 @@ def _fill(route: str, values: dict[str, int]) -> str:
 @pytest.fixture
 def northshire_ids(world) -> dict[str, int]:
     survey_round = services.open_round(services.create_round(world.partnership, "Spring 2027"))
-    services.add_invitations(survey_round, [("x@example.org", world.org("Northshire Police"))])
+    invite(survey_round, [("x@example.org", world.org("Northshire Police"))])
     membership = Membership.objects.get(partnership=world.partnership, user=world.carol)
     ids = {
         "partnership_id": world.partnership.pk,

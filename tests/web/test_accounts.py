@@ -7,6 +7,7 @@ import re
 from django.test import Client
 
 from joinedup.accounts.models import SignInFailures, User
+from tests.web.survey_steps import invite
 
 from .conftest import PASSWORD
 
@@ -75,7 +76,7 @@ def test_one_survey_link_is_rate_limited_but_colleagues_behind_one_address_are_n
     from joinedup.surveys import services
 
     survey_round = services.open_round(services.create_round(world.partnership, "Busy"))
-    links, _ = services.add_invitations(
+    links, _ = invite(
         survey_round,
         [(f"staff{i}@example.org", world.org("Northshire Police")) for i in range(4)],
     )

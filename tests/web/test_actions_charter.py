@@ -14,6 +14,7 @@ from joinedup.actions.models import Charter, CharterSignOff, PairConversation
 from joinedup.partnerships.models import Membership, Role
 from joinedup.surveys import services as surveys
 from joinedup.surveys.models import Round
+from tests.web.survey_steps import invite
 
 from .survey_steps import answer_everything, start, submit
 
@@ -81,7 +82,7 @@ def test_a_partner_lead_signs_only_for_their_organisation_and_a_viewer_not_at_al
 
 
 def _answers(survey_round: Round, organisation: Any, partner: Any, rating: int) -> None:
-    links, _ = surveys.add_invitations(
+    links, _ = invite(
         survey_round,
         [(f"{organisation.pk}-{i}@example.org", organisation) for i in range(5)],
     )

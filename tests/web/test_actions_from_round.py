@@ -12,13 +12,14 @@ from joinedup.actions import services
 from joinedup.actions.models import Action
 from joinedup.surveys import services as surveys
 from joinedup.surveys.models import Round
+from tests.web.survey_steps import invite
 
 from .survey_steps import answer_everything, start, submit
 
 
 def _answers(survey_round: Round, organisation: Any, count: int, answer: int) -> None:
     """`count` people of `organisation` answer every statement with `answer`, through the survey."""
-    links, _ = surveys.add_invitations(
+    links, _ = invite(
         survey_round,
         [
             (f"{survey_round.pk}-{organisation.pk}-{i}@example.org", organisation)

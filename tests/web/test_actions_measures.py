@@ -22,6 +22,7 @@ from joinedup.actions.models import Action, Status
 from joinedup.actions.services import Measure, OutcomeState
 from joinedup.surveys import services as surveys
 from joinedup.surveys.models import Round
+from tests.web.survey_steps import invite
 
 from .survey_steps import INSTRUMENT, start, submit
 
@@ -30,7 +31,7 @@ def _answers(
     survey_round: Round, organisation: Any, count: int, answer: int, dont_know: tuple[str, ...] = ()
 ) -> None:
     """`count` people answer every statement with `answer`, and "Don't know" to `dont_know`."""
-    links, _ = surveys.add_invitations(
+    links, _ = invite(
         survey_round,
         [
             (f"{survey_round.pk}-{organisation.pk}-{i}@example.org", organisation)

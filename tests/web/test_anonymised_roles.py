@@ -8,6 +8,7 @@ import io
 from django.test import Client
 
 from joinedup.surveys import services
+from tests.web.survey_steps import invite
 
 from .survey_steps import answer_everything, start, submit
 
@@ -20,7 +21,7 @@ def test_a_role_held_by_fewer_than_k_people_of_a_unit_is_left_blank(world) -> No
     people = (
         [(police, "manager")] * 5 + [(police, "practitioner")] + [(council, "practitioner")] * 6
     )
-    links, _ = services.add_invitations(
+    links, _ = invite(
         survey_round, [(f"p{i}@example.org", org) for i, (org, _) in enumerate(people)]
     )
     for link, (_, role) in zip(links, people, strict=True):

@@ -15,6 +15,7 @@ from django.db import connection
 
 from joinedup.surveys import channels, services
 from joinedup.surveys.models import Draft, Invitation, OpenLink, Rating, Response
+from tests.web.survey_steps import invite
 
 from .closing_steps import INSTRUMENT
 
@@ -50,9 +51,7 @@ def _answers_of(number: int) -> dict[str, int]:
 def test_after_close_row_order_and_ids_say_nothing_about_who_sent_when(world) -> None:
     survey_round = services.open_round(services.create_round(world.partnership, "Spring 2027"))
     police, council = world.org("Northshire Police"), world.org("Northshire County Council")
-    links, _ = services.add_invitations(
-        survey_round, [(f"p{i}@example.org", police) for i in range(PEOPLE)]
-    )
+    links, _ = invite(survey_round, [(f"p{i}@example.org", police) for i in range(PEOPLE)])
     for number, link in enumerate(links):  # person 0 first, then 1, ...
         visit = services.find_link(link.token)
         assert visit is not None
@@ -65,9 +64,7 @@ def test_after_close_row_order_and_ids_say_nothing_about_who_sent_when(world) ->
         services.submit(link.token)
     services.create_open_link(survey_round, council)
     unsent = services.find_link(
-        services.add_invitations(
-            survey_round, [("late@example.org", world.org("Age Well Northshire"))]
-        )[0][0].token
+        invite(survey_round, [("late@example.org", world.org("Age Well Northshire"))])[0][0].token
     )
     assert unsent is not None
     services.start_draft(unsent)

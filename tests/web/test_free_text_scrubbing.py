@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.test import Client
 
 from joinedup.surveys import services
+from tests.web.survey_steps import invite
 
 from .survey_steps import answer_everything, start, submit
 
@@ -18,9 +19,7 @@ def test_a_partner_lead_reads_a_telling_answer_without_its_names_or_numbers(worl
     # 1. Ten people answer; one answer names a colleague, a postcode and two numbers.
     survey_round = services.open_round(services.create_round(world.partnership, "Spring 2027"))
     police = world.org("Northshire Police")
-    links, _ = services.add_invitations(
-        survey_round, [(f"person{i}@example.org", police) for i in range(10)]
-    )
+    links, _ = invite(survey_round, [(f"person{i}@example.org", police) for i in range(10)])
     for i, link in enumerate(links):
         person = Client()
         token = start(person, link.token)

@@ -22,6 +22,7 @@ from joinedup.api.services import create_token
 from joinedup.results.models import Download
 from joinedup.surveys import services
 from joinedup.surveys.models import AuditEntry, Channel, Invitation, OpenLink, Response, Round
+from tests.web.survey_steps import invite
 
 from .survey_steps import INSTRUMENT, answer_everything, start, submit
 
@@ -480,9 +481,7 @@ def test_an_invitation_and_an_open_link_made_at_the_same_moment_never_both_succe
     for organisation in world.organisations.values():
         outcomes = _at_the_same_moment(
             lambda o=organisation: services.create_open_link(survey_round, o),
-            lambda o=organisation: services.add_invitations(
-                survey_round, [(f"race@{o.pk}.example", o)]
-            ),
+            lambda o=organisation: invite(survey_round, [(f"race@{o.pk}.example", o)]),
         )
         assert outcomes == ["made", "refused"], organisation.name
         has_link = OpenLink.objects.filter(round=survey_round, organisation=organisation).exists()

@@ -32,10 +32,7 @@ def test_the_invitation_and_survey_heading_say_partnership_once(world, open_roun
         name="Northshire Community Partnership"
     )
     open_round.refresh_from_db()
-    links, _ = services.add_invitations(
-        open_round, [("sam@example.org", world.org("Northshire Police"))]
-    )
-    services.send_invitations(links)
+    services.add_invitations(open_round, [("sam@example.org", world.org("Northshire Police"))])
     services.remind(open_round)
     invitation, reminder = mailbox.wait_for(2)
     for message in (invitation, reminder):

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from joinedup.site import ratelimit
 from joinedup.surveys import services
 from joinedup.surveys.models import OpenLink, Response
+from tests.web.survey_steps import invite
 
 from .survey_steps import answer_everything, start, submit
 
@@ -81,9 +82,7 @@ def test_64_parallel_guesses_against_a_limit_of_20_let_through_at_most_20(
 def test_a_survey_page_costs_one_rate_limit_round_trip_and_few_queries(
     client, world, open_round, store
 ) -> None:
-    links, _ = services.add_invitations(
-        open_round, [("sam@example.org", world.org("Northshire County Council"))]
-    )
+    links, _ = invite(open_round, [("sam@example.org", world.org("Northshire County Council"))])
     token = start(client, links[0].token)
     client.get(f"/s/{token}/statements/1/")  # warm: templates, instrument
     with CaptureQueriesContext(connection) as queries:
@@ -101,9 +100,7 @@ def test_wrong_links_from_an_office_do_not_block_colleagues_real_links(
     world, open_round, settings, store
 ) -> None:
     settings.RATE_LIMIT_SURVEY_MISSES = 5
-    links, _ = services.add_invitations(
-        open_round, [("sam@example.org", world.org("Northshire Police"))]
-    )
+    links, _ = invite(open_round, [("sam@example.org", world.org("Northshire Police"))])
     office = Client(REMOTE_ADDR="198.51.100.7")
     codes = [office.get(f"/s/wrong-{n}/").status_code for n in range(6)]
     assert codes == [404] * 5 + [429]  # guessing from the office is stopped

@@ -15,12 +15,13 @@ from django.test import Client
 from joinedup.results.models import Download
 from joinedup.surveys import services
 from joinedup.surveys.models import Round
+from tests.web.survey_steps import invite
 
 from .survey_steps import INSTRUMENT, answer_everything, start, submit
 
 
 def _answers(survey_round, organisation, count: int, answer: int, partners=()) -> None:
-    links, _ = services.add_invitations(
+    links, _ = invite(
         survey_round,
         [
             (f"{survey_round.pk}-{organisation.pk}-{i}@example.org", organisation)

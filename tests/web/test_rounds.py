@@ -9,6 +9,7 @@ from django.test import Client
 from joinedup.analysis import analyse, load_tables
 from joinedup.surveys import services
 from joinedup.surveys.models import Response, Round, RoundStatus
+from tests.web.survey_steps import invite
 
 from .survey_steps import INSTRUMENT, answer_everything, start, submit
 
@@ -35,16 +36,14 @@ def test_a_round_needs_a_name_and_a_new_one(world) -> None:
 
 def test_nobody_can_answer_a_draft_round(world) -> None:
     survey_round = services.create_round(world.partnership, "Draft")
-    links, _ = services.add_invitations(
-        survey_round, [("a@example.org", world.org("Northshire Police"))]
-    )
+    links, _ = invite(survey_round, [("a@example.org", world.org("Northshire Police"))])
     page = Client().get(f"/s/{links[0].token}/")
     assert page.status_code == 410
     assert "has not opened yet" in page.content.decode()
 
 
 def _respond(survey_round, organisation, count: int, answer: int = 4) -> None:
-    links, _ = services.add_invitations(
+    links, _ = invite(
         survey_round,
         [(f"{organisation.pk}-{i}-{answer}@example.org", organisation) for i in range(count)],
     )

@@ -11,6 +11,7 @@ from django.test import Client
 from joinedup.surveys import services
 from joinedup.surveys.models import AuditEntry, Draft, Invitation, Rating, Response
 from joinedup.surveys.tokens import token_hash
+from tests.web.survey_steps import invite
 
 from .survey_steps import INSTRUMENT, answer_everything, start, submit
 
@@ -18,9 +19,7 @@ from .survey_steps import INSTRUMENT, answer_everything, start, submit
 @pytest.fixture
 def invited(world, open_round):
     """One person invited from the council, with their private token."""
-    links, _ = services.add_invitations(
-        open_round, [("sam@example.org", world.org("Northshire County Council"))]
-    )
+    links, _ = invite(open_round, [("sam@example.org", world.org("Northshire County Council"))])
     return links[0]
 
 
@@ -154,9 +153,7 @@ def test_two_simultaneous_submissions_store_one_response(world) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs concurrent writers with row locks: runs on PostgreSQL (CI)")
     survey_round = services.open_round(services.create_round(world.partnership, "Race"))
-    links, _ = services.add_invitations(
-        survey_round, [("race@example.org", world.org("Northshire Police"))]
-    )
+    links, _ = invite(survey_round, [("race@example.org", world.org("Northshire Police"))])
     client = Client()
     token = start(client, links[0].token)
     answer_everything(client, token)
@@ -183,9 +180,7 @@ def test_two_simultaneous_submissions_store_one_response(world) -> None:
 def test_a_round_closed_while_someone_answers_tells_them_and_keeps_what_it_holds(
     client, world, open_round, invited
 ) -> None:
-    earlier, _ = services.add_invitations(
-        open_round, [("early@example.org", world.org("Northshire Police"))]
-    )
+    earlier, _ = invite(open_round, [("early@example.org", world.org("Northshire Police"))])
     early_client = Client()
     early = start(early_client, earlier[0].token)
     answer_everything(early_client, early)

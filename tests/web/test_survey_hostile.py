@@ -6,15 +6,14 @@ import pytest
 
 from joinedup.surveys import services
 from joinedup.surveys.models import Draft, Rating, Response
+from tests.web.survey_steps import invite
 
 from .survey_steps import INSTRUMENT, answer_everything, start, submit
 
 
 @pytest.fixture
 def invited(world, open_round):
-    links, _ = services.add_invitations(
-        open_round, [("sam@example.org", world.org("Northshire County Council"))]
-    )
+    links, _ = invite(open_round, [("sam@example.org", world.org("Northshire County Council"))])
     return links[0]
 
 
@@ -43,9 +42,7 @@ def test_values_outside_the_choices_are_not_saved_even_when_saving_for_later(
 
 
 def test_the_stored_response_keeps_only_values_the_instrument_allows(world, open_round) -> None:
-    links, _ = services.add_invitations(
-        open_round, [("x@example.org", world.org("Northshire Police"))]
-    )
+    links, _ = invite(open_round, [("x@example.org", world.org("Northshire Police"))])
     visit = services.find_link(links[0].token)
     draft, _ = services.start_draft(visit)
     items = dict.fromkeys(INSTRUMENT.item_codes, 4) | {INSTRUMENT.item_codes[0]: 6}

@@ -20,8 +20,8 @@ from django.db import connection
 from django.test import Client, override_settings
 
 from joinedup.site import ratelimit
-from joinedup.surveys import services
 from joinedup.surveys.models import Invitation, Response
+from tests.web.survey_steps import invite
 
 from .survey_steps import answer_everything, start, submit
 
@@ -37,9 +37,7 @@ def _rows(table: str) -> list[tuple[object, ...]]:
 
 
 def _answer_and_send(world, open_round) -> tuple[str, str, Client, float]:
-    links, _ = services.add_invitations(
-        open_round, [("sam@example.org", world.org("Northshire County Council"))]
-    )
+    links, _ = invite(open_round, [("sam@example.org", world.org("Northshire County Council"))])
     token = links[0].token
     stored_hash = Invitation.objects.get().token_hash
     client = Client()

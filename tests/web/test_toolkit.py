@@ -22,6 +22,7 @@ from joinedup.instrument import load_instrument
 from joinedup.toolkit import files
 from joinedup.toolkit.catalogue import BY_SLUG, FORMATS, TOOLS
 from joinedup.toolkit.questionnaire import privacy_promises
+from tests.web.survey_steps import invite
 
 pytestmark = pytest.mark.django_db
 INSTRUMENT = load_instrument()
@@ -145,11 +146,8 @@ def test_the_paper_questionnaire_says_what_the_web_survey_says(client, tmp_path:
 
 
 def test_the_privacy_promises_are_the_survey_pages_own(client, world, open_round) -> None:
-    from joinedup.surveys import services
 
-    links, _ = services.add_invitations(
-        open_round, [("paper@example.org", world.org("Northshire Police"))]
-    )
+    links, _ = invite(open_round, [("paper@example.org", world.org("Northshire Police"))])
     survey_page = _words(html.unescape(client.get(f"/s/{links[0].token}/").content.decode()))
     promises = privacy_promises()
     assert len(promises) == 4

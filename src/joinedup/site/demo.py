@@ -15,7 +15,7 @@ from joinedup.accounts.models import User
 from joinedup.analysis.synth import SynthSpec, generate
 from joinedup.outbox.services import outbox_active
 from joinedup.partnerships.models import Membership, Organisation, Partnership, Role
-from joinedup.surveys import importing, services
+from joinedup.surveys import importing, sending, services
 from joinedup.surveys.models import Round
 
 DEMO_NAME = "Northshire Together (demo)"
@@ -88,7 +88,7 @@ def seed_demo(email: str, password: str, seed: int = 7) -> DemoAccounts:
             importing.Upload("relationships.csv", _csv(ratings)),
         )
         if index < len(ROUND_LABELS) - 1:
-            closed = services.close_round(survey_round)
+            closed = services.close_round(survey_round, in_worker=False)
             if index == 0:
                 _demo_actions(closed, facilitator)
         else:
@@ -117,11 +117,10 @@ def _demo_invitations(survey_round: Round) -> list[tuple[str, str, str]]:
         (f"demo.respondent{i + 1}@example.org", organisation)
         for i, organisation in enumerate(organisations)
     ]
-    created, _ = services.add_invitations(survey_round, people)
-    if outbox_active():  # never e-mail the made-up addresses through a real server
-        services.send_invitations(created)
+    # Never e-mail the made-up addresses through a real server; with the
+    # outbox, the worker beside the demo "sends" them there.
+    created, _ = services.add_invitations(survey_round, people, send=outbox_active())
     return [
-        (link.invitation.email, link.invitation.organisation.name, link.url)
-        for link in created
-        if link.invitation is not None
+        (invitation.email, invitation.organisation.name, sending.issue_link(invitation))
+        for invitation in created
     ]

@@ -44,7 +44,26 @@ INSTALLED_APPS = [
     "joinedup.outbox",
     "csp",
     "joinedup.toolkit",
+    "django_tasks",
+    "django_tasks_db",
+    "joinedup.worker",
 ]
+
+# Slow work (sending e-mail, closing a round) runs in `joinedup worker`, which
+# takes tasks from a table in the same database: on PostgreSQL any number of
+# workers on several machines share it (see docs/operations.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# How long a worker may hold one e-mail before another worker takes it over
+# (a worker killed mid-send); longer than EMAIL_TIMEOUT and a message's sending.
+SEND_LEASE_SECONDS = env_int("SEND_LEASE_SECONDS", 300)
+# How long a task may stay "running" before the worker takes its worker for
+# dead and queues it again (every task is safe to run twice; see surveys/tasks.py).
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 1800)
+# Tries before an e-mail waits for a facilitator's "Send again"; back-off doubles each time.
+SEND_ATTEMPTS = env_int("SEND_ATTEMPTS", 8)
+SEND_RETRY_SECONDS = env_int("SEND_RETRY_SECONDS", 30)
+# The hour (site time) from which the worker queues each day's daily jobs.
+DAILY_JOBS_HOUR = env_int("DAILY_JOBS_HOUR", 7)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,7 +1,7 @@
 """What a round's close stores besides its result, and what it erases.
 
-`services.close_round` calls these inside its one transaction, after the
-analysis core has computed the result:
+`services.finish_close` (in the worker) calls these inside its one
+transaction, after the analysis core has computed the result:
 
 - `fix_units`: the reporting units the result publishes, keyed by
   organisation id, with the name each organisation had then; every later
@@ -11,8 +11,9 @@ analysis core has computed the result:
   again in a random order with new random ids, so that neither row order
   (SQLite's rowid, PostgreSQL's ctid) nor ids say anything about who
   answered when;
-- `erase_after_close`: invitations (e-mail addresses, token hashes), open
-  links and drafts are deleted; the per-organisation counts are kept.
+- `erase_after_close`: invitations (e-mail addresses, the hashes of every
+  link e-mailed), open links and drafts are deleted; the per-organisation
+  counts are kept.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .models import (
     ClosedLink,
     Draft,
     Invitation,
+    InvitationToken,
     OpenLink,
     Rating,
     ReportingUnit,
@@ -148,17 +150,22 @@ def erase_after_close(survey_round: Round) -> None:
     """
     hashes = set(Draft.objects.filter(round=survey_round).values_list("token_hash", flat=True))
     hashes |= set(OpenLink.objects.filter(round=survey_round).values_list("token_hash", flat=True))
-    for current, previous in Invitation.objects.filter(round=survey_round).values_list(
-        "token_hash", "previous_token_hash"
-    ):
-        hashes |= {current, previous}
-    hashes.discard("")
+    # Every link e-mailed to anyone, and the invitations' draft keys.
+    hashes |= set(
+        Invitation.objects.filter(round=survey_round).values_list("token_hash", flat=True)
+    )
+    hashes |= set(
+        InvitationToken.objects.filter(invitation__round=survey_round).values_list(
+            "token_hash", flat=True
+        )
+    )
     ClosedLink.objects.bulk_create(
         (ClosedLink(token_hash=digest, round=survey_round) for digest in sorted(hashes)),
         ignore_conflicts=True,
     )
     Draft.objects.filter(round=survey_round).delete()
     OpenLink.objects.filter(round=survey_round).delete()
+    InvitationToken.objects.filter(invitation__round=survey_round).delete()
     Invitation.objects.filter(round=survey_round).delete()
 
 

@@ -47,7 +47,7 @@ def import_files(
 
     The import is written to the round's audit log as a count per organisation.
     """
-    if survey_round.status == RoundStatus.CLOSED:
+    if survey_round.status in (RoundStatus.CLOSING, RoundStatus.CLOSED):
         raise ImportRefused("This round is closed: nothing more can be added to it.")
     _, _, organisations = services.round_tables(survey_round)
     responses_table = read_uploaded_table(responses.name, responses.content, "responses")

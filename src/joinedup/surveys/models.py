@@ -30,6 +30,8 @@ from joinedup.partnerships.models import Organisation, Partnership
 class RoundStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     OPEN = "open", "Open"
+    # The close was asked for and runs in the worker: no new answers are taken.
+    CLOSING = "closing", "Closing"
     CLOSED = "closed", "Closed"
 
 
@@ -56,6 +58,8 @@ class Round(models.Model):
     # The SPEC revision whose rules made `result` (null: revision 1, before it
     # was recorded). Kept here because the result's schema has no place for it.
     result_revision = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # Why the last close failed (the round is open again), for the round page.
+    close_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["partnership", "created_at", "id"]
@@ -69,20 +73,39 @@ class Round(models.Model):
         return self.status == RoundStatus.OPEN
 
 
+class SendDue(models.TextChoices):
+    """The e-mail an invitation is owed, until the mail server has accepted it."""
+
+    NOTHING = "", "Nothing"
+    INVITATION = "invite", "The invitation"
+    REMINDER = "remind", "A reminder"
+
+
 class Invitation(models.Model):
-    """A private survey link sent to one person. Only the token's hash is stored."""
+    """A private survey link sent to one person. Only token hashes are stored.
+
+    Every link ever e-mailed to the person is an `InvitationToken` and works
+    until the round closes. `token_hash` is the key the person's draft is kept
+    under: the first e-mailed token's hash (so that link is found in one
+    query), or, before any e-mail went, a hash of a token nobody was given.
+    """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     email = models.EmailField()
     token_hash = models.CharField(max_length=64, unique=True)
-    # After a reminder (which carries a fresh token), the earlier link still works.
-    previous_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     reminders = models.PositiveSmallIntegerField(default=0)
     done = models.BooleanField(default=False)
+    # Sending, done by the worker (`sending.py`): what is owed, how many tries
+    # failed and why (the mail server's words), and when a worker took it on
+    # (a worker killed mid-send leaves this, and another retries after a lease).
+    send_due = models.CharField(max_length=6, choices=SendDue.choices, blank=True, default="")
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    send_error = models.CharField(max_length=300, blank=True)
+    send_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["organisation__name", "email"]
@@ -92,6 +115,13 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.organisation})"
+
+
+class InvitationToken(models.Model):
+    """The hash of one link e-mailed to an invited person: each works until the round closes."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
 
 
 class OpenLink(models.Model):

@@ -31,9 +31,9 @@ from joinedup.partnerships.forms import submitted, submitted_files
 from joinedup.partnerships.models import Membership, Organisation, Role
 from joinedup.site.email_limits import limits_email
 
-from . import audit, channels, importing, people, services
+from . import audit, channels, importing, people, sending, services
 from .forms import InvitePeopleForm, RoundForm
-from .models import Round, RoundStatus
+from .models import Invitation, Round, RoundStatus
 
 
 def _round(membership: Membership, round_id: int) -> Round:
@@ -41,6 +41,11 @@ def _round(membership: Membership, round_id: int) -> Round:
     if survey_round is None:
         raise Http404("No such round")
     return survey_round
+
+
+def _emails(count: int, kind: str = "invitation") -> str:
+    """ "3 invitations are", "1 reminder is": the start of a sentence about e-mails queued."""
+    return f"{count} {kind}{'s are' if count != 1 else ' is'}"
 
 
 def _managed_organisations(membership: Membership) -> list[Organisation]:
@@ -73,7 +78,10 @@ def round_detail(request: HttpRequest, membership: Membership, round_id: int) ->
     manages_invitations = membership.role in MANAGES_INVITATIONS
     query = request.GET.get("q", "")
     found = None
-    if manages_invitations and survey_round.status != RoundStatus.CLOSED:
+    if manages_invitations and survey_round.status not in (
+        RoundStatus.CLOSING,
+        RoundStatus.CLOSED,
+    ):
         managed = (
             None
             if membership.role == Role.FACILITATOR
@@ -121,6 +129,7 @@ def round_detail(request: HttpRequest, membership: Membership, round_id: int) ->
             "is_facilitator": membership.role == Role.FACILITATOR,
             "manages_invitations": manages_invitations,
             "summary": summary,
+            "sending": sending.sending_progress(survey_round) if found is not None else None,
         },
     )
 
@@ -135,12 +144,11 @@ def open_round(request: HttpRequest, membership: Membership, round_id: int) -> H
     except services.SurveyError as error:
         messages.error(request, str(error))
     else:
-        sent = services.send_pending(survey_round)
+        queued = services.send_pending(survey_round)
         messages.success(
             request,
-            f"The round is open. {sent} invitation{'s' if sent != 1 else ''} sent."
-            + where_it_went()
-            if sent
+            f"The round is open. {_emails(queued)} being sent." + where_it_went()
+            if queued
             else "The round is open. Invite people to answer.",
         )
     return redirect("surveys:round", membership.partnership_id, survey_round.pk)
@@ -150,13 +158,13 @@ def open_round(request: HttpRequest, membership: Membership, round_id: int) -> H
 def close_round(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     survey_round = _round(membership, round_id)
     if request.method == "POST":
+        # Closing runs in the worker: the progress page follows it.
         try:
             services.close_round(survey_round)
         except services.SurveyError as error:
             messages.error(request, str(error))
-        else:
-            messages.success(request, "The round is closed and its results are ready.")
-        return redirect("surveys:round", membership.partnership_id, survey_round.pk)
+            return redirect("surveys:round", membership.partnership_id, survey_round.pk)
+        return redirect("surveys:round-progress", membership.partnership_id, survey_round.pk)
     return render(
         request,
         "surveys/rounds/close.html",
@@ -177,7 +185,7 @@ def close_round(request: HttpRequest, membership: Membership, round_id: int) -> 
 @limits_email
 def invite(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     survey_round = _round(membership, round_id)
-    if survey_round.status == RoundStatus.CLOSED:
+    if survey_round.status in (RoundStatus.CLOSING, RoundStatus.CLOSED):
         messages.error(request, "This round is closed: nobody new can be invited.")
         return redirect("surveys:round", membership.partnership_id, survey_round.pk)
     organisations = _managed_organisations(membership)
@@ -186,7 +194,7 @@ def invite(request: HttpRequest, membership: Membership, round_id: int) -> HttpR
         submitted_files(request),
         organisations=organisations,
     )
-    links: list[services.NewLink] | None = None
+    links: list[Invitation] | None = None
     if request.method == "POST" and form.is_valid():
         try:
             links, skipped = services.add_invitations(survey_round, form.people_found)
@@ -195,8 +203,7 @@ def invite(request: HttpRequest, membership: Membership, round_id: int) -> HttpR
                 form.add_error("people", reason)
     if links is not None:
         if survey_round.status == RoundStatus.OPEN:
-            sent = services.send_invitations(links)
-            note = f"{sent} invitation{'s' if sent != 1 else ''} sent." + where_it_went()
+            note = f"{_emails(len(links), 'invitation')} being sent." + where_it_went()
         else:
             note = (
                 f"{len(links)} {'person' if len(links) == 1 else 'people'} added. Their "
@@ -205,6 +212,8 @@ def invite(request: HttpRequest, membership: Membership, round_id: int) -> HttpR
         if skipped:
             note += f" {len(skipped)} already invited, so not invited again."
         messages.success(request, note)
+        if links and survey_round.status == RoundStatus.OPEN:
+            return redirect("surveys:round-progress", membership.partnership_id, survey_round.pk)
         return redirect("surveys:round", membership.partnership_id, survey_round.pk)
     return render(
         request,
@@ -227,16 +236,56 @@ def remind(request: HttpRequest, membership: Membership, round_id: int) -> HttpR
         None if membership.role == Role.FACILITATOR else _managed_organisations(membership)
     )
     try:
-        sent = services.remind(survey_round, organisations)
+        queued = services.remind(survey_round, organisations)
     except services.SurveyError as error:
         messages.error(request, str(error))
     else:
         messages.success(
             request,
-            f"{sent} reminder{'s' if sent != 1 else ''} sent to people who have not finished."
+            f"{_emails(queued, 'reminder')} being sent to people who have not finished."
             + where_it_went(),
         )
     return redirect("surveys:round", membership.partnership_id, survey_round.pk)
+
+
+@partnership_view(MANAGES_INVITATIONS)
+def round_progress(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    """What the worker is doing for this round: e-mails being sent, the close.
+
+    Counts only, never who. While work is in progress the page refreshes
+    itself every 5 seconds (no JavaScript); the round page itself never does.
+    """
+    survey_round = _round(membership, round_id)
+    progress = sending.sending_progress(survey_round)
+    closing = survey_round.status == RoundStatus.CLOSING
+    working = closing or progress["waiting"] > progress["stopped"]
+    return render(
+        request,
+        "surveys/rounds/progress.html",
+        {
+            "partnership": membership.partnership,
+            "round": survey_round,
+            "sending": progress,
+            "closing": closing,
+            "working": working,
+            "is_facilitator": membership.role == Role.FACILITATOR,
+        },
+    )
+
+
+@partnership_view(FACILITATOR_ONLY)
+@require_POST
+@limits_email
+def send_again(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    """Queue again every invitation whose e-mail has not gone (after the mail server failed)."""
+    survey_round = _round(membership, round_id)
+    try:
+        queued = services.send_pending(survey_round)
+    except services.SurveyError as error:
+        messages.error(request, str(error))
+        return redirect("surveys:round", membership.partnership_id, survey_round.pk)
+    messages.success(request, f"{_emails(queued)} being sent." + where_it_went())
+    return redirect("surveys:round-progress", membership.partnership_id, survey_round.pk)
 
 
 @partnership_view(FACILITATOR_ONLY)
@@ -292,7 +341,7 @@ def import_responses(request: HttpRequest, membership: Membership, round_id: int
     survey_round = _round(membership, round_id)
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    if survey_round.status == RoundStatus.CLOSED:
+    if survey_round.status in (RoundStatus.CLOSING, RoundStatus.CLOSED):
         messages.error(request, "This round is closed: nothing more can be added to it.")
         return redirect("surveys:round", membership.partnership_id, survey_round.pk)
     too_big = int(request.META.get("CONTENT_LENGTH") or 0) > settings.MAX_UPLOAD_BYTES

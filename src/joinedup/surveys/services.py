@@ -13,10 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from joinedup.accounts.models import User
@@ -28,10 +26,11 @@ from joinedup.analysis.settings import LOWEST_TIE_RATERS
 from joinedup.analysis.tables import RawTable
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Organisation, Partnership
-from joinedup.site.mail import file_under, one_line
 
 from . import audit, channels, closing
+from .errors import ChannelRefused, SurveyError
 from .models import Channel, Draft, Invitation, OpenLink, Rating, Response, Round, RoundStatus
+from .sending import add_invitations, remind, send_pending, survey_url  # noqa: F401  (interface)
 from .tokens import new_token, token_hash
 from .visits import (  # noqa: F401  (open-link activity is part of this module's interface)
     count_open_link_refusal,
@@ -39,19 +38,6 @@ from .visits import (  # noqa: F401  (open-link activity is part of this module'
     from_open_link,
     open_link_activity,
 )
-
-
-class SurveyError(Exception):
-    """An action that cannot be done now; the message says why, in plain English."""
-
-
-class ChannelRefused(SurveyError):
-    """Organisations that already answer this round another way (see `channels.py`)."""
-
-    def __init__(self, reasons: list[str]) -> None:
-        self.reasons = reasons
-        super().__init__(" ".join(reasons))
-
 
 # ----------------------------------------------------------------- rounds
 
@@ -74,37 +60,93 @@ def open_round(survey_round: Round) -> Round:
     return survey_round
 
 
-@transaction.atomic
-def close_round(survey_round: Round) -> Round:
-    """Close an open round for good: no more answers; the analysis is computed and kept.
+def close_round(survey_round: Round, in_worker: bool = True) -> Round:
+    """Ask for an open round to be closed; the worker then does it (`finish_close`).
 
-    In the same transaction (see `closing`): the reporting units the result
-    publishes are fixed by organisation id; the responses are stored afresh
-    in random order with new ids; and what the closed round no longer needs
-    is erased: drafts of people who had not finished (never submitted, so
-    kept data nobody agreed to give), invitations with their e-mail
-    addresses (counts per organisation are kept) and open links.
+    The round is marked "closing" at once, under the round's lock that every
+    submission takes, so from then on no answer is accepted (survey pages say
+    the survey has closed) and none waits on a lock while the analysis runs.
+    Asking again while it closes does nothing. `in_worker=False` (the demo,
+    commands) closes in this process instead of queueing the task.
     """
-    locked = Round.objects.select_for_update().get(pk=survey_round.pk)
-    if locked.status != RoundStatus.OPEN:
-        raise SurveyError("Only an open round can be closed.")
-    # Names are what the result's units are made of: no rename may slip in
-    # between computing the result and keying its units by organisation id.
-    list(locked.partnership.organisations.select_for_update().order_by("pk"))
-    try:
-        locked.result = round_result(locked)
-    except InputError as error:  # stored answers the analysis refuses: say so, change nothing
-        raise SurveyError(
-            f"The round's answers could not be analysed, so it stays open: {error.problems[0]}"
-        ) from error
-    locked.result_revision = SPEC_REVISION
-    locked.status = RoundStatus.CLOSED
-    locked.closed_at = timezone.now()
-    locked.save(update_fields=["status", "closed_at", "result", "result_revision"])
-    unit_of = closing.fix_units(locked, locked.result)
-    closing.store_afresh(locked, unit_of)
-    closing.erase_after_close(locked)
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=survey_round.pk)
+        if locked.status == RoundStatus.CLOSING:
+            return locked
+        if locked.status != RoundStatus.OPEN:
+            raise SurveyError("Only an open round can be closed.")
+        locked.status = RoundStatus.CLOSING
+        locked.close_error = ""
+        locked.save(update_fields=["status", "close_error"])
+        if in_worker:
+            from .tasks import close_round_task
+
+            close_round_task.enqueue(locked.pk)
+    if not in_worker:
+        finish_close(locked.pk)
+    locked.refresh_from_db()  # as the close left it, when it ran at once
+    if not in_worker and locked.status != RoundStatus.CLOSED:
+        raise SurveyError(locked.close_error)
     return locked
+
+
+CLOSE_FAILED = (
+    "Something went wrong while working out the results, so the round stays open. "
+    "Try closing it again; if that fails too, tell your administrator."
+)
+
+
+def finish_close(round_id: int) -> str:
+    """Close a round marked "closing": analyse it, keep the result, erase what it no longer needs.
+
+    Runs in the worker. The analysis reads the answers with no lock held (none
+    can arrive now); then, in one transaction (see `closing`): the result is
+    stored, the reporting units it publishes are fixed by organisation id, the
+    responses are stored afresh in random order with new ids, and what the
+    closed round no longer needs is erased: drafts of people who had not
+    finished, invitations with their e-mail addresses and links (counts per
+    organisation are kept) and open links. A failure opens the round again
+    with the reason, for the round page. Running it twice does nothing more.
+    """
+    survey_round = Round.objects.select_related("partnership").get(pk=round_id)
+    if survey_round.status != RoundStatus.CLOSING:
+        return "nothing to do"
+    try:
+        names = dict(survey_round.partnership.organisations.values_list("pk", "name"))
+        result = round_result(survey_round)
+        with transaction.atomic():
+            locked = Round.objects.select_for_update().get(pk=round_id)
+            if locked.status != RoundStatus.CLOSING:
+                return "nothing to do"
+            # Names are what the result's units are made of: a rename during the
+            # analysis means analysing again, now under the organisations' locks.
+            organisations = locked.partnership.organisations.select_for_update().order_by("pk")
+            if {o.pk: o.name for o in organisations} != names:
+                result = round_result(locked)
+            locked.result = result
+            locked.result_revision = SPEC_REVISION
+            locked.status = RoundStatus.CLOSED
+            locked.closed_at = timezone.now()
+            locked.save(update_fields=["status", "closed_at", "result", "result_revision"])
+            unit_of = closing.fix_units(locked, locked.result)
+            closing.store_afresh(locked, unit_of)
+            closing.erase_after_close(locked)
+    except InputError as error:  # stored answers the analysis refuses: say so, change nothing
+        _reopen(
+            round_id,
+            f"The round's answers could not be analysed, so it stays open: {error.problems[0]}",
+        )
+        return "failed"
+    except Exception:
+        _reopen(round_id, CLOSE_FAILED)
+        raise
+    return "closed"
+
+
+def _reopen(round_id: int, reason: str) -> None:
+    Round.objects.filter(pk=round_id, status=RoundStatus.CLOSING).update(
+        status=RoundStatus.OPEN, close_error=reason[:500]
+    )
 
 
 def partnership_settings(partnership: Partnership) -> Settings:
@@ -290,148 +332,8 @@ def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
 # ------------------------------------------------------------ invitations
 
 
-@dataclass(frozen=True)
-class NewLink:
-    """A link just made: the token exists only here, to be sent and forgotten."""
-
-    invitation: Invitation | None
-    token: str
-
-    @property
-    def url(self) -> str:
-        return survey_url(self.token)
-
-
-def survey_url(token: str) -> str:
-    return f"{settings.SITE_URL}/s/{token}/"
-
-
 def open_link_url(token: str) -> str:
     return f"{settings.SITE_URL}/o/{token}/"
-
-
-def add_invitations(
-    survey_round: Round, people: list[tuple[str, Organisation]]
-) -> tuple[list[NewLink], list[str]]:
-    """Invite people (e-mail, organisation) to a round; return new links and skipped addresses.
-
-    Someone already invited to the round is skipped, not invited twice.
-    Nobody is invited when any of their organisations already answers the
-    round through an open link or imported answers (`ChannelRefused`).
-    """
-    if survey_round.status == RoundStatus.CLOSED:
-        raise SurveyError("This round is closed: nobody new can be invited.")
-    created: list[NewLink] = []
-    skipped: list[str] = []
-    with transaction.atomic():
-        organisations = [organisation for _, organisation in people]
-        channels.lock(organisations)
-        refused = channels.refusals(survey_round, organisations, Channel.INVITATION)
-        if refused:
-            raise ChannelRefused(list(refused.values()))
-        existing = set(
-            Invitation.objects.filter(round=survey_round).values_list("email", flat=True)
-        )
-        for email, organisation in people:
-            address = email.strip().lower()
-            if address in existing:
-                skipped.append(address)
-                continue
-            token = new_token()
-            invitation = Invitation.objects.create(
-                round=survey_round,
-                organisation=organisation,
-                email=address,
-                token_hash=token_hash(token),
-            )
-            existing.add(address)
-            created.append(NewLink(invitation, token))
-    return created, skipped
-
-
-def send_invitations(links: list[NewLink], reminder: bool = False) -> int:
-    """E-mail each person their private link; returns how many were sent."""
-    if not links:
-        return 0
-    connection = get_connection()
-    messages = []
-    for link in links:
-        invitation = link.invitation
-        assert invitation is not None
-        context = {
-            "partnership": invitation.round.partnership,
-            "round": invitation.round,
-            "organisation": invitation.organisation,
-            "url": link.url,
-            "reminder": reminder,
-            "min_group_size": invitation.round.partnership.min_group_size,
-        }
-        subject = (
-            f"Reminder: {invitation.round.partnership.phrase} survey"
-            if reminder
-            else f"{invitation.round.partnership.name}: your partnership survey"
-        )
-        body = render_to_string("surveys/email/invitation.txt", context)
-        message = EmailMessage(
-            one_line(subject), body, to=[invitation.email], connection=connection
-        )
-        messages.append(file_under(message, invitation.round.partnership_id))
-    sent = connection.send_messages(messages) or 0
-    now = timezone.now()
-    ids = [link.invitation.pk for link in links if link.invitation is not None]
-    if reminder:
-        Invitation.objects.filter(pk__in=ids).update(reminded_at=now)
-    else:
-        Invitation.objects.filter(pk__in=ids, sent_at__isnull=True).update(sent_at=now)
-    return sent
-
-
-def invite_and_send(
-    survey_round: Round, people: list[tuple[str, Organisation]]
-) -> tuple[int, list[str]]:
-    links, skipped = add_invitations(survey_round, people)
-    return send_invitations(links), skipped
-
-
-def remind(survey_round: Round, organisations: list[Organisation] | None = None) -> int:
-    """Send a reminder, with a fresh link, to everyone invited who has not finished.
-
-    A reminder carries a new token (only hashes are stored, so the old one
-    cannot be re-sent); the link in the earlier e-mail keeps working too,
-    and any answers saved so far move with it.
-    """
-    if survey_round.status != RoundStatus.OPEN:
-        raise SurveyError("Reminders can only be sent while the round is open.")
-    pending = Invitation.objects.filter(round=survey_round, done=False)
-    if organisations is not None:
-        pending = pending.filter(organisation__in=organisations)
-    links: list[NewLink] = []
-    with transaction.atomic():
-        for invitation in pending.select_related("round__partnership", "organisation"):
-            token = new_token()
-            new_hash = token_hash(token)
-            Draft.objects.filter(token_hash=invitation.token_hash).update(token_hash=new_hash)
-            invitation.previous_token_hash = invitation.token_hash
-            invitation.token_hash = new_hash
-            invitation.reminders += 1
-            invitation.save(update_fields=["previous_token_hash", "token_hash", "reminders"])
-            links.append(NewLink(invitation, token))
-    return send_invitations(links, reminder=True)
-
-
-def send_pending(survey_round: Round) -> int:
-    """Send invitations added while the round was a draft (each with a fresh token)."""
-    if survey_round.status != RoundStatus.OPEN:
-        raise SurveyError("Invitations are sent when the round is open.")
-    links: list[NewLink] = []
-    with transaction.atomic():
-        pending = Invitation.objects.filter(round=survey_round, sent_at__isnull=True)
-        for invitation in pending.select_related("round__partnership", "organisation"):
-            token = new_token()
-            invitation.token_hash = token_hash(token)
-            invitation.save(update_fields=["token_hash"])
-            links.append(NewLink(invitation, token))
-    return send_invitations(links)
 
 
 def create_open_link(
@@ -443,7 +345,7 @@ def create_open_link(
     invitations or imported answers. Written to the round's audit log.
     Only facilitators may call this (the view checks the role).
     """
-    if survey_round.status == RoundStatus.CLOSED:
+    if survey_round.status in (RoundStatus.CLOSING, RoundStatus.CLOSED):
         raise SurveyError("This round is closed.")
     token = new_token()
     with transaction.atomic():
@@ -485,10 +387,11 @@ def find_link(token: str) -> SurveyVisit | None:
     draft = draft_with_its_round(digest)
     if draft is not None:
         return SurveyVisit(draft.round, draft.organisation, draft, None, None)
-    invitation = (
-        Invitation.objects.select_related("round__partnership", "organisation")
-        .filter(Q(token_hash=digest) | Q(previous_token_hash=digest))
-        .first()
+    invitations = Invitation.objects.select_related("round__partnership", "organisation")
+    # The draft key is the first e-mailed link's hash (or, before any e-mail,
+    # a hash nobody holds the token of); later links are `InvitationToken`s.
+    invitation = invitations.filter(token_hash=digest).first() or (
+        invitations.filter(tokens__token_hash=digest).first()
     )
     if invitation is not None:
         draft = (
@@ -496,7 +399,7 @@ def find_link(token: str) -> SurveyVisit | None:
             if invitation.token_hash != digest
             else None
         )
-        if draft is not None:  # an earlier link of the invitation: the draft moved with it
+        if draft is not None:  # a later link of the invitation: the draft is under the first
             draft.round, draft.organisation = invitation.round, invitation.organisation
         return SurveyVisit(invitation.round, invitation.organisation, draft, invitation, None)
     link = (
@@ -604,8 +507,8 @@ def submit_draft(draft: Draft) -> Round:
         if answers is None:
             raise SurveyError("These answers have already been sent.")
         Draft.objects.filter(pk=draft.pk).delete()
-        # The draft lives under its invitation's current token hash (a reminder
-        # moves it); a draft no invitation holds was started from an open link.
+        # An invitation's draft lives under its `token_hash` (see the model);
+        # a draft no invitation holds was started from an open link.
         invitation_id = (
             Invitation.objects.filter(token_hash=draft.token_hash)
             .values_list("pk", flat=True)

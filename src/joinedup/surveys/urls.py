@@ -27,6 +27,16 @@ urlpatterns = [
         name="close-round",
     ),
     path(
+        "partnerships/<int:partnership_id>/rounds/<int:round_id>/progress/",
+        round_views.round_progress,
+        name="round-progress",
+    ),
+    path(
+        "partnerships/<int:partnership_id>/rounds/<int:round_id>/send-again/",
+        round_views.send_again,
+        name="send-again",
+    ),
+    path(
         "partnerships/<int:partnership_id>/rounds/<int:round_id>/invite/",
         round_views.invite,
         name="invite",

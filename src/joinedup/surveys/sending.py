@@ -1,0 +1,289 @@
+"""Inviting and reminding people: each e-mail is one task the worker runs.
+
+A request only records what each invitation is owed (`Invitation.send_due`)
+and queues one task per e-mail, in the same transaction, so nothing asked
+for can be lost. The task (`send_one`) makes a fresh link, hands the e-mail
+to the mail server and, only once the server has accepted it, records it as
+sent. Its guarantees:
+
+- Nothing twice: a task first claims the invitation for a lease
+  (`SEND_LEASE_SECONDS`); a second task for the same e-mail, or a re-run
+  after it went, finds nothing owed or the claim held, and does nothing.
+  The one gap SMTP leaves is a worker killed in the milliseconds between
+  the server's acceptance and the commit that records it: that e-mail may
+  go again, after the lease.
+- Nothing lost: a failed send keeps what is owed and why (`send_error`),
+  and the task queues itself again with a doubling delay, `SEND_ATTEMPTS`
+  times; then "Send again" (`send_pending`) queues it afresh. A task a killed
+  worker left running is queued again by the worker (`tasks.recover`).
+- Links that keep working: each e-mail carries a token made inside the task,
+  which exists only in that e-mail; its hash joins the invitation's others
+  (`InvitationToken`), and every one of them works until the round closes.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from joinedup.partnerships.models import Organisation
+from joinedup.site.mail import file_under, one_line
+
+from . import channels
+from .errors import ChannelRefused, SurveyError
+from .models import Channel, Invitation, InvitationToken, Round, RoundStatus, SendDue
+from .tokens import new_token, token_hash
+
+
+def survey_url(token: str) -> str:
+    return f"{settings.SITE_URL}/s/{token}/"
+
+
+def add_invitations(
+    survey_round: Round, people: list[tuple[str, Organisation]], send: bool = True
+) -> tuple[list[Invitation], list[str]]:
+    """Invite people (e-mail, organisation) to a round; return the new invitations and skipped.
+
+    Someone already invited is skipped, not invited twice. In an open round
+    each new invitation's e-mail is queued (unless `send` is False: the demo
+    with a real mail server); in a draft round it waits for the round to open.
+    Nobody is invited when any of their organisations already answers the
+    round through an open link or imported answers (`ChannelRefused`).
+    """
+    if survey_round.status in (RoundStatus.CLOSING, RoundStatus.CLOSED):
+        raise SurveyError("This round is closed: nobody new can be invited.")
+    created: list[Invitation] = []
+    skipped: list[str] = []
+    owed = SendDue.INVITATION if send and survey_round.status == RoundStatus.OPEN else ""
+    with transaction.atomic():
+        organisations = [organisation for _, organisation in people]
+        channels.lock(organisations)
+        refused = channels.refusals(survey_round, organisations, Channel.INVITATION)
+        if refused:
+            raise ChannelRefused(list(refused.values()))
+        existing = set(
+            Invitation.objects.filter(round=survey_round).values_list("email", flat=True)
+        )
+        for email, organisation in people:
+            address = email.strip().lower()
+            if address in existing:
+                skipped.append(address)
+                continue
+            existing.add(address)
+            # The hash of a token nobody is given: the key of the person's draft
+            # until the first e-mail's token takes its place (see the model).
+            created.append(
+                Invitation(
+                    round=survey_round,
+                    organisation=organisation,
+                    email=address,
+                    token_hash=token_hash(new_token()),
+                    send_due=owed,
+                )
+            )
+        Invitation.objects.bulk_create(created, batch_size=1000)
+        if owed:
+            created = list(
+                Invitation.objects.filter(round=survey_round, email__in=[i.email for i in created])
+            )
+            _queue([invitation.pk for invitation in created])
+    return created, skipped
+
+
+def send_pending(survey_round: Round) -> int:
+    """Queue every invitation whose e-mail has not gone yet; returns how many.
+
+    This is both "send the invitations added while the round was a draft" and
+    "Send again" after the mail server failed: the tries start afresh.
+    """
+    if survey_round.status != RoundStatus.OPEN:
+        raise SurveyError("Invitations are sent while the round is open.")
+    with transaction.atomic():
+        pending = Invitation.objects.filter(round=survey_round).filter(
+            Q(sent_at__isnull=True) | ~Q(send_due="")
+        )
+        pending.filter(sent_at__isnull=True).update(send_due=SendDue.INVITATION)
+        ids = list(pending.values_list("pk", flat=True))
+        Invitation.objects.filter(pk__in=ids).update(send_attempts=0)
+        _queue(ids)
+    return len(ids)
+
+
+def remind(survey_round: Round, organisations: list[Organisation] | None = None) -> int:
+    """Queue a reminder, with a fresh link, to everyone invited who has not finished.
+
+    Every link a person already holds keeps working. Someone whose invitation
+    never went gets the invitation instead. Returns how many e-mails were queued.
+    """
+    if survey_round.status != RoundStatus.OPEN:
+        raise SurveyError("Reminders can only be sent while the round is open.")
+    with transaction.atomic():
+        pending = Invitation.objects.filter(round=survey_round, done=False)
+        if organisations is not None:
+            pending = pending.filter(organisation__in=organisations)
+        pending.filter(sent_at__isnull=True).update(send_due=SendDue.INVITATION)
+        pending.filter(sent_at__isnull=False, send_due="").update(send_due=SendDue.REMINDER)
+        ids = list(pending.values_list("pk", flat=True))
+        Invitation.objects.filter(pk__in=ids).update(send_attempts=0)
+        _queue(ids)
+    return len(ids)
+
+
+def _queue(invitation_ids: list[int]) -> None:
+    from .tasks import send_invitation_email
+
+    for pk in invitation_ids:
+        send_invitation_email.enqueue(pk)
+
+
+# ------------------------------------------------------------ in the worker
+
+
+def send_one(invitation_id: int) -> str:
+    """Send the e-mail an invitation is owed, once; what happened, in a word (for the task log).
+
+    Runs in the worker. The new token's hash is stored (and committed) before
+    the e-mail goes, so a link that arrives always works; the invitation is
+    recorded as sent only after the mail server accepted the message.
+    """
+    now = timezone.now()
+    lease = now - timedelta(seconds=settings.SEND_LEASE_SECONDS)
+    claimed = (
+        Invitation.objects.filter(pk=invitation_id, round__status=RoundStatus.OPEN)
+        .exclude(send_due="")
+        .filter(Q(send_claimed_at__isnull=True) | Q(send_claimed_at__lt=lease))
+        .update(send_claimed_at=now)
+    )
+    if not claimed:
+        return "nothing to send"
+    invitation = Invitation.objects.select_related("round__partnership", "organisation").get(
+        pk=invitation_id
+    )
+    reminder = invitation.send_due == SendDue.REMINDER
+    if reminder and invitation.done:  # finished since the reminder was asked for
+        Invitation.objects.filter(pk=invitation.pk).update(send_due="", send_claimed_at=None)
+        return "finished meanwhile"
+    token = new_token()
+    with transaction.atomic():
+        InvitationToken.objects.create(invitation=invitation, token_hash=token_hash(token))
+        if not invitation.tokens.exclude(token_hash=token_hash(token)).exists():
+            # The first link: its hash becomes the draft's key, so that this
+            # link is found in one query. No draft exists yet (no link did).
+            Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash(token))
+    try:
+        connection = get_connection(fail_silently=False)
+        accepted = connection.send_messages([_message(invitation, token, reminder, connection)])
+        if not accepted:
+            raise smtplib.SMTPException("the mail server did not accept the message")
+    except (smtplib.SMTPException, OSError) as error:
+        _failed(invitation, _reason(error))
+        return "failed"
+    with transaction.atomic():
+        sent = Invitation.objects.filter(pk=invitation.pk)
+        done = {"send_due": "", "send_attempts": 0, "send_error": "", "send_claimed_at": None}
+        if reminder:
+            sent.update(reminded_at=timezone.now(), reminders=F("reminders") + 1, **done)
+        else:
+            sent.filter(sent_at__isnull=True).update(sent_at=timezone.now())
+            sent.update(**done)
+    return "sent"
+
+
+def _message(invitation: Invitation, token: str, reminder: bool, connection: Any) -> EmailMessage:
+    survey_round = invitation.round
+    context = {
+        "partnership": survey_round.partnership,
+        "round": survey_round,
+        "organisation": invitation.organisation,
+        "url": survey_url(token),
+        "reminder": reminder,
+        "min_group_size": survey_round.partnership.min_group_size,
+    }
+    subject = (
+        f"Reminder: {survey_round.partnership.phrase} survey"
+        if reminder
+        else f"{survey_round.partnership.name}: your partnership survey"
+    )
+    body = render_to_string("surveys/email/invitation.txt", context)
+    message = EmailMessage(one_line(subject), body, to=[invitation.email], connection=connection)
+    return file_under(message, survey_round.partnership_id)
+
+
+def _reason(error: BaseException) -> str:
+    """Why a send failed, in words a facilitator can act on (never an address)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "The mail server refused the address."
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return "The mail server refused our user name or password."
+    if isinstance(error, ConnectionRefusedError | smtplib.SMTPConnectError):
+        return "The mail server is not answering (connection refused)."
+    if isinstance(error, TimeoutError):
+        return "The mail server did not answer in time."
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"The mail server said: {error.smtp_code} {error.smtp_error!r}"[:300]
+    return f"The mail server could not be reached ({type(error).__name__})."
+
+
+def _failed(invitation: Invitation, reason: str) -> None:
+    """Keep what is owed and why; try again later, a bounded number of times."""
+    from .tasks import send_invitation_email
+
+    attempts = invitation.send_attempts + 1
+    with transaction.atomic():
+        Invitation.objects.filter(pk=invitation.pk).update(
+            send_attempts=attempts, send_error=reason, send_claimed_at=None
+        )
+        # A backend that runs tasks at once (tests) cannot wait: "Send again" then.
+        if attempts < settings.SEND_ATTEMPTS and send_invitation_email.get_backend().supports_defer:
+            wait = settings.SEND_RETRY_SECONDS * 2 ** (attempts - 1)
+            send_invitation_email.using(run_after=timezone.now() + timedelta(seconds=wait)).enqueue(
+                invitation.pk
+            )
+
+
+# ---------------------------------------------------------- what is shown
+
+
+def sending_progress(survey_round: Round) -> dict[str, Any]:
+    """Counts for the round page: e-mails sent, waiting, and why they wait. Never who."""
+    invitations = Invitation.objects.filter(round=survey_round)
+    total = invitations.count()
+    waiting = invitations.exclude(send_due="")
+    reasons = (
+        waiting.exclude(send_error="")
+        .values_list("send_error")
+        .annotate(count=Count("pk"))
+        .values_list("send_error", "count")
+    )
+    stopped = waiting.filter(send_attempts__gte=settings.SEND_ATTEMPTS).count()
+    owed_invitations = waiting.filter(send_due=SendDue.INVITATION).count()
+    return {
+        "total": total,
+        "waiting": waiting.count(),
+        "invitations_sent": invitations.filter(sent_at__isnull=False).count(),
+        "invitations_owed": owed_invitations,
+        "reasons": sorted(reasons, key=lambda pair: (-pair[1], pair[0])),
+        "stopped": stopped,
+        "never_sent": invitations.filter(sent_at__isnull=True, send_due="").count(),
+    }
+
+
+def issue_link(invitation: Invitation) -> str:
+    """A working link made outside any e-mail: for the demo's made-up people, and tests.
+
+    No page or task of the product calls this: there a token exists only in its e-mail.
+    """
+    token = new_token()
+    with transaction.atomic():
+        InvitationToken.objects.create(invitation=invitation, token_hash=token_hash(token))
+        if invitation.tokens.count() == 1:
+            Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash(token))
+    return survey_url(token)
