@@ -27,6 +27,9 @@ def _environment(tmp_path: Path, **values: str) -> dict[str, str]:
     environment["PYTHONPATH"] = str(ROOT / "src")
     environment["DATABASE_URL"] = f"sqlite:///{tmp_path / 'site.sqlite3'}"
     environment.pop("DJANGO_SETTINGS_MODULE", None)
+    # The browser tests allow Django's sync calls from Playwright's event loop
+    # in their own process; a production server must not inherit that.
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     environment.update(values)
     return environment
 

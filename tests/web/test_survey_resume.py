@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from django.test import Client
 
-from joinedup.surveys import services
 from joinedup.surveys.resume import first_unanswered_page
 
-from .survey_steps import INSTRUMENT, start
+from .survey_steps import INSTRUMENT, invite, start
 
 
 def _invited(world, open_round) -> str:
-    links, _ = services.add_invitations(
-        open_round, [("sam@example.org", world.org("Northshire County Council"))]
-    )
+    links, _ = invite(open_round, [("sam@example.org", world.org("Northshire County Council"))])
     return links[0].token
 
 
