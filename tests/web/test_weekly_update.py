@@ -258,6 +258,8 @@ def test_the_update_never_shows_who_finished_or_a_merged_organisations_figure(
 def test_a_facilitator_previews_this_weeks_update_for_each_role(world: World) -> None:
     _something_due(world)
     url = f"/partnerships/{world.partnership.pk}/weekly-update/"
+    overview = world.client(world.alice).get(f"/partnerships/{world.partnership.pk}/")
+    assert f'href="{url}"' in overview.content.decode()
     page = world.client(world.alice).get(url)
     body = page.content.decode()
     assert page.status_code == 200
