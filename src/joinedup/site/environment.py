@@ -38,6 +38,8 @@ VARIABLES: dict[str, str] = {
     "DEFAULT_FROM_EMAIL": "the sender of every e-mail",
     "SEND_LEASE_SECONDS": "seconds before another worker retries an e-mail a dead worker held",
     "DAILY_JOBS_HOUR": "hour of the day (site time) from which daily jobs run (default 7)",
+    "WEEKLY_UPDATE_DAY": "day the weekly update is sent: mon, tue, ... sun (default mon)",
+    "WEEKLY_UPDATE_HOUR": "hour of that day (site time) from which it is sent (default 8)",
     "TASK_LEASE_SECONDS": "seconds before a task a dead worker left running is run again",
     "SEND_ATTEMPTS": "tries to send one e-mail before it waits for 'Send again' (default 8)",
     "SEND_RETRY_SECONDS": "wait before the first retry of a failed e-mail; doubles each time",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from joinedup.site.environment import env, env_bool, env_int, env_list, env_set
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "joinedup.worker",
+    "joinedup.updates",
 ]
 
 # Slow work (sending e-mail, closing a round) runs in `joinedup worker`, which
@@ -64,6 +66,11 @@ SEND_ATTEMPTS = env_int("SEND_ATTEMPTS", 8)
 SEND_RETRY_SECONDS = env_int("SEND_RETRY_SECONDS", 30)
 # The hour (site time) from which the worker queues each day's daily jobs.
 DAILY_JOBS_HOUR = env_int("DAILY_JOBS_HOUR", 7)
+# The day and hour (site time) from which the weekly update is sent.
+WEEKLY_UPDATE_DAY = env("WEEKLY_UPDATE_DAY", "mon").strip().lower()[:3]
+if WEEKLY_UPDATE_DAY not in {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}:
+    raise ImproperlyConfigured("WEEKLY_UPDATE_DAY must be a day of the week: mon, tue, ... sun")
+WEEKLY_UPDATE_HOUR = env_int("WEEKLY_UPDATE_HOUR", 8)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

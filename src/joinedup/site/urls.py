@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("joinedup.actions.urls")),
     path("", include("joinedup.outbox.urls")),
     path("toolkit/", include("joinedup.toolkit.urls")),
+    path("", include("joinedup.updates.urls")),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path(
         "accessibility/",

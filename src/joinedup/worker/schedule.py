@@ -18,18 +18,27 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import DailyJob
-from .tasks import remind_overdue_actions
+from .tasks import queue_weekly_update, remind_overdue_actions
 
 DAILY_JOBS = {"remind_overdue": remind_overdue_actions}
+# Weekly jobs run once on WEEKLY_UPDATE_DAY from WEEKLY_UPDATE_HOUR, claimed the same way.
+WEEKLY_JOBS = {"weekly_update": queue_weekly_update}
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 def tick(now: datetime.datetime | None = None) -> list[str]:
     """Queue each daily job that is due; returns the names queued."""
     local = timezone.localtime(now or timezone.now())
-    if local.hour < settings.DAILY_JOBS_HOUR:
-        return []
+    due = {}
+    if local.hour >= settings.DAILY_JOBS_HOUR:
+        due.update(DAILY_JOBS)
+    if (
+        DAYS.index(settings.WEEKLY_UPDATE_DAY) == local.weekday()
+        and local.hour >= settings.WEEKLY_UPDATE_HOUR
+    ):
+        due.update(WEEKLY_JOBS)
     queued = []
-    for name, job in DAILY_JOBS.items():
+    for name, job in due.items():
         try:
             with transaction.atomic():
                 DailyJob.objects.get_or_create(name=name)

@@ -24,6 +24,14 @@ def remind_overdue_actions() -> dict[str, Any]:
     return {"actions": run.actions, "sent": run.sent, "failed": run.failed}
 
 
+@task()
+def queue_weekly_update() -> dict[str, int]:
+    """The weekly update: one task per person who chose it (see `joinedup.updates.sending`)."""
+    from joinedup.updates.tasks import queue_weekly_updates
+
+    return queue_weekly_updates()
+
+
 def recover() -> int:
     """Queue again the tasks a dead worker left "running"; returns how many.
 

@@ -1,0 +1,1 @@
+"""The weekly update: an e-mail members choose to receive, per partnership."""

@@ -1,0 +1,282 @@
+"""The weekly update: opted-in members only, nothing when nothing changed, once a week,
+one-step unsubscribing, and the same disclosure rules as the pages."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from email.message import Message
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from joinedup.actions.models import Action, Meeting
+from joinedup.surveys import services
+from joinedup.surveys.models import Channel, Invitation, Response, Round, RoundStatus
+from joinedup.updates import sending
+from joinedup.updates.models import SentUpdate, Subscription
+from joinedup.updates.tasks import queue_weekly_updates
+from joinedup.worker import schedule
+
+from .conftest import World
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _opt_in(world: World, *users: Any) -> None:
+    for user in users:
+        world.client(user).post("/weekly-update/", {"partnerships": [str(world.partnership.pk)]})
+
+
+def _parts(message: Message) -> tuple[str, str]:
+    """The plain-text and HTML parts of a sent update."""
+    text = html = ""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            text = part.get_payload(decode=True).decode()  # type: ignore[union-attr]
+        elif part.get_content_type() == "text/html":
+            html = part.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    return text, html
+
+
+def _something_due(world: World) -> Action:
+    return Action.objects.create(
+        partnership=world.partnership,
+        area="ambition",
+        title="Agree the shared data protocol",
+        owner=world.org("Northshire Police"),
+        due_date=timezone.localdate() + datetime.timedelta(days=3),
+    )
+
+
+def _unsubscribe_link(message: Message) -> str:
+    header = "".join(str(message["List-Unsubscribe"]).split())  # unfolded
+    found = re.fullmatch(r"<https?://[^/]+(/weekly-update/stop/[^>]+/)>", header)
+    assert found, header
+    return found.group(1)
+
+
+# ----------------------------------------------------------------- preferences
+
+
+def test_the_update_is_off_until_a_member_opts_in_per_partnership(world: World) -> None:
+    page = world.client(world.alice).get("/partnerships/")
+    assert 'href="/weekly-update/"' in page.content.decode()
+    form = world.client(world.alice).get("/weekly-update/").content.decode()
+    assert "Northshire" in form and "checked" not in form
+    assert not Subscription.objects.exists()
+    _opt_in(world, world.alice)
+    assert list(Subscription.objects.values_list("user__email", "partnership__name")) == [
+        ("alice@example.org", "Northshire")
+    ]
+    assert "checked" in world.client(world.alice).get("/weekly-update/").content.decode()
+    # Dave cannot subscribe himself to a partnership he is not in by editing the form.
+    world.client(world.dave).post(
+        "/weekly-update/", {"partnerships": [str(world.partnership.pk), str(world.other.pk)]}
+    )
+    assert set(
+        Subscription.objects.filter(user=world.dave).values_list("partnership", flat=True)
+    ) == {world.other.pk}
+    # Unticking every box turns it off again.
+    world.client(world.alice).post("/weekly-update/", {})
+    assert not Subscription.objects.filter(user=world.alice).exists()
+
+
+# ----------------------------------------------------------------- sending
+
+
+def test_a_week_with_changes_emails_opted_in_members_and_nobody_else(world: World, mailbox) -> None:
+    _opt_in(world, world.alice, world.bob)  # carol and dave did not opt in
+    _something_due(world)
+    Meeting.objects.create(
+        partnership=world.partnership,
+        title="Board meeting",
+        date=timezone.localdate() + datetime.timedelta(days=2),
+    )
+    assert queue_weekly_updates() == {"queued": 2}
+    messages = mailbox.wait_for(2)
+    assert sorted(str(m["To"]) for m in messages) == ["alice@example.org", "bob@example.org"]
+    text, html = _parts(messages[0])
+    assert "Agree the shared data protocol" in text and "Board meeting" in text
+    assert "Agree the shared data protocol" in html and "<h2>Meetings coming up</h2>" in html
+    assert "<img" not in html and 'lang="en-GB"' in html
+    assert messages[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_a_week_without_changes_emails_nobody(world: World, mailbox) -> None:
+    _opt_in(world, world.alice, world.bob, world.carol)
+    # An action done, one due in a month, a meeting last week: nothing changed or is due.
+    Action.objects.create(
+        partnership=world.partnership, area="ambition", title="Done already",
+        due_date=timezone.localdate(), status="done",
+    )  # fmt: skip
+    Action.objects.create(
+        partnership=world.partnership, area="ambition", title="Later",
+        due_date=timezone.localdate() + datetime.timedelta(days=30),
+    )  # fmt: skip
+    Meeting.objects.create(
+        partnership=world.partnership, title="Last week's meeting",
+        date=timezone.localdate() - datetime.timedelta(days=5),
+    )  # fmt: skip
+    assert queue_weekly_updates() == {"queued": 3}
+    assert mailbox.wait_for(1, timeout=1.0) == []
+    assert not SentUpdate.objects.exists()
+
+
+def test_running_the_weekly_job_twice_sends_once(world: World, mailbox, settings) -> None:
+    settings.WEEKLY_UPDATE_DAY, settings.WEEKLY_UPDATE_HOUR = "mon", 8
+    _opt_in(world, world.alice)
+    _something_due(world)
+    monday = datetime.datetime(2027, 3, 8, 9, 0, tzinfo=LONDON)
+    assert "weekly_update" not in schedule.tick(monday - datetime.timedelta(hours=2))  # too early
+    assert "weekly_update" not in schedule.tick(monday + datetime.timedelta(days=1))  # Tuesday
+    assert "weekly_update" in schedule.tick(monday)
+    assert "weekly_update" not in schedule.tick(monday + datetime.timedelta(minutes=1))
+    # A worker restart that queues the job's tasks again: every claim is already taken.
+    queue_weekly_updates()
+    queue_weekly_updates()
+    mailbox.wait_for(2, timeout=1.0)
+    assert len(mailbox.to("alice@example.org")) == 1
+    assert SentUpdate.objects.count() == 1
+
+
+# ----------------------------------------------------------------- unsubscribing
+
+
+def test_unsubscribing_through_the_link_takes_one_step_without_signing_in(
+    world: World, mailbox
+) -> None:
+    _opt_in(world, world.alice)
+    _something_due(world)
+    queue_weekly_updates()
+    (message,) = mailbox.wait_for(1)
+    link = _unsubscribe_link(message)
+    text, html = _parts(message)
+    assert link in text and link in html
+    anonymous = world.client(None)
+    page = anonymous.get(link)
+    assert page.status_code == 200 and "Stop the weekly update" in page.content.decode()
+    assert Subscription.objects.filter(user=world.alice).exists()  # a GET changes nothing
+    done = anonymous.post(link)  # the page's button: no sign-in, no CSRF token
+    assert done.status_code == 200 and "Weekly update stopped" in done.content.decode()
+    assert not Subscription.objects.filter(user=world.alice).exists()
+
+
+def test_the_rfc_8058_one_click_post_unsubscribes(world: World, mailbox) -> None:
+    from django.test import Client
+
+    _opt_in(world, world.alice, world.bob)
+    _something_due(world)
+    queue_weekly_updates()
+    mailbox.wait_for(2)
+    (message,) = mailbox.to("bob@example.org")
+    # What a mail client does: POST the header's URL with this body, no cookies, no token.
+    client = Client(enforce_csrf_checks=True)
+    answer = client.post(
+        _unsubscribe_link(message),
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert answer.status_code == 200
+    assert list(Subscription.objects.values_list("user__email", flat=True)) == ["alice@example.org"]
+
+
+def test_a_forged_unsubscribe_token_changes_nothing(world: World) -> None:
+    _opt_in(world, world.alice)
+    token = sending.unsubscribe_token(world.alice.pk, world.partnership.pk)
+    forged = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
+    answer = world.client(None).post(f"/weekly-update/stop/{forged}/")
+    assert answer.status_code == 404
+    assert Subscription.objects.filter(user=world.alice).exists()
+
+
+# ----------------------------------------------------------------- disclosure
+
+
+def _closed_round_with_merged_organisation(world: World) -> Round:
+    result = {
+        "format": "joinedup.analysis/1",
+        "respondents": 40,
+        "partnership": {"position": "holding_pattern", "momentum": 55.0, "strain": 48.0},
+        "units": [
+            {"name": "Northshire County Council", "combined": False,
+             "organisations": ["Northshire County Council"], "momentum": 61.0},
+            {"name": "Combined smaller organisations", "combined": True,
+             "organisations": ["Tiny Merged Charity"], "momentum": 12.0},
+        ],
+        "recommendations": [
+            {"action": "clarify", "title": "Agree what you are for", "priority": 1,
+             "why": ["Purpose scored low"], "steps": ["Hold a purpose workshop"]},
+        ],
+    }  # fmt: skip
+    return Round.objects.create(
+        partnership=world.partnership,
+        label="Autumn 2026",
+        status=RoundStatus.CLOSED,
+        opened_at=timezone.now() - datetime.timedelta(days=30),
+        closed_at=timezone.now() - datetime.timedelta(days=2),
+        result=result,
+    )
+
+
+def test_the_update_never_shows_who_finished_or_a_merged_organisations_figure(
+    world: World, mailbox
+) -> None:
+    _opt_in(world, world.alice, world.bob)
+    _closed_round_with_merged_organisation(world)
+    survey_round = services.open_round(services.create_round(world.partnership, "Spring 2027"))
+    police = world.org("Northshire Police")
+    Invitation.objects.create(
+        round=survey_round, organisation=police, email="finished.person@example.org",
+        token_hash="a" * 64, done=True,
+    )  # fmt: skip
+    Response.objects.create(round=survey_round, organisation=police, channel=Channel.INVITATION)
+    queue_weekly_updates()
+    mailbox.wait_for(2)
+    for message in mailbox.messages:
+        text, html = _parts(message)
+        for part in (text, html):
+            # The closed round is told by its position and next steps only.
+            assert "In a holding pattern" in part and "Agree what you are for" in part
+            # A merged organisation's name and figure are absent...
+            closed = part.split("Autumn 2026")[1].split("See more")[0]
+            assert "Tiny Merged Charity" not in part and "12" not in closed
+            # ... and so is any respondent: counts only.
+            assert "finished.person" not in part
+        assert "Northshire Police: 1" in text
+    (bob,) = mailbox.to("bob@example.org")
+    assert "fewer than 5 responses" in _parts(bob)[0]  # the partner lead's nudge
+    (alice,) = mailbox.to("alice@example.org")
+    assert "fewer than 5 responses" not in _parts(alice)[0]
+
+
+# ----------------------------------------------------------------- preview
+
+
+def test_a_facilitator_previews_this_weeks_update_for_each_role(world: World) -> None:
+    _something_due(world)
+    url = f"/partnerships/{world.partnership.pk}/weekly-update/"
+    overview = world.client(world.alice).get(f"/partnerships/{world.partnership.pk}/")
+    assert f'href="{url}"' in overview.content.decode()
+    page = world.client(world.alice).get(url)
+    body = page.content.decode()
+    assert page.status_code == 200
+    for heading in ("As a facilitator", "As a partner lead of Northshire Police", "As a viewer"):
+        assert heading in body
+    assert body.count("Agree the shared data protocol") == 3
+    assert world.client(world.bob).get(url).status_code == 403
+    assert world.client(world.carol).get(url).status_code == 403
+    assert world.client(world.dave).get(url).status_code == 404  # another partnership's facilitator
+    assert world.client(None).get(url).status_code in (302, 404)
+
+
+@pytest.mark.parametrize("day", ["mon", "sun"])
+def test_the_weekly_job_runs_on_the_set_day(db, settings, day: str) -> None:
+    settings.WEEKLY_UPDATE_DAY, settings.WEEKLY_UPDATE_HOUR = day, 8
+    monday = datetime.datetime(2027, 3, 8, 8, 30, tzinfo=LONDON)
+    sunday = monday + datetime.timedelta(days=6)
+    on, off = (monday, sunday) if day == "mon" else (sunday, monday)
+    assert "weekly_update" not in schedule.tick(off)
+    assert "weekly_update" in schedule.tick(on)
