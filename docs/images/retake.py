@@ -25,7 +25,7 @@ IMAGES = Path(__file__).resolve().parent
 # Picture file -> a heading on the page it shows (the first page that has it).
 PICTURES = {
     "report-summary.png": "Summary",
-    "report-position-map.png": "Where the partnership stands",
+    "report-position-map.png": "Momentum, pull towards a breaking point and alignment",
     "report-scales.png": "The partnership's scores on the nine scales",
     "report-network.png": "Who works with whom",
 }

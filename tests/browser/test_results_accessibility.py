@@ -9,6 +9,7 @@ import pytest
 from joinedup.accounts.models import User
 from joinedup.analysis.synth import SynthSpec, generate
 from joinedup.partnerships.models import Membership, Organisation, Partnership, Role
+from joinedup.reports.exports.tables import organisation_codes
 from joinedup.surveys import importing, services
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,6 +70,8 @@ def test_results_pages_have_no_serious_accessibility_violation(
 ) -> None:
     rounds = list(partnership.rounds.order_by("created_at"))
     base = f"{live_server.url}/partnerships/{partnership.pk}"
+    # One organisation's own ties, as the link in its row of the network table opens them.
+    first_code = sorted(organisation_codes(rounds[1].result).values())[0]
     pages = {
         "alice@example.org": [
             f"{base}/",
@@ -78,6 +81,7 @@ def test_results_pages_have_no_serious_accessibility_violation(
                 f"{base}/rounds/{rounds[1].pk}/results/{part}/"
                 for part in ("scores", "network", "words", "change", "how")
             ),
+            f"{base}/rounds/{rounds[1].pk}/results/network/?focus={first_code}",
             f"{base}/rounds/{rounds[2].pk}/close/",  # what the results will hide
             f"{live_server.url}/method/",
             f"{base}/rounds/{rounds[1].pk}/",

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from joinedup.analysis import to_json
+from joinedup.analysis import to_json, vocabulary
 from joinedup.reports import Chart, all_charts, figure_html
 from joinedup.reports.charts.figures import whole
+from joinedup.reports.charts.path import position_path
 from tests.reports import support
 
 CHART_IDS = [
@@ -58,11 +59,23 @@ def test_position_map_table_holds_the_plotted_figures(northshire):
     chart = charts_of(northshire)[0]
     partnership = support.table_row(chart, "Partnership")
     assert partnership["Momentum"] == whole(northshire["partnership"]["momentum"])
-    assert partnership["Strain"] == whole(northshire["partnership"]["strain"])
+    assert partnership[vocabulary.PULL_SHORT] == whole(northshire["partnership"]["strain"])
     for unit in northshire["units"]:
         row = support.table_row(chart, unit["name"])
         assert row["Momentum"] == whole(unit["momentum"])
-        assert row["Strain"] == whole(unit["strain"])
+        assert row[vocabulary.PULL_SHORT] == whole(unit["strain"])
+
+
+def test_maps_name_the_composite_as_the_vocabulary_does_never_plain_strain(northshire):
+    """"Strain" is a scale of its own; the average it is part of is the pull."""
+    maps = [charts_of(northshire)[0], position_path([("Round 1", northshire)])]
+    for chart in maps:
+        words = " ".join(
+            [chart.title, chart.description, chart.svg, chart.table.caption, *chart.table.headers]
+        )
+        assert vocabulary.PULL in chart.svg  # the axis
+        assert vocabulary.PULL_SHORT in chart.table.headers
+        assert not re.search(r"\b[Ss]train\b(?! on)", words), chart.id
 
 
 def test_momentum_interval_is_the_mean_of_its_scales_intervals(northshire):

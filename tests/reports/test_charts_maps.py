@@ -72,7 +72,7 @@ def test_a_previous_round_draws_an_arrow_to_the_current_position(northshire):
     assert shapes == ["polygon", "line", "polygon"]  # the old marker, the shaft, the head
     assert "Previous round" in support.texts(chart)
     assert support.table_row(chart, "Partnership, previous round")["Momentum"] == "40"
-    assert "momentum 40 and strain 65" in chart.description
+    assert "momentum 40 and pull towards a breaking point 65" in chart.description
 
 
 def test_the_trend_gives_the_arrow_when_no_previous_result_is_passed(northshire):

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from joinedup.analysis.vocabulary import POSITIONS
+from joinedup.analysis.vocabulary import POSITIONS, PULL
 from joinedup.cli import main
+from joinedup.reports.charts import position_map
 from joinedup.reports.report import ReportOptions, render_html, render_pdf
 from tests.factories import org_respondents, result, write_csv
 from tests.reports import support
@@ -66,7 +67,7 @@ def test_the_report_is_one_self_contained_page(northshire: dict[str, Any]) -> No
 def test_the_summary_says_where_the_partnership_stands_and_what_to_do(northshire) -> None:
     html = render_html(northshire)
     summary = html.split('id="summary"')[1].split("</section>")[0]
-    assert "Momentum" in summary and "Strain" in summary
+    assert "Momentum" in summary and PULL in summary
     for action in northshire["recommendations"][:3]:
         assert action["title"] in summary
 
@@ -197,6 +198,30 @@ def test_page_one_of_the_pdf_is_the_summary(northshire: dict[str, Any], tmp_path
     assert POSITIONS[northshire["partnership"]["position"]] in flat
     assert "Momentum towards a tipping point" in flat and "Pull towards a breaking point" in flat
     assert northshire["recommendations"][0]["title"] in flat
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_page_one_holds_the_map_all_three_next_steps_and_the_strengths(
+    northshire: dict[str, Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_pdf(northshire))
+    first = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(path), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    flat = " ".join(first.split())
+    assert position_map(northshire).title in flat
+    # The map is drawn there, not only named: its axis is on page 1 too.
+    assert flat.count("Pull towards a breaking point") >= 2
+    steps = flat.split("What to do next", 1)[1].split("What the partnership does well", 1)[0]
+    titles = [action["title"] for action in northshire["recommendations"][:3]]
+    assert len(titles) == 3
+    for number, title in enumerate(titles, start=1):
+        assert f"{number}. {title}" in steps
+    assert "What the partnership does well" in flat
+    strengths = flat.split("What the partnership does well", 1)[1]
+    assert "out of 100" in strengths or "No scale stands out" in strengths
 
 
 def test_the_report_s_changes_add_up_as_printed(northshire: dict[str, Any]) -> None:

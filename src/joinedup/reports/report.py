@@ -128,6 +128,7 @@ def report_context(result: dict[str, Any], options: ReportOptions) -> dict[str, 
             if "position-map" in by_id
             else ""
         ),
+        "summary_map_title": by_id["position-map"].title if "position-map" in by_id else "",
         "method_url": METHOD_URL,
         "charts": by_id,
         "figure": lambda chart_id, level=2: (

@@ -26,7 +26,10 @@ from joinedup.analysis import to_json
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Partnership
 from joinedup.reports import exports
+from joinedup.reports.charts import network_map
 from joinedup.reports.charts.figures import figure_html
+from joinedup.reports.exports.tables import organisation_codes
+from joinedup.reports.reading import match_name
 from joinedup.reports.report import ReportOptions, charts_for, render_pdf
 from joinedup.surveys.models import Response, Round, RoundOrganisation
 from joinedup.surveys.services import previous_closed_round
@@ -76,15 +79,55 @@ def round_figures_html(survey_round: Round) -> dict[str, str]:
     ).hexdigest()[:16]
     # The revision that made the result is in the key too: a recomputed round's
     # charts are drawn afresh (surveys.recompute also clears the cache).
-    key = f"round-figures:{survey_round.pk}:r{survey_round.result_revision}:{fingerprint}"
+    # "v2": the network map's organisations link to their own ties.
+    key = f"round-figures:v2:{survey_round.pk}:r{survey_round.result_revision}:{fingerprint}"
     figures = cache.get(key)
     if figures is None:
         assert survey_round.result is not None
+        links = own_ties_links(survey_round.result)
         figures = {
-            chart.id: figure_html(chart, 2) for chart in charts_for(survey_round.result, options)
+            chart.id: figure_html(chart, 2, links if chart.id == "network-map" else None)
+            for chart in charts_for(survey_round.result, options)
         }
         cache.set(key, figures, timeout=None)
     return dict(figures)
+
+
+def own_ties_links(result: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Each organisation in the network -> the address of its own ties on the network page.
+
+    The address carries the organisation's code (the one the exports use), not
+    its name, so it stays short and never puts a name in a server's logs.
+    """
+    codes = organisation_codes(result)
+    return {
+        name: (f"?focus={codes[match_name(name)]}#network-map-focus", "– show only its ties")
+        for name in ((result.get("network") or {}).get("organisations") or [])
+        if match_name(name) in codes
+    }
+
+
+def own_ties_html(survey_round: Round, code: str) -> str:
+    """One organisation's own ties as an HTML figure, found by its code.
+
+    The chart applies the network's disclosure rules (an organisation within
+    "Other organisations" never shows how it rated its partners). A code that
+    is not in this round gets the chart's own "not in the network" figure.
+    """
+    result = survey_round.result
+    assert result is not None
+    by_code = {c: n for n, c in organisation_codes(result).items()}
+    names = {
+        match_name(n): str(n) for n in (result.get("network") or {}).get("organisations") or []
+    }
+    wanted = code.strip()[:12]
+    # An unknown code is passed on as it is, so the chart says that no
+    # organisation of that name is in the network.
+    focus = names.get(by_code.get(wanted, ""), wanted)
+    chart = network_map(
+        result, report_options(survey_round).sectors, focus=focus, chart_id="network-map-focus"
+    )
+    return figure_html(chart, 2)
 
 
 # ------------------------------------------------------------------ downloads

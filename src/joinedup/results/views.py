@@ -95,6 +95,10 @@ def round_section(
         # figure_html escapes every name and number it writes.
         "figures": [mark_safe(figures[f]) for f in found.figures if f in figures],
     }
+    focus = request.GET.get("focus", "").strip()
+    if section == "network" and focus:
+        # One organisation's own ties, from a link in the table of members.
+        context["own_ties"] = mark_safe(services.own_ties_html(survey_round, focus))
     if section == "words":
         context["themes"] = themes(result, instrument)
     elif section == "change":

@@ -11,6 +11,7 @@ the result document keeps the unrounded figures.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,11 +119,15 @@ def listing(names: list[str]) -> str:
 # ------------------------------------------------------------------- HTML
 
 
-def figure_html(chart: Chart, heading_level: int = 3) -> str:
+def figure_html(
+    chart: Chart, heading_level: int = 3, links: Mapping[str, tuple[str, str]] | None = None
+) -> str:
     """The chart as an HTML <figure>: heading, SVG, description and tables.
 
     Tables use GOV.UK Frontend's classes, so they look right on the site and
-    read as plain tables in print.
+    read as plain tables in print. `links` turns the row names of the first
+    table into links: row name -> (address, words a screen reader adds to the
+    name, so the link says where it goes out of context too).
     """
     heading = f"h{min(max(heading_level, 2), 6)}"
     # On a narrow screen the chart keeps a legible size and scrolls sideways
@@ -139,13 +144,16 @@ def figure_html(chart: Chart, heading_level: int = 3) -> str:
         picture,
         f'<p class="govuk-body ju-chart__description">{escape(chart.description)}</p>',
     ]
-    parts.extend(table_html(table) for table in chart.tables)
+    parts.extend(
+        table_html(table, links if number == 0 else None)
+        for number, table in enumerate(chart.tables)
+    )
     parts.append("</figure>")
     return "\n".join(parts)
 
 
-def table_html(table: Table) -> str:
-    """One table as GOV.UK-styled HTML, numbers right-aligned."""
+def table_html(table: Table, links: Mapping[str, tuple[str, str]] | None = None) -> str:
+    """One table as GOV.UK-styled HTML, numbers right-aligned, row names linked if asked."""
     numeric = table.numeric or tuple(False for _ in table.headers)
 
     def cell_class(kind: str, column: int) -> str:
@@ -158,10 +166,20 @@ def table_html(table: Table) -> str:
         f'<th scope="col" class="{cell_class("header", i)}">{escape(h)}</th>'
         for i, h in enumerate(table.headers)
     )
+
+    def row_name(name: str) -> str:
+        if not links or name not in links:
+            return escape(name)
+        href, hidden = links[name]
+        return (
+            f'<a class="govuk-link" href="{escape(href)}">{escape(name)}'
+            f'<span class="govuk-visually-hidden"> {escape(hidden)}</span></a>'
+        )
+
     body = []
     for row in table.rows:
         cells = [
-            f'<th scope="row" class="govuk-table__header">{escape(row[0])}</th>'
+            f'<th scope="row" class="govuk-table__header">{row_name(row[0])}</th>'
             if i == 0
             else f'<td class="{cell_class("cell", i)}">{escape(value)}</td>'
             for i, value in enumerate(row)

@@ -1,4 +1,4 @@
-"""The partnership's path across rounds on the momentum-against-strain map.
+"""The partnership's path across rounds on the map of momentum against pull.
 
 One point per closed round, joined in order by arrows, on the same four zones
 as the position map. Each point is numbered and labelled with its round, so
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
 
-from joinedup.analysis.vocabulary import POSITIONS
+from joinedup.analysis.vocabulary import MOMENTUM, POSITIONS, PULL, PULL_SHORT
 
 from ..reading import ZONE_NAMES
 from . import svg
@@ -39,7 +39,7 @@ def _range(values: Sequence[float]) -> tuple[float, float]:
 
 
 def position_path(rounds: Sequence[tuple[str, dict[str, Any]]]) -> Chart:
-    """Chart the partnership's momentum and strain in each round, in order.
+    """Chart the partnership's momentum and pull to breaking point in each round, in order.
 
     `rounds` holds (label, result) pairs, oldest first; rounds without a
     position (no results) are listed in the table but not plotted.
@@ -60,8 +60,8 @@ def position_path(rounds: Sequence[tuple[str, dict[str, Any]]]) -> Chart:
         for label, result in rounds
     )
     table = Table(
-        "The partnership in each round: momentum and strain, 0 to 100",
-        ("Round", "Momentum", "Strain", "Position"),
+        f"The partnership in each round: momentum and {PULL.lower()}, 0 to 100",
+        ("Round", "Momentum", PULL_SHORT, "Position"),
         rows,
         (False, True, True, False),
     )
@@ -102,12 +102,12 @@ def position_path(rounds: Sequence[tuple[str, dict[str, Any]]]) -> Chart:
     for tick in range(int(low_y), int(high_y) + 1, 10):
         parts.append(svg.text(LEFT - 8, py(tick), str(tick), anchor="end", size=svg.SMALL))
     parts.append(
-        svg.text((LEFT + WIDTH - RIGHT) / 2, HEIGHT - 14, "Momentum (towards a tipping point)",
+        svg.text((LEFT + WIDTH - RIGHT) / 2, HEIGHT - 14, MOMENTUM,
                  anchor="middle", weight="bold")
     )  # fmt: skip
     middle = (TOP + HEIGHT - BOTTOM) / 2
     parts.append(
-        svg.text(16, middle, "Strain (towards a breaking point)", anchor="middle",
+        svg.text(16, middle, PULL, anchor="middle",
                  weight="bold", rotate=-90)
     )  # fmt: skip
     for (_, m0, s0), (_, m1, s1) in pairwise(plotted):
@@ -137,11 +137,13 @@ def position_path(rounds: Sequence[tuple[str, dict[str, Any]]]) -> Chart:
         svg.element("path", {"d": "M 0 0 L 10 5 L 0 10 z", "fill": svg.INK}),
     )  # fmt: skip
     first, latest = plotted[0], plotted[-1]
+    pull = PULL.lower()
     description = (
-        f"The partnership's momentum and strain in each of {len(plotted)} rounds with results, "
-        f"numbered in order and joined by arrows. From {first[0]} (momentum {whole(first[1])}, "
-        f"strain {whole(first[2])}) to {latest[0]} (momentum {whole(latest[1])}, strain "
-        f"{whole(latest[2])}). The lines at 50 divide the map into the four positions."
+        f"The partnership's momentum and {pull} in each of {len(plotted)} rounds with "
+        f"results, numbered in order and joined by arrows. From {first[0]} (momentum "
+        f"{whole(first[1])}, {pull} {whole(first[2])}) to {latest[0]} (momentum "
+        f"{whole(latest[1])}, {pull} {whole(latest[2])}). The lines at 50 divide the map into "
+        "the four positions."
     )
     document = svg.document(
         "position-path", title, description, WIDTH, HEIGHT, "".join(parts), defs

@@ -5,7 +5,7 @@ inputs such as a previous round or the organisations' sectors) and returns a
 `Chart`: title, text description, SVG and table. They never raise on an
 empty or partial result; a chart with nothing to draw says so.
 
-    position_map       momentum against strain, in four zones (SPEC §3.8-9)
+    position_map       momentum against the pull to breaking point, in four zones (SPEC §3.8-9)
     alignment_diagram  case for collaboration against readiness to change (§3.10)
     scale_profile      the nine partnership scale scores with intervals and bands
     unit_heatmap       every unit's scale scores, by band
@@ -93,7 +93,7 @@ def position_map(
     *,
     chart_id: str = "position-map",
 ) -> Chart:
-    """Momentum (across) against strain (up), for the partnership and each unit.
+    """Momentum (across) against the pull towards a breaking point (up), for each unit.
 
     Zones at 50 (SPEC §3.9): tipping point (momentum ≥ 50, strain < 50),
     tipping and breaking (both ≥ 50), breaking point (momentum < 50,
@@ -103,7 +103,7 @@ def position_map(
     before), or when the result's trend gives the previous momentum and strain,
     an arrow shows how the partnership moved.
     """
-    title = "Where the partnership stands: momentum and strain"
+    title = f"Where the partnership stands: momentum and {vocabulary.PULL.lower()}"
     part = reading.partnership(result)
     momentum, strain = _momentum_and_strain(part)
     markers = _unit_markers(result, _momentum_and_strain)
@@ -112,8 +112,8 @@ def position_map(
         "Partnership or unit",
         "Momentum",
         "Momentum interval",
-        "Strain",
-        "Strain interval",
+        vocabulary.PULL_SHORT,
+        f"{vocabulary.PULL_SHORT} interval",
         "Position",
     )
     if momentum is None or strain is None:
@@ -134,8 +134,8 @@ def position_map(
     low, high = symmetric_range(everything)
     zones = _position_zones(low, high)
     axes = Axes(
-        "Momentum (towards a tipping point)",
-        "Strain (towards a breaking point)",
+        vocabulary.MOMENTUM,
+        vocabulary.PULL,
         low,
         high,
         (50.0,),
@@ -203,30 +203,32 @@ def _position_description(
     before: tuple[float, float] | None,
 ) -> str:
     position = part.get("position")
+    pull = vocabulary.PULL.lower()
     sentences = [
         f"The partnership is {_lower_first(reading.position_words(position))}: "
-        f"momentum {whole(part.get('momentum'))}, strain {whole(part.get('strain'))}."
+        f"momentum {whole(part.get('momentum'))}, {pull} {whole(part.get('strain'))}."
     ]
     sentences.append(
         "The chart plots momentum (the mean of case for collaboration, trust, conversations, "
-        "relationships and commitment) across, against strain (the mean of strain and "
-        "self-preservation) up, each 0 to 100 and divided at 50 into four zones: tipping point "
-        "(momentum 50 or more, strain below 50), tipping and breaking (both 50 or more), "
-        "breaking point (strain 50 or more, momentum below 50) and holding pattern (both below 50)."
+        f"relationships and commitment) across, against the {pull} (the mean of strain on "
+        "organisations and self-preservation) up, each 0 to 100 and divided at 50 into four "
+        f"zones: tipping point (momentum 50 or more, {pull} below 50), tipping and breaking "
+        f"(both 50 or more), breaking point ({pull} 50 or more, momentum below 50) and holding "
+        "pattern (both below 50)."
     )
     if m_range or s_range:
         parts = []
         if m_range:
             parts.append(f"momentum {interval(*m_range)}")
         if s_range:
-            parts.append(f"strain {interval(*s_range)}")
+            parts.append(f"{pull} {interval(*s_range)}")
         sentences.append(
             f"The cross on the partnership marks its 95% intervals ({' and '.join(parts)}), "
             "each taken as the mean of the intervals of the scales it is made of."
         )
     if before:
         sentences.append(
-            f"In the previous round it stood at momentum {whole(before[0])} and strain "
+            f"In the previous round it stood at momentum {whole(before[0])} and {pull} "
             f"{whole(before[1])}; the arrow shows the move."
         )
     sentences.append(_unit_summary(result, markers, "position", POSITION_ORDER))

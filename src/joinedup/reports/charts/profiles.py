@@ -311,9 +311,9 @@ def _profile_description(
         sentences.append(f"Too few answers to show {listing(missing)}.")
     sentences.append(
         "Each bar is the partnership's score from 0 to 100 with its 95% interval. Bands are "
-        "judged so that higher is better: for strain and self-preservation, where a higher "
-        "score is worse, 50 or more is a concern and below 25 a strength; on the other scales "
-        "below 50 is a concern and 75 or more a strength."
+        "judged so that higher is better: for strain on organisations and self-preservation, "
+        "where a higher score is worse, 50 or more is a concern and below 25 a strength; on the "
+        "other scales below 50 is a concern and 75 or more a strength."
     )
     changes = []
     for info in infos:
@@ -482,8 +482,8 @@ def _heatmap_description(
         f"A grid of {count_phrase(len(all_units), 'reporting unit')} (rows, after the partnership "
         f"as a whole) by {len(infos)} scales (columns), each cell printing the score from 0 to 100 "
         "and coloured by its band: orange with a corner mark for a concern, light blue for "
-        "developing, dark blue for a strength. Strain and self-preservation are marked with an "
-        "asterisk: a high score there is a concern."
+        "developing, dark blue for a strength. Strain on organisations and self-preservation "
+        "are marked with an asterisk: a high score there is a concern."
     ]
     if concern_count:
         worst = sorted(concern_count.items(), key=lambda kv: (-kv[1], kv[0]))[:3]

@@ -4,7 +4,7 @@
 // organisation's figures. With it, each organisation on the map can be
 // reached with the Tab key or the pointer, and its figures are read out in
 // a live region under the map.
-for (const figure of document.querySelectorAll("figure#network-map")) {
+for (const figure of document.querySelectorAll("figure#network-map, figure#network-map-focus")) {
   const map = figure.querySelector("svg");
   const nodes = map ? map.querySelectorAll("g.ju-node[data-details]") : [];
   if (!nodes.length) continue;
