@@ -67,7 +67,7 @@ def test_position_map_table_holds_the_plotted_figures(northshire):
 
 
 def test_maps_name_the_composite_as_the_vocabulary_does_never_plain_strain(northshire):
-    """"Strain" is a scale of its own; the average it is part of is the pull."""
+    """ "Strain" is a scale of its own; the average it is part of is the pull."""
     maps = [charts_of(northshire)[0], position_path([("Round 1", northshire)])]
     for chart in maps:
         words = " ".join(

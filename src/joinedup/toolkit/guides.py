@@ -23,7 +23,7 @@ from joinedup.actions.models import (
     PairConversation,
     PairFlag,
 )
-from joinedup.analysis import scoring
+from joinedup.analysis import scoring, vocabulary
 from joinedup.analysis.recommendations import ACTION_ORDER, content
 from joinedup.analysis.vocabulary import BANDS, POSITION_SENTENCES, POSITIONS
 from joinedup.instrument import Instrument
@@ -97,12 +97,13 @@ def quick_check(instrument: Instrument) -> Document:
                 tuple(_band_row(score) for score in TEAM_SCORES),
             ),
             Paragraph(
-                f"Momentum is the average of {momentum}. Strain is the average of {strain}. "
+                f"{vocabulary.MOMENTUM} is the average of {momentum}. "
+                f"{vocabulary.PULL} is the average of {strain}. "
                 f"Turn each into 0–100 as above; {scoring.THRESHOLD:g} or more counts as high."
             ),
             Table(
                 "Where the partnership stands",
-                ("Momentum", "Strain", "Position"),
+                (vocabulary.MOMENTUM_SHORT, vocabulary.PULL_SHORT, "Position"),
                 tuple(_position_row(m, s) for m, s in ((75, 25), (75, 75), (25, 75), (25, 25))),
             ),
         ),
