@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -53,10 +54,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+# The server runs as in production, which refuses to start without a key.
+SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
+
+
 def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     paths = [str(HERE / "load"), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]
     return {
         **os.environ,
+        "SECRET_KEY": SECRET_KEY,
         "DATABASE_URL": DATABASE_URL,
         "DJANGO_SETTINGS_MODULE": "site_with_bare_view",
         "PYTHONPATH": os.pathsep.join(p for p in paths if p),
