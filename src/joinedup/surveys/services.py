@@ -250,22 +250,23 @@ def published_round(survey_round: Round) -> PublishedRound:
     ).values_list("organisation_id", "name", "unit__index"):
         members[index].append(today.get(organisation_id, name))
     responses_of = survey_round._meta.apps.get_model("surveys", "Response").objects
-    rows = list(
+    rows = pd.DataFrame.from_records(
         responses_of.filter(round=survey_round, unit__isnull=False).values_list(
             "answers", "unit__index"
-        )
+        ),
+        columns=["answers", "unit"],
     )
-    answers = np.array(
-        [[_as_float(answers.get(code)) for code in instrument.item_codes] for answers, _ in rows],
-        dtype=np.float64,
-    ).reshape(len(rows), len(instrument.item_codes))
-    unit_of = np.array([index for _, index in rows], dtype=np.int64)
+    # The answers as a respondents x items matrix, built by pandas as
+    # round_tables does (no Python loop over respondents); missing is NaN.
+    answers = (
+        pd.DataFrame.from_records(rows["answers"].tolist(), columns=instrument.item_codes)
+        .astype(np.float64)
+        .to_numpy()
+        .reshape(len(rows), len(instrument.item_codes))
+    )
+    unit_of = rows["unit"].to_numpy(dtype=np.int64)
     stored = survey_round.reporting_units.exists()
     return PublishedRound(result, answers, unit_of, members if stored else None)
-
-
-def _as_float(value: Any) -> float:
-    return float("nan") if value is None else float(value)
 
 
 def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
