@@ -114,7 +114,7 @@ def test_a_load_balancer_can_ask_over_http_by_the_servers_own_address(
 def test_the_https_redirect_exemption_is_the_health_path_only(settings: Any) -> None:
     from joinedup.site.health import PATH
 
-    assert settings.SECURE_REDIRECT_EXEMPT == [f"^{PATH.lstrip('/')}$"]
+    assert [f"^{PATH.lstrip('/')}$"] == settings.SECURE_REDIRECT_EXEMPT
 
 
 def test_only_get_and_head_are_answered(db: Any) -> None:

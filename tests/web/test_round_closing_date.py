@@ -141,9 +141,7 @@ def test_a_facilitator_changes_or_removes_the_date_and_nobody_else_can(
 
 def test_a_closed_rounds_date_cannot_be_changed(world: World, open_round: Round) -> None:
     Round.objects.filter(pk=open_round.pk).update(status=RoundStatus.CLOSED)
-    answer = world.client(world.alice).post(
-        _change(world, open_round), _date(timezone.localdate())
-    )
+    answer = world.client(world.alice).post(_change(world, open_round), _date(timezone.localdate()))
     assert answer.status_code == 302
     assert Round.objects.get(pk=open_round.pk).closes_on is None
 

@@ -242,7 +242,7 @@ def test_the_update_never_shows_who_finished_or_a_merged_organisations_figure(
             # The closed round is told by its position and next steps only.
             assert "In a holding pattern" in part and "Agree what you are for" in part
             # A merged organisation's name and figure are absent...
-            closed = part.split("Autumn 2026")[1].split("See more")[0]
+            closed = part.split("Autumn 2026")[1].split("See more")[0]  # noqa: F811
             # (the planted figure is 12: as a number of its own, not inside an
             # address such as /partnerships/1244/)
             assert "Tiny Merged Charity" not in part
@@ -319,6 +319,7 @@ def test_a_round_without_a_planned_date_gives_no_days_left(
     queue_weekly_updates()
     text, html = _parts(mailbox.wait_for(1)[0])
     assert "Responses so far: 0. By organisation:" in text
+    assert "Responses so far: <strong>0</strong>.</p>" in html
     assert "left" not in text and "close" not in text.lower().split("see more")[0]
 
 
@@ -326,12 +327,16 @@ def test_a_round_without_a_planned_date_gives_no_days_left(
 
 
 def _unaddressed_section(part: str) -> str:
-    found = re.search(r"(?s)issues that matter, never on an agenda(.*?)(<h2>|\n\n|See more)", part, re.I)
+    found = re.search(
+        r"(?s)issues that matter, never on an agenda(.*?)(<h2>|\n\n|See more)", part, re.I
+    )
     return found.group(1) if found else ""
 
 
 def test_issues_that_matter_but_never_reached_an_agenda_are_in_the_update(
-    world: World, mailbox, closed: Round
+    world: World,
+    mailbox,
+    closed: Round,  # noqa: F811
 ) -> None:
     from joinedup.actions.models import AgendaItem
 
@@ -360,7 +365,9 @@ def test_issues_that_matter_but_never_reached_an_agenda_are_in_the_update(
 
 
 def test_issues_never_discussed_do_not_make_an_update_on_their_own(
-    world: World, mailbox, closed: Round
+    world: World,
+    mailbox,
+    closed: Round,  # noqa: F811
 ) -> None:
     Round.objects.filter(pk=closed.pk).update(
         closed_at=timezone.now() - datetime.timedelta(days=10)  # not news this week

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime
 
-from .models import Round, RoundStatus
 from .errors import SurveyError
+from .models import Round, RoundStatus
 
 
 def long_date(day: datetime.date) -> str:
@@ -27,7 +27,9 @@ def set_closing_date(
     is, even once it has passed (the round is then "due to close").
     """
     if survey_round.status not in (RoundStatus.DRAFT, RoundStatus.OPEN):
-        raise SurveyError("A round that is closing or closed has no planned closing date to change.")
+        raise SurveyError(
+            "A round that is closing or closed has no planned closing date to change."
+        )
     if closes_on is not None and closes_on < today and closes_on != survey_round.closes_on:
         raise SurveyError("The planned closing date must be today or in the future")
     survey_round.closes_on = closes_on
