@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -171,3 +172,47 @@ def test_a_database_without_the_queue_table_fails_the_queue_check(tmp_path: Path
 @pytest.mark.parametrize("path", ["/health", "/health/x/"])
 def test_other_paths_are_ordinary_pages(db: Any, path: str) -> None:
     assert Client().get(path).status_code in (301, 404)
+
+
+def _watch_queries() -> list[str]:
+    """The SQL of docs/operations.md's "What to watch" table, in its order."""
+    text = (ROOT / "docs" / "operations.md").read_text("utf-8")
+    section = text.split("\n## What to watch\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "`" in line]
+    return [re.findall(r"`(SELECT [^`]+)`", row)[0] for row in rows if "SELECT" in row]
+
+
+def test_the_sql_operators_are_given_agrees_with_the_endpoint(
+    world: World,
+    task_queue: None,  # noqa: F811
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the page gives PostgreSQL's SQL")
+    now = timezone.now()
+    for age in (2, 1):
+        waiting = remind_overdue_actions.enqueue()
+        DBTaskResult.objects.filter(pk=waiting.id).update(
+            enqueued_at=now - datetime.timedelta(hours=age)
+        )
+    failed = remind_overdue_actions.enqueue()
+    DBTaskResult.objects.filter(pk=failed.id).update(
+        status=TaskResultStatus.FAILED, finished_at=now, exception_class_path="builtins.ValueError"
+    )
+    Invitation.objects.create(
+        round=world.other_round, organisation=world.other.organisations.get(),
+        email="someone@example.org", token_hash="c" * 64, send_due=SendDue.REMINDER,
+    )  # fmt: skip
+    _, body, _ = _health()
+    length, oldest, failures, backlog = _watch_queries()
+    with connection.cursor() as cursor:
+        cursor.execute(length)
+        assert cursor.fetchone()[0] == body["queue"]["waiting"] == 2
+        cursor.execute(oldest)
+        waited = cursor.fetchone()[0].total_seconds()
+        assert abs(waited - body["queue"]["oldest_waiting_seconds"]) < 60
+        cursor.execute(failures)
+        assert len(cursor.fetchall()) == body["queue"]["failed_last_day"] == 1
+        cursor.execute(backlog)
+        assert sum(count for count, _ in cursor.fetchall()) == body["sending"]["owed"] == 1
