@@ -47,3 +47,117 @@ def test_a_visitor_finds_previews_and_downloads_a_tool_from_the_header(
     assert download.value.suggested_filename.startswith("joinedup-paper-questionnaire-")
     assert download.value.suggested_filename.endswith(".pdf")
     context.close()
+
+
+# ------------------------------------------- the weekly update's pages, and the round's date
+
+PASSWORD = "a long facilitator passphrase"
+
+
+@pytest.fixture
+def partnership(live_server: Any) -> Any:
+    """A closed round, an open one closing in 12 days, an action due and a meeting."""
+    import datetime
+
+    from django.utils import timezone
+
+    from joinedup.accounts.models import User
+    from joinedup.actions.models import Action, Meeting
+    from joinedup.analysis.synth import SynthSpec, generate
+    from joinedup.partnerships.models import Membership, Organisation, Partnership, Role
+    from joinedup.surveys import importing, services
+
+    tables = generate(SynthSpec(organisations=6, respondents=60, rounds=1, seed=3))
+    partnership = Partnership.objects.create(name="Riverside Together")
+    for row in tables["organisations"].itertuples():
+        Organisation.objects.create(
+            partnership=partnership, name=row.organisation, sector=row.sector
+        )
+    user = User.objects.create_user("alice@example.org", PASSWORD)
+    Membership.objects.create(partnership=partnership, user=user, role=Role.FACILITATOR)
+    closed = services.open_round(services.create_round(partnership, "Round 1"))
+    importing.import_files(
+        closed,
+        importing.Upload(
+            "responses.csv",
+            tables["responses"].drop(columns="round", errors="ignore").to_csv(index=False).encode(),
+        ),
+        importing.Upload(
+            "relationships.csv",
+            tables["relationships"]
+            .drop(columns="round", errors="ignore")
+            .to_csv(index=False)
+            .encode(),
+        ),
+    )
+    services.close_round(closed)
+    today = timezone.localdate()
+    services.open_round(
+        services.create_round(partnership, "Round 2", today + datetime.timedelta(days=12))
+    )
+    Action.objects.create(
+        partnership=partnership, area="ambition", title="Agree the shared data protocol",
+        due_date=today + datetime.timedelta(days=3),
+    )  # fmt: skip
+    Meeting.objects.create(
+        partnership=partnership, title="Board", date=today + datetime.timedelta(days=2)
+    )
+    return partnership
+
+
+def _sign_in(page: Any, url: str) -> None:
+    page.goto(f"{url}/sign-in/")
+    page.get_by_label("Email address").fill("alice@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+
+
+def _check(page: Any, axe: Any) -> None:
+    axe.check(page)
+    if page.viewport_size["width"] == 320:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 330, f"{page.url} scrolls sideways on a phone ({width}px)"
+
+
+def _visit(page: Any, axe: Any, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, url
+    _check(page, axe)
+
+
+def test_the_weekly_update_pages_and_the_closing_date_have_no_serious_violation(
+    live_server: Any, browser: Any, axe: Any, partnership: Any
+) -> None:
+    base = f"{live_server.url}/partnerships/{partnership.pk}"
+    open_round = partnership.rounds.get(label="Round 2")
+    for viewport in ({"width": 1280, "height": 900}, {"width": 320, "height": 640}):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        _sign_in(page, live_server.url)
+        _visit(page, axe, f"{live_server.url}/weekly-update/")
+        # After saving: the page again, with its success banner.
+        page.get_by_label("Riverside Together").check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save choices").click()
+        assert page.get_by_text("Your weekly update is on for 1 partnership").is_visible()
+        _check(page, axe)
+        _visit(page, axe, f"{base}/weekly-update/")
+        preview = page.locator("main").inner_text()
+        assert "12 days left" in preview and "Agree the shared data protocol" in preview
+        _visit(page, axe, f"{base}/rounds/new/")
+        _visit(page, axe, f"{base}/rounds/{open_round.pk}/")
+        _visit(page, axe, f"{base}/rounds/{open_round.pk}/closing-date/")
+        # A date that does not exist: the error summary and the three boxes in error.
+        page.get_by_label("Day").fill("31")
+        page.get_by_label("Month").fill("2")
+        page.get_by_label("Year").fill("2031")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save the date").click()
+        assert page.get_by_role(
+            "link", name="The planned closing date must be a real date"
+        ).is_visible()
+        _check(page, axe)
+        context.close()
+    assert len(axe.pages) == 14
+    assert axe.violations == [], "\n".join(axe.violations)

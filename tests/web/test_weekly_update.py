@@ -21,6 +21,7 @@ from joinedup.updates.tasks import queue_weekly_updates
 from joinedup.worker import schedule
 
 from .conftest import World
+from .test_results import closed  # noqa: F401 (a fixture)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -241,7 +242,7 @@ def test_the_update_never_shows_who_finished_or_a_merged_organisations_figure(
             # The closed round is told by its position and next steps only.
             assert "In a holding pattern" in part and "Agree what you are for" in part
             # A merged organisation's name and figure are absent...
-            closed = part.split("Autumn 2026")[1].split("See more")[0]
+            closed = part.split("Autumn 2026")[1].split("See more")[0]  # noqa: F811
             # (the planted figure is 12: as a number of its own, not inside an
             # address such as /partnerships/1244/)
             assert "Tiny Merged Charity" not in part
@@ -283,3 +284,95 @@ def test_the_weekly_job_runs_on_the_set_day(db, settings, day: str) -> None:
     on, off = (monday, sunday) if day == "mon" else (sunday, monday)
     assert "weekly_update" not in schedule.tick(off)
     assert "weekly_update" in schedule.tick(on)
+
+
+# ----------------------------------------------------------------- days left
+
+
+@pytest.mark.parametrize(
+    ("days", "said"),
+    [
+        (12, "12 days left (closes on {date})"),
+        (1, "1 day left (closes on {date})"),
+        (0, "Closes today"),
+        (-3, "Was due to close on {date} and is still open"),
+    ],
+)
+def test_an_open_rounds_progress_says_how_many_days_are_left(
+    world: World, mailbox, open_round: Round, days: int, said: str
+) -> None:
+    closes_on = timezone.localdate() + datetime.timedelta(days=days)
+    Round.objects.filter(pk=open_round.pk).update(closes_on=closes_on)
+    _opt_in(world, world.carol)
+    queue_weekly_updates()
+    (message,) = mailbox.wait_for(1)
+    expected = said.format(date=f"{closes_on.day} {closes_on:%B %Y}")
+    text, html = _parts(message)
+    assert f"Responses so far: 0. {expected}." in text
+    assert f"Responses so far: <strong>0</strong>. {expected}." in html
+
+
+def test_a_round_without_a_planned_date_gives_no_days_left(
+    world: World, mailbox, open_round: Round
+) -> None:
+    _opt_in(world, world.carol)
+    queue_weekly_updates()
+    text, html = _parts(mailbox.wait_for(1)[0])
+    assert "Responses so far: 0. By organisation:" in text
+    assert "Responses so far: <strong>0</strong>.</p>" in html
+    assert "left" not in text and "close" not in text.lower().split("see more")[0]
+
+
+# ----------------------------------------------------------------- what matters, never discussed
+
+
+def _unaddressed_section(part: str) -> str:
+    found = re.search(
+        r"(?s)issues that matter, never on an agenda(.*?)(<h2>|\n\n|See more)", part, re.I
+    )
+    return found.group(1) if found else ""
+
+
+def test_issues_that_matter_but_never_reached_an_agenda_are_in_the_update(
+    world: World,
+    mailbox,
+    closed: Round,  # noqa: F811
+) -> None:
+    from joinedup.actions.models import AgendaItem
+
+    assert closed.result["text"]["TEXT_IMPORTANT"]["shown"]  # the fixture's answers are shown
+    _opt_in(world, world.alice)
+    _something_due(world)
+    queue_weekly_updates()
+    (message,) = mailbox.wait_for(1)
+    for part in _parts(message):
+        section = _unaddressed_section(part)
+        assert "Hospital discharge delays (named by 16)" in section, part
+    assert "in Spring 2027" in _parts(message)[0]
+    # Once an agenda takes the issue up, it is no longer listed.
+    meeting = Meeting.objects.create(
+        partnership=world.partnership, title="Board", date=timezone.localdate()
+    )
+    AgendaItem.objects.create(
+        meeting=meeting, title="Delays in hospital discharge", kind="what_matters", minutes=30
+    )
+    SentUpdate.objects.all().delete()  # a new week
+    mailbox.messages.clear()
+    queue_weekly_updates()
+    (message,) = mailbox.wait_for(1)
+    for part in _parts(message):
+        assert not _unaddressed_section(part) and "Hospital discharge delays" not in part
+
+
+def test_issues_never_discussed_do_not_make_an_update_on_their_own(
+    world: World,
+    mailbox,
+    closed: Round,  # noqa: F811
+) -> None:
+    Round.objects.filter(pk=closed.pk).update(
+        closed_at=timezone.now() - datetime.timedelta(days=10)  # not news this week
+    )
+    _opt_in(world, world.alice, world.carol)
+    queue_weekly_updates()
+    assert mailbox.wait_for(1, timeout=1.0) == []
+    assert not SentUpdate.objects.exists()

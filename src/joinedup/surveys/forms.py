@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.core.validators import validate_email
 
 from joinedup.instrument import Instrument, Scale
 from joinedup.partnerships.models import Organisation
+from joinedup.site.date_input import DateInputField
 
 DONT_KNOW = "dk"
 
@@ -106,13 +108,52 @@ class CommentsForm(forms.Form):
 # --------------------------------------------------------- facilitator forms
 
 
-class RoundForm(forms.Form):
+CLOSING_DATE_HINT = (
+    "Optional. Partners and respondents see it, and the weekly update counts the "
+    "days left. The round does not close by itself: you close it. For example, 27 3 2027"
+)
+
+
+def _closing_date_field() -> DateInputField:
+    return DateInputField(
+        what="planned closing date",
+        label="Planned closing date",
+        required=False,
+        help_text=CLOSING_DATE_HINT,
+    )
+
+
+class ClosingDateForm(forms.Form):
+    """The planned closing date alone; `current` is the date already set (kept even if past)."""
+
+    closes_on = _closing_date_field()
+
+    def __init__(
+        self, *args: Any, current: datetime.date | None = None, today: datetime.date, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.current = current
+        self.today = today
+
+    def clean_closes_on(self) -> datetime.date | None:
+        day = self.cleaned_data.get("closes_on")
+        if day is not None and day < self.today and day != self.current:
+            raise ValidationError("The planned closing date must be today or in the future")
+        if day is not None and day > self.today + datetime.timedelta(days=3 * 366):
+            raise ValidationError("The planned closing date must be within the next 3 years")
+        return day
+
+
+class RoundForm(ClosingDateForm):
     label = forms.CharField(
         label="Name of the round",
         max_length=100,
         help_text="For example, Spring 2027. Partners will see it in their invitations.",
         error_messages={"required": "Enter a name for the round"},
     )
+    closes_on = _closing_date_field()
+
+    field_order = ["label", "closes_on"]
 
 
 class InvitePeopleForm(forms.Form):

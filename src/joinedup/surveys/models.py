@@ -53,6 +53,9 @@ class Round(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The day the facilitator plans to close the round, for "12 days left".
+    # Nothing closes by itself on that day: a facilitator closes the round.
+    closes_on = models.DateField("planned closing date", null=True, blank=True)
     # The joinedup.analysis/1 result, computed once when the round closes.
     result = models.JSONField(null=True, blank=True, editable=False)
     # The SPEC revision whose rules made `result` (null: revision 1, before it
@@ -111,6 +114,13 @@ class Invitation(models.Model):
         ordering = ["organisation__name", "email"]
         constraints = [
             models.UniqueConstraint("round", "email", name="one_invitation_per_person_per_round")
+        ]
+        # Invitations still owed an e-mail are few among many: the health
+        # endpoint counts them on every probe.
+        indexes = [
+            models.Index(
+                fields=["send_due"], name="invitation_send_owed", condition=~models.Q(send_due="")
+            )
         ]
 
     def __str__(self) -> str:

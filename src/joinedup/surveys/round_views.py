@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from joinedup.analysis import InputError
@@ -31,8 +32,8 @@ from joinedup.partnerships.forms import submitted, submitted_files
 from joinedup.partnerships.models import Membership, Organisation, Role
 from joinedup.site.email_limits import limits_email
 
-from . import audit, channels, importing, people, sending, services
-from .forms import InvitePeopleForm, RoundForm
+from . import audit, channels, closing_date, importing, people, sending, services
+from .forms import ClosingDateForm, InvitePeopleForm, RoundForm
 from .models import Invitation, Round, RoundStatus
 
 
@@ -55,10 +56,12 @@ def _managed_organisations(membership: Membership) -> list[Organisation]:
 
 @partnership_view(FACILITATOR_ONLY)
 def new_round(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = RoundForm(submitted(request))
+    form = RoundForm(submitted(request), today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         try:
-            survey_round = services.create_round(membership.partnership, form.cleaned_data["label"])
+            survey_round = services.create_round(
+                membership.partnership, form.cleaned_data["label"], form.cleaned_data["closes_on"]
+            )
         except services.SurveyError as error:
             form.add_error("label", str(error))
         else:
@@ -74,6 +77,7 @@ def new_round(request: HttpRequest, membership: Membership) -> HttpResponse:
 @partnership_view()
 def round_detail(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     survey_round = _round(membership, round_id)
+    today = timezone.localdate()
     progress = channels.progress_by_organisation(survey_round)
     manages_invitations = membership.role in MANAGES_INVITATIONS
     query = request.GET.get("q", "")
@@ -130,7 +134,46 @@ def round_detail(request: HttpRequest, membership: Membership, round_id: int) ->
             "manages_invitations": manages_invitations,
             "summary": summary,
             "sending": sending.sending_progress(survey_round) if found is not None else None,
+            "today": today,
+            "closing": closing_date.days_left(survey_round, today),
+            "days": (survey_round.closes_on - today).days if survey_round.closes_on else None,
         },
+    )
+
+
+@partnership_view(FACILITATOR_ONLY)
+def change_closing_date(
+    request: HttpRequest, membership: Membership, round_id: int
+) -> HttpResponse:
+    """Plan, change or remove the day a draft or open round is to close."""
+    survey_round = _round(membership, round_id)
+    if survey_round.status not in (RoundStatus.DRAFT, RoundStatus.OPEN):
+        messages.error(request, "This round is closing or closed: it has no closing date to plan.")
+        return redirect("surveys:round", membership.partnership_id, survey_round.pk)
+    today = timezone.localdate()
+    form = ClosingDateForm(
+        submitted(request),
+        initial={"closes_on": survey_round.closes_on},
+        current=survey_round.closes_on,
+        today=today,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            closing_date.set_closing_date(survey_round, form.cleaned_data["closes_on"], today)
+        except services.SurveyError as error:
+            form.add_error("closes_on", str(error))
+        else:
+            messages.success(
+                request,
+                f"Planned closing date: {closing_date.long_date(survey_round.closes_on)}."
+                if survey_round.closes_on
+                else "The round has no planned closing date now.",
+            )
+            return redirect("surveys:round", membership.partnership_id, survey_round.pk)
+    return render(
+        request,
+        "surveys/rounds/closing_date.html",
+        {"form": form, "partnership": membership.partnership, "round": survey_round},
     )
 
 

@@ -7,6 +7,7 @@ one transaction, so a failure leaves nothing half-done.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,11 +43,14 @@ from .visits import (  # noqa: F401  (open-link activity is part of this module'
 # ----------------------------------------------------------------- rounds
 
 
-def create_round(partnership: Partnership, label: str) -> Round:
+def create_round(
+    partnership: Partnership, label: str, closes_on: datetime.date | None = None
+) -> Round:
+    """A draft round; `closes_on` is its planned closing date (checked by the form)."""
     label = label.strip()
     if partnership.rounds.filter(label__iexact=label).exists():
         raise SurveyError(f"There is already a round called “{label}”.")
-    return Round.objects.create(partnership=partnership, label=label)
+    return Round.objects.create(partnership=partnership, label=label, closes_on=closes_on)
 
 
 def open_round(survey_round: Round) -> Round:

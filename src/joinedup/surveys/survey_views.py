@@ -19,6 +19,7 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -287,10 +288,13 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
         target = personal_token or token
         return redirect("surveys:about", token=target)
     partnership = visit.round.partnership
+    closes_on = visit.round.closes_on
     return render(
         request,
         "surveys/survey/start.html",
         {
+            # A date that has passed is not shown: the survey is still open.
+            "closes_on": closes_on if closes_on and closes_on >= timezone.localdate() else None,
             "visit": visit,
             "token": token,
             "partnership": partnership,

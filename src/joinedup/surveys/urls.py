@@ -17,6 +17,11 @@ urlpatterns = [
         name="round",
     ),
     path(
+        "partnerships/<int:partnership_id>/rounds/<int:round_id>/closing-date/",
+        round_views.change_closing_date,
+        name="closing-date",
+    ),
+    path(
         "partnerships/<int:partnership_id>/rounds/<int:round_id>/open/",
         round_views.open_round,
         name="open-round",

@@ -21,7 +21,7 @@ from .models import Draft, Invitation, OpenLink, Round
 # Every other column is left deferred (loaded only if some code asks for it),
 # so fields added to these models later cost nothing here.
 _VISIT_COLUMNS: tuple[tuple[type[models.Model], str, tuple[str, ...]], ...] = (
-    (Round, "r", ("id", "partnership_id", "label", "instrument", "status")),
+    (Round, "r", ("id", "partnership_id", "label", "instrument", "status", "closes_on")),
     (
         Partnership,
         "p",

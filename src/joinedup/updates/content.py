@@ -1,9 +1,16 @@
 """What one person's weekly update holds for one partnership.
 
-Only what changed or is due: an open round's progress, a round closed in the
-past week, actions due in the coming week or overdue, meetings in the coming
-week, and commitments when one was pledged or updated in the past week. An
-update with none of these is empty, and an empty update is never sent.
+Only what changed or is due: an open round's progress (with the days left
+when it has a planned closing date), a round closed in the past week,
+actions due in the coming week or overdue, meetings in the coming week, and
+commitments when one was pledged or updated in the past week. An update
+with none of these is empty, and an empty update is never sent.
+
+Beside the meetings, the issues respondents named as most important in the
+latest closed round that no agenda has taken up yet
+(`actions.meetings.unaddressed_issues`, as on the meetings page). They are a
+standing reminder, not news: they go with an update that has something
+else in it, and never make one on their own.
 
 Disclosure follows the pages. Progress is counts by organisation from
 `surveys.channels.progress_by_organisation`, never who has finished. A
@@ -17,15 +24,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Q
 
 from joinedup.actions.commitments import ledger
+from joinedup.actions.meetings import unaddressed_issues
 from joinedup.actions.models import Action, Commitment, Meeting, Status
 from joinedup.analysis.summary import summarise
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Membership, Organisation, Partnership, Role
 from joinedup.surveys.channels import progress_by_organisation
+from joinedup.surveys.closing_date import days_left
 from joinedup.surveys.models import Round, RoundStatus
 
 WINDOW = datetime.timedelta(days=7)
@@ -40,6 +50,7 @@ class Progress:
     total: int
     min_group_size: int
     nudge: str = ""  # for a partner lead whose organisation is below the threshold
+    days_left: str = ""  # "12 days left (closes on …)", "closes today", …; "" with no date
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,14 @@ class MeetingSoon:
 
 
 @dataclass(frozen=True)
+class Unaddressed:
+    """An issue that matters to respondents and has never been on an agenda."""
+
+    label: str
+    count: int  # how many respondents named it (only themes the results show)
+
+
+@dataclass(frozen=True)
 class CommitmentTotal:
     organisation: str
     kind: str
@@ -86,6 +105,8 @@ class WeeklyUpdate:
     actions: list[ActionDue]
     meetings: list[MeetingSoon]
     commitments: list[CommitmentTotal]
+    unaddressed: list[Unaddressed] = field(default_factory=list)
+    unaddressed_round: str = ""  # the closed round the issues come from
 
     @property
     def empty(self) -> bool:
@@ -100,7 +121,7 @@ class WeeklyUpdate:
 
 
 def _progress(
-    partnership: Partnership, role: str, organisation: Organisation | None
+    partnership: Partnership, role: str, organisation: Organisation | None, today: datetime.date
 ) -> list[Progress]:
     found = []
     k = partnership.min_group_size
@@ -117,7 +138,16 @@ def _progress(
                     f"{organisation.name} has fewer than {k} responses, so its results "
                     f"cannot be shown separately yet. Please encourage your colleagues to answer."
                 )
-        found.append(Progress(survey_round.label, rows, counts.responses, k, nudge))
+        found.append(
+            Progress(
+                survey_round.label,
+                rows,
+                counts.responses,
+                k,
+                nudge,
+                days_left(survey_round, today),
+            )
+        )
     return found
 
 
@@ -193,15 +223,18 @@ def weekly_update(
 ) -> WeeklyUpdate:
     """The update a member with `role` (and, for a partner lead, `organisation`) gets this week."""
     since = now - WINDOW
+    round_label, issues = unaddressed_issues(partnership)
     return WeeklyUpdate(
         partnership=partnership,
         role=role,
         organisation=organisation,
-        progress=_progress(partnership, role, organisation),
+        progress=_progress(partnership, role, organisation, today),
         closed=_closed(partnership, since),
         actions=_actions(partnership, today),
         meetings=_meetings(partnership, today),
         commitments=_commitments(partnership, since, today),
+        unaddressed=[Unaddressed(str(i["label"]), cast(int, i["count"])) for i in issues],
+        unaddressed_round=round_label or "",
     )
 
 

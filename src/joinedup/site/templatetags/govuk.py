@@ -17,11 +17,15 @@ from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.utils.safestring import mark_safe
 
+from joinedup.site.date_input import PARTS, DateInputWidget, shown_parts
+
 register = template.Library()
 
 
 def _first_input_id(bound: BoundField) -> str:
     widget = bound.field.widget
+    if isinstance(widget, DateInputWidget):
+        return f"{bound.auto_id}_day"
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return f"{bound.id_for_label or bound.auto_id}_0" if bound.field.choices else bound.auto_id
     return bound.id_for_label or bound.auto_id
@@ -85,7 +89,9 @@ def field_context(
     """Context for one field: which component, and everything it needs."""
     widget = bound.field.widget
     # CheckboxSelectMultiple is a kind of RadioSelect in Django: test it first.
-    if isinstance(widget, forms.CheckboxSelectMultiple):
+    if isinstance(widget, DateInputWidget):
+        kind = "date"
+    elif isinstance(widget, forms.CheckboxSelectMultiple):
         kind = "checkboxes"
     elif isinstance(widget, forms.RadioSelect):
         kind = "radios"
@@ -122,6 +128,13 @@ def field_context(
                 }
             )
     error = " ".join(str(e) for e in bound.errors)
+    if kind == "date":
+        widths = {"day": 2, "month": 2, "year": 4}
+        options = [
+            {"id": f"{bound.auto_id}_{part}", "name": f"{bound.html_name}_{part}",
+             "label": part.capitalize(), "value": text, "width": widths[part]}
+            for part, text in zip(PARTS, shown_parts(value), strict=True)
+        ]  # fmt: skip
     return {
         "field": bound,
         "kind": kind,
