@@ -103,7 +103,14 @@ TEMPLATES = [
             ],
             "builtins": ["joinedup.site.templatetags.govuk"],
         },
-    }
+    },
+    # The respondent's pages (surveys/jinja2/): the hot path, see site/jinja.py.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "joinedup.site.jinja.environment"},
+    },
 ]
 
 DATABASES = {
