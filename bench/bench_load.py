@@ -7,7 +7,8 @@ What it does, on loopback only:
    tokens only this script knows;
 2. starts `joinedup serve` on a free port (BENCH_SERVERS processes, each with
    BENCH_THREADS threads; in production a proxy spreads requests over
-   several processes, here each locust user is given one of them);
+   several processes, here each locust user is given one of them), with the
+   cache and rate limits in Redis when one answers at BENCH_REDIS_URL;
 3. runs locust headless, for BENCH_SECONDS (default 15) per level, at 8, 32
    and 64 concurrent respondents (BENCH_LEVELS), each playing whole journeys
    from opening the link to sending; then the same for a bare Django view;
@@ -44,6 +45,9 @@ LEVELS = [int(n) for n in os.environ.get("BENCH_LEVELS", "8,32,64").split(",")]
 INVITATIONS = int(os.environ.get("BENCH_INVITATIONS", "4000"))
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 SERVERS = int(os.environ.get("BENCH_SERVERS", "1"))
+# The cache and rate limits in Redis, as in production, when one answers here
+# (BENCH_REDIS_URL=none measures the database's counters instead).
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 GOAL_P95_MS = 250
 GOAL_RATIO = 0.25
 
@@ -58,6 +62,20 @@ def free_port() -> int:
 SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
 
 
+def redis_answers() -> bool:
+    if REDIS_URL == "none":
+        return False
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping())
+    except Exception:  # noqa: BLE001  (no Redis here: the database's counters are measured)
+        return False
+
+
+USE_REDIS = redis_answers()
+
+
 def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     paths = [str(HERE / "load"), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]
     return {
@@ -67,6 +85,7 @@ def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "site_with_bare_view",
         "PYTHONPATH": os.pathsep.join(p for p in paths if p),
         "SITE_URL": "http://127.0.0.1",
+        "REDIS_URL": REDIS_URL if USE_REDIS else "",
         **(extra or {}),
     }
 
@@ -247,7 +266,8 @@ def main() -> int:
     attempted = sum(s["attempted"] for _, s, _ in summary)
     print("\n" + "-" * 78)
     print(f"Survey load, {SERVERS} server process(es) x {THREADS} threads, PostgreSQL, "
-          f"{SECONDS} s a level, {os.cpu_count()} CPUs shared with locust")  # fmt: skip
+          f"{'Redis' if USE_REDIS else 'no Redis'}, {SECONDS} s a level, "
+          f"{os.cpu_count()} CPUs shared with locust")  # fmt: skip
     print(f"  {'users':>5}{'survey req/s':>14}{'p95 ms':>8}{'bare req/s':>12}{'p95 ms':>8}"
           f"{'ratio':>8}{'errors':>8}")  # fmt: skip
     failed = False

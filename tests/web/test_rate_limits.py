@@ -43,7 +43,7 @@ def store(request) -> Iterator[str]:
         pytest.skip("REDIS_URL is not set")
     caches = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "joinedup.site.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"joinedup-test-{secrets.token_hex(6)}",
         }
@@ -204,3 +204,40 @@ def test_starting_through_an_open_link_is_limited_per_address(
     codes = [client.post(f"/o/{token}/").status_code for _ in range(3)]
     assert codes == [302, 302, 429]
     assert OpenLink.objects.get().refused_starts == 1
+
+
+def test_redis_counters_reuse_one_client_and_survive_dropped_connections(settings) -> None:
+    """One Redis client per pool (not one per call), and it reconnects when Redis drops it."""
+    if not REDIS_URL:
+        pytest.skip("REDIS_URL is not set")
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "joinedup.site.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"joinedup-test-{secrets.token_hex(6)}",
+        }
+    }
+    backend = caches["default"]
+    first = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+    assert backend._cache.get_client(write=True) is first  # type: ignore[attr-defined]
+    key = secrets.token_hex(8)
+    assert ratelimit.hit_all([ratelimit.Limit("t", key, 5)]) == [True]
+    # Redis closes every connection of this client (a restart, an idle timeout).
+    first.client_kill_filter(_type="normal", skipme=False)
+    assert ratelimit.hit_all([ratelimit.Limit("t", key, 5)]) == [True]
+    counts = [ratelimit.hit_all([ratelimit.Limit("t", key, 5)])[0] for _ in range(4)]
+    assert counts == [True, True, True, False]  # the count went on: 3, 4, 5, then 6 > 5
+
+
+@pytest.mark.django_db
+def test_counters_are_not_written_to_postgresqls_log() -> None:
+    """UNLOGGED: a counter write costs no log flush, and no backup or replica holds counters."""
+    if connection.vendor != "postgresql":
+        pytest.skip("UNLOGGED tables are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpersistence FROM pg_class WHERE relname = %s", ["joinedup_rate_counter"]
+        )
+        assert cursor.fetchone() == ("u",)

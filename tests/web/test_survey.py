@@ -255,3 +255,33 @@ def test_respondents_can_choose_several_partners_with_checkboxes(client, world, 
     chosen = [world.org("Northshire Police").pk, world.org("Age Well Northshire").pk]
     client.post(f"/s/{token}/partners/", {"partners": [str(p) for p in chosen]})
     assert sorted(Draft.objects.get().answers["partners"]) == sorted(chosen)
+
+
+def test_a_tab_saving_over_a_draft_another_tab_changed_keeps_both_pages(
+    client, world, invited
+) -> None:
+    """Each save writes the draft as its request read it only if nobody saved since."""
+    token = start(client, invited.token)
+    first_tab = Draft.objects.get(token_hash=token_hash(token))
+    second_tab = Draft.objects.get(token_hash=token_hash(token))  # read at the same moment
+    one, two = INSTRUMENT.scales[0].items, INSTRUMENT.scales[1].items
+    services.save_draft(first_tab, {"items": dict.fromkeys(one, 4)})
+    services.save_draft(second_tab, {"items": dict.fromkeys(two, 2)})  # stale: merged afresh
+    items = Draft.objects.get(token_hash=token_hash(token)).answers["items"]
+    assert {code: items[code] for code in one} == dict.fromkeys(one, 4)
+    assert {code: items[code] for code in two} == dict.fromkeys(two, 2)
+    services.save_draft(first_tab, {"items": {one[0]: 1}})  # stale again: the rest survives
+    items = Draft.objects.get(token_hash=token_hash(token)).answers["items"]
+    assert items[one[0]] == 1 and items[two[0]] == 2
+
+
+def test_a_save_from_a_tab_opened_before_the_answers_were_sent_is_refused(
+    client, world, invited
+) -> None:
+    token = start(client, invited.token)
+    answer_everything(client, token)
+    stale = Draft.objects.get(token_hash=token_hash(token))
+    assert submit(client, token).status_code == 302
+    with pytest.raises(services.SurveyError):
+        services.save_draft(stale, {"role": INSTRUMENT.roles[0].code})
+    assert not Draft.objects.exists()

@@ -105,7 +105,7 @@ def test_the_redis_operator_finds_no_token_and_no_expiry_of_its_own(world, open_
     prefix = f"joinedup-operator-{secrets.token_hex(6)}"
     caches = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "joinedup.site.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }

@@ -106,7 +106,14 @@ TEMPLATES = [
             ],
             "builtins": ["joinedup.site.templatetags.govuk"],
         },
-    }
+    },
+    # The respondent's pages (surveys/jinja2/): the hot path, see site/jinja.py.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "joinedup.site.jinja.environment"},
+    },
 ]
 
 DATABASES = {
@@ -289,7 +296,7 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "joinedup.site.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "joinedup"),
         }

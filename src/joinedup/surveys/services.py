@@ -448,12 +448,26 @@ def save_draft(draft: Draft, updates: dict[str, Any]) -> Draft:
 
     Only what the page changed is written: nested answers (statements,
     ratings of each partner, comments) are merged key by key into the draft
-    as it is now in the database, under a row lock (PostgreSQL) or the write
-    lock an IMMEDIATE transaction takes (SQLite). So two tabs saving
-    different pages at once never lose each other's answers. Ratings of
-    organisations no longer chosen as partners are dropped.
+    as it is now in the database. Ratings of organisations no longer chosen
+    as partners are dropped. So two tabs saving different pages at once never
+    lose each other's answers.
+
+    The common case is one statement: the draft as this request read it,
+    merged here and written only if nobody saved it since (its `updated_at`
+    is unchanged). When somebody did, the merge is done again under a row
+    lock (PostgreSQL) or the write lock an IMMEDIATE transaction takes
+    (SQLite), on the answers as they are now.
     Raises SurveyError when the draft is gone (the answers were sent meanwhile).
     """
+    read_at = draft.updated_at
+    if read_at is not None:
+        answers = _with_chosen_ratings(_merged(draft.answers, updates))
+        now = timezone.now()
+        if Draft.objects.filter(pk=draft.pk, updated_at=read_at).update(
+            answers=answers, updated_at=now
+        ):
+            draft.answers, draft.updated_at = answers, now
+            return draft
     with transaction.atomic():
         current = (
             Draft.objects.select_for_update()
@@ -463,13 +477,19 @@ def save_draft(draft: Draft, updates: dict[str, Any]) -> Draft:
         )
         if current is None:
             raise SurveyError("These answers have already been sent.")
-        answers = _merged(current, updates)
-        chosen = {str(p) for p in answers.get("partners", [])}
-        if "ratings" in answers:
-            answers["ratings"] = {k: v for k, v in answers["ratings"].items() if k in chosen}
-        Draft.objects.filter(pk=draft.pk).update(answers=answers, updated_at=timezone.now())
-    draft.answers = answers
+        answers = _with_chosen_ratings(_merged(current, updates))
+        now = timezone.now()
+        Draft.objects.filter(pk=draft.pk).update(answers=answers, updated_at=now)
+    draft.answers, draft.updated_at = answers, now
     return draft
+
+
+def _with_chosen_ratings(answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers without ratings of organisations no longer chosen as partners."""
+    chosen = {str(p) for p in answers.get("partners", [])}
+    if "ratings" in answers:
+        answers["ratings"] = {k: v for k, v in answers["ratings"].items() if k in chosen}
+    return answers
 
 
 def _merged(current: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render as django_render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -43,6 +44,15 @@ from .resume import resume_url
 from .tokens import token_hash
 
 ESTIMATED_MINUTES = 15
+
+
+def render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int | None = None
+) -> HttpResponse:
+    """A respondent's page: Jinja2 templates in surveys/jinja2/ (see site/jinja.py)."""
+    return django_render(request, template, context, status=status, using="jinja2")
+
+
 # The thank-you page's name is signed (not stored): respondents have no session.
 DONE_SALT = "joinedup.surveys.done"
 
@@ -104,7 +114,7 @@ def _burst_refused(
     response = render(
         request,
         "surveys/survey/busy.html",
-        {"sending": sending, "partnership": visit.round.partnership, "messages": ()},
+        {"sending": sending, "partnership": visit.round.partnership},
         status=429,
     )
     response["Retry-After"] = str(max(limit.window for limit in limits))
@@ -142,17 +152,13 @@ def survey_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 
 def _closed(request: HttpRequest, visit: services.SurveyVisit) -> HttpResponse:
-    return render(
-        request, "surveys/survey/closed.html", {"visit": visit, "messages": ()}, status=410
-    )
+    return render(request, "surveys/survey/closed.html", {"visit": visit}, status=410)
 
 
 def _already_sent(
     request: HttpRequest, visit: services.SurveyVisit, status: int = 200
 ) -> HttpResponse:
-    return render(
-        request, "surveys/survey/already_sent.html", {"visit": visit, "messages": ()}, status=status
-    )
+    return render(request, "surveys/survey/already_sent.html", {"visit": visit}, status=status)
 
 
 # A page's address with a stand-in for the token ("~" never occurs in a token):
@@ -249,7 +255,6 @@ class _Context:
             "page_number": position,
             "page_count": len(pages),
             "change": bool(self.request.GET.get("change")),
-            "messages": (),  # respondents have no session: nothing to read from one
         } | extra
         return render(self.request, template, context)
 
@@ -301,7 +306,6 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
             "minutes": ESTIMATED_MINUTES,
             "resuming": visit.draft is not None and bool(visit.draft.answers),
             "is_open_link": visit.open_link is not None,
-            "messages": (),
         },
     )
 
@@ -451,9 +455,7 @@ def check(request: HttpRequest, survey: _Context) -> HttpResponse:
         try:
             services.submit_draft(survey.draft)
         except services.SurveyError as error:
-            return render(
-                request, "surveys/survey/not_sent.html", {"reason": str(error), "messages": ()}
-            )
+            return render(request, "surveys/survey/not_sent.html", {"reason": str(error)})
         # No session: the thank-you page gets the partnership's name signed in its address.
         # A plain Signer: unlike signing.dumps, it puts no time in the address.
         signed = signing.Signer(salt=DONE_SALT).sign_object(
@@ -487,7 +489,7 @@ def done(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/survey/done.html",
-        {"partnership_name": partnership_name, "messages": ()},
+        {"partnership_name": partnership_name},
     )
 
 

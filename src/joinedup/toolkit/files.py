@@ -31,7 +31,7 @@ SOURCES: list[Path] = [
     PACKAGE / "analysis" / "interchange.py",
     PACKAGE / "actions" / "models.py",
     PACKAGE / "actions" / "forms.py",
-    PACKAGE / "surveys" / "templates" / "surveys" / "survey" / "_privacy.html",
+    PACKAGE / "surveys" / "jinja2" / "surveys" / "survey" / "_privacy.html",
     *sorted((PACKAGE / "toolkit").glob("*.py")),
     *sorted((PACKAGE / "toolkit" / "templates" / "toolkit").glob("*.html")),
 ]

@@ -15,7 +15,8 @@ from typing import Any
 from django import forms, template
 from django.conf import settings
 from django.forms.boundfield import BoundField
-from django.utils.safestring import mark_safe
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from joinedup.site.date_input import PARTS, DateInputWidget, shown_parts
 
@@ -44,6 +45,11 @@ _rendered_lock = threading.Lock()
 @register.simple_tag(takes_context=True)
 def field(context: template.Context, bound: BoundField, **options: Any) -> str:
     """A form field as its GOV.UK component (see field_context for the options)."""
+    return render_field(bound, autoescape=context.autoescape, **options)
+
+
+def render_field(bound: BoundField, autoescape: bool = True, **options: Any) -> SafeString:
+    """The HTML of one field; the respondent's (Jinja2) pages call this directly."""
     values = field_context(bound, **options)
     cacheable = values["kind"] in {"radios", "checkboxes", "select"} and not settings.DEBUG
     key: tuple[Any, ...] = ()
@@ -53,9 +59,7 @@ def field(context: template.Context, bound: BoundField, **options: Any) -> str:
         if found is not None:
             return found
     html = mark_safe(  # our own template, rendered with autoescaping
-        context.template.engine.get_template("govuk/field.html").render(
-            template.Context(values, autoescape=context.autoescape)
-        )
+        _field_template().render(template.Context(values, autoescape=autoescape))
     )
     if cacheable:
         with _rendered_lock:
@@ -63,6 +67,10 @@ def field(context: template.Context, bound: BoundField, **options: Any) -> str:
                 _rendered.clear()
             _rendered[key] = html
     return html
+
+
+def _field_template() -> Any:
+    return template.engines["django"].engine.get_template("govuk/field.html")
 
 
 def _key(values: dict[str, Any]) -> tuple[Any, ...]:
@@ -165,6 +173,18 @@ def field_context(
 @register.inclusion_tag("govuk/error_summary.html")
 def error_summary(*forms_with_errors: forms.BaseForm) -> dict[str, Any]:
     """The error summary for one or more forms: each error links to its field."""
+    return {"items": error_items(*forms_with_errors)}
+
+
+def render_error_summary(*forms_with_errors: forms.BaseForm) -> SafeString:
+    """The error summary's HTML, or nothing when no form has an error (for Jinja2 pages)."""
+    items = error_items(*forms_with_errors)
+    if not items:
+        return mark_safe("")
+    return mark_safe(render_to_string("govuk/error_summary.html", {"items": items}))
+
+
+def error_items(*forms_with_errors: forms.BaseForm) -> list[dict[str, str]]:
     items = []
     for form in forms_with_errors:
         if form is None or not form.is_bound:
@@ -177,7 +197,7 @@ def error_summary(*forms_with_errors: forms.BaseForm) -> dict[str, Any]:
             bound = form[name]
             for error in errors:
                 items.append({"href": f"#{_first_input_id(bound)}", "text": error})
-    return {"items": items}
+    return items
 
 
 @register.simple_tag
