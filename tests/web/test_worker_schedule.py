@@ -27,15 +27,21 @@ def _queued() -> list[str]:
     return list(DBTaskResult.objects.values_list("task_path", flat=True))
 
 
-def test_the_daily_reminders_are_queued_once_a_day_from_the_set_hour(db, settings) -> None:
+DAILY = ["erase_expired", "remind_overdue"]
+
+
+def test_the_daily_jobs_are_queued_once_a_day_from_the_set_hour(db, settings) -> None:
     settings.DAILY_JOBS_HOUR = 7
     assert schedule.tick(_at(10, 6)) == []  # too early
-    assert schedule.tick(_at(10, 7)) == ["remind_overdue"]
+    assert sorted(schedule.tick(_at(10, 7))) == DAILY
     # Every other worker looking the same day (or the same one a minute later) queues nothing.
     assert schedule.tick(_at(10, 7)) == [] and schedule.tick(_at(10, 23)) == []
-    assert _queued() == ["joinedup.worker.tasks.remind_overdue_actions"]
-    assert schedule.tick(_at(11, 8)) == ["remind_overdue"]
-    assert len(_queued()) == 2
+    assert sorted(_queued()) == [
+        "joinedup.worker.tasks.erase_expired",
+        "joinedup.worker.tasks.remind_overdue_actions",
+    ]
+    assert sorted(schedule.tick(_at(11, 8))) == DAILY
+    assert len(_queued()) == 4
     run_worker()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 
@@ -55,3 +61,25 @@ def test_a_task_a_dead_worker_left_running_is_queued_again(db, settings) -> None
     copy = DBTaskResult.objects.exclude(pk=row.pk).get()
     assert copy.status == TaskResultStatus.READY and copy.args_kwargs["args"] == [12345]
     assert recover() == 0
+
+
+def test_the_daily_retention_sweep_erases_what_is_past_its_keeping_time(db, settings) -> None:
+    """Retention needs no cron line: the worker's daily job erases old download-log entries."""
+    from django.utils import timezone
+
+    from joinedup.accounts.models import User
+    from joinedup.partnerships.models import Partnership
+    from joinedup.results.models import Download
+    from joinedup.results.retention import AUDIT_LOG_DAYS
+
+    user = User.objects.create_user("keeper@example.org", "a long enough password")
+    partnership = Partnership.objects.create(name="Retention")
+    old = Download.objects.create(user=user, partnership=partnership, what="pdf", via="web")
+    new = Download.objects.create(user=user, partnership=partnership, what="pdf", via="web")
+    Download.objects.filter(pk=old.pk).update(
+        at=timezone.now() - datetime.timedelta(days=AUDIT_LOG_DAYS + 1)
+    )
+    settings.DAILY_JOBS_HOUR = 7
+    assert "erase_expired" in schedule.tick(_at(12, 9))
+    run_worker()
+    assert list(Download.objects.values_list("pk", flat=True)) == [new.pk]

@@ -18,9 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import DailyJob
-from .tasks import queue_weekly_update, remind_overdue_actions
+from .tasks import erase_expired, queue_weekly_update, remind_overdue_actions
 
-DAILY_JOBS = {"remind_overdue": remind_overdue_actions}
+# Retention runs here too, so that nobody has to remember a cron line for it.
+DAILY_JOBS = {"remind_overdue": remind_overdue_actions, "erase_expired": erase_expired}
 # Weekly jobs run once on WEEKLY_UPDATE_DAY from WEEKLY_UPDATE_HOUR, claimed the same way.
 WEEKLY_JOBS = {"weekly_update": queue_weekly_update}
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

@@ -25,6 +25,18 @@ def remind_overdue_actions() -> dict[str, Any]:
 
 
 @task()
+def erase_expired() -> dict[str, str]:
+    """The daily retention sweep: exactly what `joinedup manage erase_expired` does."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("erase_expired", stdout=out)
+    return {"report": out.getvalue().strip()}
+
+
+@task()
 def queue_weekly_update() -> dict[str, int]:
     """The weekly update: one task per person who chose it (see `joinedup.updates.sending`)."""
     from joinedup.updates.tasks import queue_weekly_updates
