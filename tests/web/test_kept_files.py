@@ -94,9 +94,7 @@ def test_with_tasks_run_at_once_the_first_request_gets_the_workbook(world, close
 
 
 @pytest.mark.usefixtures("task_queue")
-def test_a_change_to_the_action_plan_makes_a_new_pdf_but_keeps_the_workbook(
-    world, closed
-) -> None:
+def test_a_change_to_the_action_plan_makes_a_new_pdf_but_keeps_the_workbook(world, closed) -> None:
     person = world.client(world.alice)
     for kind in ("pdf", "xlsx"):
         person.get(_url(world, closed, kind))
@@ -178,8 +176,13 @@ def test_waiting_and_status_pages_keep_to_the_download_rules(world, closed) -> N
         assert world.client(None).get(url).status_code == 302  # to sign in
         assert world.client(world.carol).get(url).status_code in (200, 302)
     # Facilitator-only formats stay theirs; light formats have nothing to wait for.
-    assert world.client(world.carol).get(_url(world, closed, "responses", "status/")).status_code == 403
-    assert world.client(world.alice).get(_url(world, closed, "json", "preparing/")).status_code == 404
+    assert (
+        world.client(world.carol).get(_url(world, closed, "responses", "status/")).status_code
+        == 403
+    )
+    assert (
+        world.client(world.alice).get(_url(world, closed, "json", "preparing/")).status_code == 404
+    )
     assert world.client(world.alice).get(_url(world, closed, "exe", "status/")).status_code == 404
     assert _made_tasks() == 1
 

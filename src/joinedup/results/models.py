@@ -53,9 +53,7 @@ class RoundFile(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(max_length=10)  # a key of results.services.FORMATS
     key = models.CharField(max_length=64)
-    status = models.CharField(
-        max_length=10, choices=FileStatus.choices, default=FileStatus.WAITING
-    )
+    status = models.CharField(max_length=10, choices=FileStatus.choices, default=FileStatus.WAITING)
     content = models.BinaryField(null=True, blank=True)
     # A plain sentence for the person waiting, never a traceback.
     reason = models.TextField(blank=True, default="")

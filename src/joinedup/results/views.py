@@ -191,7 +191,9 @@ def _describe(kept: RoundFile, label: str) -> dict[str, str]:
 
 
 @partnership_view()
-def preparing(request: HttpRequest, membership: Membership, round_id: int, kind: str) -> HttpResponse:
+def preparing(
+    request: HttpRequest, membership: Membership, round_id: int, kind: str
+) -> HttpResponse:
     """The page someone waits on while their PDF or workbook is made (no JavaScript needed).
 
     It refreshes itself every 5 seconds without JavaScript; with it, a small
