@@ -231,9 +231,16 @@ SLOW_SECONDS = 120
 def file_status(
     request: HttpRequest, membership: Membership, round_id: int, kind: str
 ) -> JsonResponse:
-    """The waiting page's live status, as JSON: this round's file only, for its members only."""
+    """The waiting page's live status, as JSON: this round's file only, for its members only.
+
+    Asked every few seconds, so it reads the row only: the waiting page has
+    already queued the file for today's key (working the key out reads the
+    whole result). A row that has gone meanwhile (erased) is asked for again.
+    """
     survey_round, form = _kept_file(membership, round_id, kind)
-    kept = files.request_file(survey_round, kind)
+    kept = RoundFile.objects.filter(round=survey_round, kind=kind).defer("content").first()
+    if kept is None:
+        kept = files.request_file(survey_round, kind)
     response = JsonResponse({"status": kept.status} | _describe(kept, form.label))
     response["Cache-Control"] = "private, no-store"
     return response
