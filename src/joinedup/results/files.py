@@ -177,10 +177,10 @@ def make(file_id: int, key: str) -> str:
         return "superseded"  # a newer request queued its own task
     if kept.status == FileStatus.READY:
         return "already made"
-    wanted = recipe(kept.round, kept.kind)
-    made_key = wanted.key()
     RoundFile.objects.filter(pk=file_id, key=key).update(status=FileStatus.MAKING, reason="")
     try:
+        wanted = recipe(kept.round, kept.kind)
+        made_key = wanted.key()
         content = wanted.make()
     except Exception:
         logger.exception("Could not make the %s of round %s", kept.kind, kept.round_id)
