@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from joinedup.actions.models import Action
 from joinedup.partnerships.models import Organisation, Partnership
-from joinedup.results.models import Download
+from joinedup.results.models import Download, RoundFile
 from joinedup.surveys import services
 from joinedup.surveys.models import Rating, Response, Round
 
@@ -22,21 +22,24 @@ def _closed_round(world) -> Round:
 def test_a_facilitator_deletes_a_round_after_seeing_what_goes(world) -> None:
     closed = _closed_round(world)
     url = f"/partnerships/{world.partnership.pk}/rounds/{closed.pk}/delete/"
-    world.client(world.alice).get(
-        f"/partnerships/{world.partnership.pk}/rounds/{closed.pk}/download/json/"
-    )
+    for kind in ("json", "pdf"):  # the PDF is made and kept (tasks run at once in tests)
+        world.client(world.alice).get(
+            f"/partnerships/{world.partnership.pk}/rounds/{closed.pk}/download/{kind}/"
+        )
+    assert RoundFile.objects.filter(round=closed).exists()
     Action.objects.create(
         partnership=world.partnership, area="focus", title="Talk", started_from=closed
     )
     page = world.client(world.alice).get(url).content.decode()
     assert "Delete Spring 2027?" in page
     assert "Survey responses</dt>" in page and ">10</dd>" in page
-    assert "Entry in the downloads log" in page
+    assert "Entries in the downloads log" in page
     assert "1 action in the plan started from this round" in page
     assert world.client(world.alice).post(url).status_code == 302
     assert not Round.objects.filter(pk=closed.pk).exists()
     assert not Response.objects.exists() and not Rating.objects.exists()
     assert not Download.objects.filter(partnership=world.partnership).exists()
+    assert not RoundFile.objects.exists()  # the kept PDF went with its round
     assert Action.objects.get(title="Talk").started_from is None  # the plan keeps it
     assert Organisation.objects.filter(partnership=world.partnership).count() == 4
 
@@ -51,7 +54,11 @@ def test_only_a_facilitator_may_delete_a_round(world) -> None:
 
 
 def test_a_partnership_is_deleted_only_when_its_name_is_typed(world) -> None:
-    _closed_round(world)
+    closed = _closed_round(world)
+    world.client(world.carol).get(
+        f"/partnerships/{world.partnership.pk}/rounds/{closed.pk}/download/xlsx/"
+    )
+    assert RoundFile.objects.filter(round=closed, status="ready").exists()
     url = f"/partnerships/{world.partnership.pk}/delete/"
     page = world.client(world.alice).get(url).content.decode()
     assert "Delete Northshire?" in page
@@ -70,6 +77,7 @@ def test_a_partnership_is_deleted_only_when_its_name_is_typed(world) -> None:
     assert not Partnership.objects.filter(pk=world.partnership.pk).exists()
     assert not Response.objects.filter(round__partnership_id=world.partnership.pk).exists()
     assert not Organisation.objects.filter(partnership_id=world.partnership.pk).exists()
+    assert not RoundFile.objects.exists()  # no copy of its results is kept
     # Another partnership is untouched, and everyone's account stays.
     assert Partnership.objects.filter(pk=world.other.pk).exists()
     assert world.alice.__class__.objects.filter(pk=world.alice.pk).exists()

@@ -30,7 +30,7 @@ from joinedup.reports.charts import network_map
 from joinedup.reports.charts.figures import figure_html
 from joinedup.reports.exports.tables import organisation_codes
 from joinedup.reports.reading import match_name
-from joinedup.reports.report import ReportOptions, charts_for, render_pdf
+from joinedup.reports.report import ReportOptions, charts_for
 from joinedup.surveys.models import Response, Round, RoundOrganisation
 from joinedup.surveys.services import previous_closed_round
 
@@ -172,17 +172,33 @@ def _bytes(write: Callable[[io.BytesIO], None]) -> bytes:
     return buffer.getvalue()
 
 
+def workbook_bytes(result: dict[str, Any], names: dict[str, str], title: str) -> bytes:
+    """The Excel workbook of a result (made in the worker: see `files.py`)."""
+    return _bytes(lambda b: exports.to_xlsx(result, b, names, title))
+
+
+def filename(survey_round: Round, kind: str) -> str:
+    """The name a download is saved under: partnership, round and (for responses) what."""
+    stem = f"joinedup-{_slug(survey_round.partnership.name)}-{_slug(survey_round.label)}"
+    suffix = "-responses" if kind == "responses" else ""
+    return f"{stem}{suffix}.{FORMATS[kind].extension}"
+
+
 def build_download(survey_round: Round, kind: str) -> DownloadFile:
-    """The file of one format for a closed round."""
+    """The file of one format for a closed round, built now.
+
+    The web's downloads of the PDF and the workbook go through the kept
+    files instead (`files.request_file`); this builds them the same way.
+    """
+    from . import files
+
     result = survey_round.result
     assert result is not None
     form = FORMATS[kind]
     names = sectors(survey_round.partnership, survey_round)
     title = survey_round.partnership.name
-    if kind == "pdf":
-        content = render_pdf(result, report_options(survey_round, with_plan=True))
-    elif kind == "xlsx":
-        content = _bytes(lambda b: exports.to_xlsx(result, b, names, title))
+    if kind in files.KEPT_FORMATS:
+        content = files.recipe(survey_round, kind).make()
     elif kind == "csv":
         content = exports.to_csv_zip(result, names, title)
     elif kind == "graphml":
@@ -191,9 +207,7 @@ def build_download(survey_round: Round, kind: str) -> DownloadFile:
         content = to_json(result).encode("utf-8")
     else:
         content = anonymised_responses(survey_round)
-    stem = f"joinedup-{_slug(survey_round.partnership.name)}-{_slug(survey_round.label)}"
-    suffix = "-responses" if kind == "responses" else ""
-    return DownloadFile(content, form.content_type, f"{stem}{suffix}.{form.extension}")
+    return DownloadFile(content, form.content_type, filename(survey_round, kind))
 
 
 def record(user: Any, survey_round: Round, kind: str, via: str = "web") -> Download:

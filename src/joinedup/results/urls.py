@@ -21,5 +21,15 @@ urlpatterns = [
         views.download,
         name="download",
     ),
+    path(
+        "partnerships/<int:partnership_id>/rounds/<int:round_id>/download/<str:kind>/preparing/",
+        views.preparing,
+        name="preparing",
+    ),
+    path(
+        "partnerships/<int:partnership_id>/rounds/<int:round_id>/download/<str:kind>/status/",
+        views.file_status,
+        name="file-status",
+    ),
     path("partnerships/<int:partnership_id>/downloads/", views.download_log, name="log"),
 ]

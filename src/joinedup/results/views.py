@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from joinedup.analysis import methodology
@@ -16,8 +17,8 @@ from joinedup.partnerships.access import FACILITATOR_ONLY, partnership_view
 from joinedup.partnerships.models import Membership, Role
 from joinedup.surveys.channels import progress_by_organisation
 
-from . import services
-from .models import Download
+from . import files, services
+from .models import Download, FileStatus, RoundFile
 from .sections import SECTIONS, change_rows, reliability_rows, themes
 
 
@@ -71,6 +72,7 @@ def round_results(request: HttpRequest, membership: Membership, round_id: int) -
                 for kind, form in services.FORMATS.items()
                 if not form.facilitators_only or membership.role == Role.FACILITATOR
             ],
+            "kept_formats": files.KEPT_FORMATS,
         },
     )
 
@@ -130,21 +132,116 @@ def method(request: HttpRequest) -> HttpResponse:
     )
 
 
-@partnership_view()
-def download(
-    request: HttpRequest, membership: Membership, round_id: int, kind: str
-) -> HttpResponse:
-    """A result file; every download is written to the audit log."""
+def _downloadable(membership: Membership, round_id: int, kind: str) -> tuple[Any, Any]:
+    """The closed round and the format asked for, if this member may have it."""
     survey_round = _closed_round(membership, round_id)
     form = services.FORMATS.get(kind)
     if form is None:
         raise Http404("No such download")
     if form.facilitators_only and membership.role != Role.FACILITATOR:
         raise PermissionDenied("Only facilitators can download this file")
-    file = services.build_download(survey_round, kind)
+    return survey_round, form
+
+
+@partnership_view()
+def download(
+    request: HttpRequest, membership: Membership, round_id: int, kind: str
+) -> HttpResponse:
+    """A result file; every download is written to the audit log.
+
+    The PDF and the workbook are served from the kept file; while there is
+    none for today's key, the person is sent to the page that follows its making.
+    """
+    survey_round, form = _downloadable(membership, round_id, kind)
+    if kind in files.KEPT_FORMATS:
+        kept = files.request_file(survey_round, kind)
+        if kept.status != FileStatus.READY:
+            return redirect("results:preparing", membership.partnership_id, round_id, kind)
+        file = services.DownloadFile(
+            bytes(kept.content), form.content_type, services.filename(survey_round, kind)
+        )
+    else:
+        file = services.build_download(survey_round, kind)
     services.record(request.user, survey_round, kind)
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _kept_file(membership: Membership, round_id: int, kind: str) -> tuple[Any, Any]:
+    survey_round, form = _downloadable(membership, round_id, kind)
+    if kind not in files.KEPT_FORMATS:
+        raise Http404("This file is made at once: there is nothing to wait for")
+    return survey_round, form
+
+
+def _describe(kept: RoundFile, label: str) -> dict[str, str]:
+    """The heading and the one sentence the waiting page and its live status show."""
+    name = label  # "PDF report", "Excel workbook": read as they are mid-sentence
+    if kept.status == FileStatus.READY:
+        return {"heading": f"Your {name} is ready", "message": f"Your {name} is ready."}
+    if kept.status == FileStatus.FAILED:
+        return {
+            "heading": f"Your {name} could not be made",
+            "message": kept.reason or f"Your {name} could not be made.",
+        }
+    doing = "being made" if kept.status == FileStatus.MAKING else "waiting to be made"
+    return {"heading": f"Your {name} is being prepared", "message": f"The file is {doing}."}
+
+
+@partnership_view()
+def preparing(
+    request: HttpRequest, membership: Membership, round_id: int, kind: str
+) -> HttpResponse:
+    """The page someone waits on while their PDF or workbook is made (no JavaScript needed).
+
+    It refreshes itself every 5 seconds without JavaScript; with it, a small
+    script asks `file_status` instead and updates a live region. When the file
+    is ready it offers the link; when it failed, the reason and "Try again".
+    """
+    survey_round, form = _kept_file(membership, round_id, kind)
+    if request.method == "POST":
+        files.request_file(survey_round, kind, again=True)
+        return redirect("results:preparing", membership.partnership_id, round_id, kind)
+    kept = files.request_file(survey_round, kind)
+    waited = (timezone.now() - kept.requested_at).total_seconds()
+    return render(
+        request,
+        "results/preparing.html",
+        {
+            "partnership": membership.partnership,
+            "round": survey_round,
+            "kind": kind,
+            "form": form,
+            "file": kept,
+            "working": kept.status in (FileStatus.WAITING, FileStatus.MAKING),
+            # A worker that is not running leaves the file waiting: say so, kindly.
+            "slow": waited > SLOW_SECONDS,
+            "size": len(kept.content) if kept.content is not None else 0,
+        }
+        | _describe(kept, form.label),
+    )
+
+
+SLOW_SECONDS = 120
+
+
+@partnership_view()
+def file_status(
+    request: HttpRequest, membership: Membership, round_id: int, kind: str
+) -> JsonResponse:
+    """The waiting page's live status, as JSON: this round's file only, for its members only.
+
+    Asked every few seconds, so it reads the row only: the waiting page has
+    already queued the file for today's key (working the key out reads the
+    whole result). A row that has gone meanwhile (erased) is asked for again.
+    """
+    survey_round, form = _kept_file(membership, round_id, kind)
+    kept = RoundFile.objects.filter(round=survey_round, kind=kind).defer("content").first()
+    if kept is None:
+        kept = files.request_file(survey_round, kind)
+    response = JsonResponse({"status": kept.status} | _describe(kept, form.label))
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -65,15 +65,21 @@ def recompute_closed_round(survey_round: Any) -> bool:
 
 
 def recompute_closed_rounds(rounds: Iterable[Any]) -> int:
-    """Recompute each closed round, earliest first, and forget charts drawn from old results.
+    """Recompute each closed round, earliest first, and forget what was drawn from old results.
 
     Earliest first, so that a round whose trend reads the round before it
-    finds that round already recomputed. Returns how many were recomputed.
+    finds that round already recomputed. The charts in the cache and the
+    kept PDFs and workbooks go (their keys hold the result, so they would
+    not be served; this frees them at once). Returns how many were recomputed.
     """
+    from joinedup.results.files import forget_round_files
+
     done = 0
-    for survey_round in sorted(rounds, key=lambda r: (r.partnership_id, r.created_at, r.pk)):
+    ordered = sorted(rounds, key=lambda r: (r.partnership_id, r.created_at, r.pk))
+    for survey_round in ordered:
         done += recompute_closed_round(survey_round)
     forget_cached_figures()
+    forget_round_files(ordered)
     return done
 
 
