@@ -37,7 +37,7 @@ def test_closing_runs_in_the_worker_and_a_second_close_does_nothing(world, open_
     assert open_round.status == RoundStatus.CLOSING and open_round.result is None
     progress = alice.get(_url(world, open_round, "progress/")).content.decode()
     assert "Closing the round: working out the results." in progress
-    assert '<meta http-equiv="refresh" content="5">' in progress
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in progress
     assert "Closing" in alice.get(_url(world, open_round)).content.decode()
     # Asking again while it closes queues nothing more and changes nothing.
     alice.post(_url(world, open_round, "close/"))
