@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 from typing import Any
 
@@ -25,6 +26,17 @@ def _short(text: str, words: int = 8) -> str:
 
 
 def _radio(label: str, choices: list[tuple[str, str]], required_message: str) -> forms.ChoiceField:
+    return _shared_radio(label, tuple(choices), required_message)
+
+
+# The survey's radio fields are built once per process and shared by every
+# form: a form only reads its fields (to bind, validate and render), never
+# changes them, and building one cost more than the rest of a survey page's
+# form. Labels that name a partner make one field per partner.
+@functools.lru_cache(maxsize=4096)
+def _shared_radio(
+    label: str, choices: tuple[tuple[str, str], ...], required_message: str
+) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
         choices=choices,
