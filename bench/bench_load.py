@@ -46,6 +46,8 @@ THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 SERVERS = int(os.environ.get("BENCH_SERVERS", "1"))
 GOAL_P95_MS = 250
 GOAL_RATIO = 0.25
+# Which parts run: survey journeys, closing a large round (bench/load/closing.py).
+PARTS = os.environ.get("BENCH_PARTS", "survey,closing").split(",")
 
 
 def free_port() -> int:
@@ -217,6 +219,16 @@ def show(kind: str, users: int, result: dict) -> dict:
 
 
 def main() -> int:
+    failed = survey_load() if "survey" in PARTS else 0
+    if "closing" in PARTS:
+        sys.path.insert(0, str(HERE / "load"))
+        import closing
+
+        failed |= closing.run(sys.modules[__name__])
+    return failed
+
+
+def survey_load() -> int:
     folder = Path(tempfile.mkdtemp(prefix="joinedup-bench-load-"))
     tokens = folder / "tokens.txt"
     print(f"Seeding {DATABASE_URL} with {INVITATIONS} invitations…", flush=True)
