@@ -117,8 +117,8 @@ def _by_organisation(queryset: Any) -> dict[str, Counter[int]]:
 
 
 # The mapping from a response's old id to its new one, only for the closing
-# transaction (a temporary table: the connection's own, never written to disk
-# with the data, dropped before the transaction ends).
+# transaction (a temporary table: the connection's own, dropped before the
+# transaction ends, and with it if the transaction fails).
 AFRESH = "joinedup_afresh"
 
 
@@ -131,7 +131,8 @@ def store_afresh(survey_round: Round, unit_of: dict[int, ReportingUnit]) -> int:
     the order of those new ids, which is random; then the old rows are deleted.
     The new ids come from the operating system's random source:
     PostgreSQL's `gen_random_uuid()`, or on SQLite Python's `uuid.uuid4()`
-    given to SQLite as a function. Each response also gets its fixed
+    given to SQLite as a function. Ratings are written in the order of
+    their response's new id (then partner). Each response also gets its fixed
     reporting unit. Returns how many responses were stored. Every column is
     copied as it is, so a field added to `Response` or `Rating` later is kept
     without a change here.
@@ -173,7 +174,8 @@ def store_afresh(survey_round: Round, unit_of: dict[int, ReportingUnit]) -> int:
         cursor.execute(
             f"INSERT INTO {rating_table} ({', '.join(map(quote, columns))}) "
             f"SELECT {', '.join(copied.get(c, f't.{quote(c)}') for c in columns)} "
-            f"FROM {rating_table} t JOIN {AFRESH} m ON m.old_id = t.response_id ORDER BY 1"
+            f"FROM {rating_table} t JOIN {AFRESH} m ON m.old_id = t.response_id "
+            "ORDER BY m.new_id, t.partner_id"
         )
         cursor.execute(
             f"DELETE FROM {rating_table} WHERE response_id IN (SELECT old_id FROM {AFRESH})"
@@ -188,9 +190,7 @@ def _new_id_function() -> str:
     if connection.vendor == "postgresql":
         return "gen_random_uuid()"
     connection.ensure_connection()
-    connection.connection.create_function(
-        "joinedup_uuid4", 0, lambda: uuid.uuid4().hex
-    )
+    connection.connection.create_function("joinedup_uuid4", 0, lambda: uuid.uuid4().hex)
     return "joinedup_uuid4()"
 
 
