@@ -175,7 +175,8 @@ def seed(folder: Path) -> dict[str, Any]:
             "SELECT id, token_hash FROM surveys_invitation WHERE round_id = %s",
             [survey_round.pk],
         )
-        cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:  # as autovacuum would have left a round open for weeks
+        cursor.execute("VACUUM ANALYZE")
 
     other = Partnership.objects.create(name="Another partnership")
     Membership.objects.create(partnership=other, user=user, role=Role.FACILITATOR)
