@@ -15,6 +15,10 @@ What it does, on loopback only:
    survey to bare throughput, and checks integrity: no server errors, and
    exactly one stored response per completed submission.
 
+Then (bench/load/closing.py) a round of 100,000 responses is closed in the
+worker and compared with `joinedup analyse` on the same answers. BENCH_PARTS
+(default survey,closing) chooses the parts.
+
 Run it with PYTHONPATH=src (or an installed joinedup): python bench/bench_load.py
 """
 
