@@ -151,7 +151,9 @@ def store_afresh(survey_round: Round, unit_of: dict[int, ReportingUnit]) -> int:
         if connection.vendor == "postgresql":
             # Room to sort a large round's rows in memory (this transaction only).
             cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(f"DROP TABLE IF EXISTS {AFRESH}")
+        # Only ever the connection's own temporary table, never one of the schema's.
+        temporary = "pg_temp" if connection.vendor == "postgresql" else "temp"
+        cursor.execute(f"DROP TABLE IF EXISTS {temporary}.{AFRESH}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {AFRESH} AS "
             f"SELECT id AS old_id, {new_id} AS new_id FROM {response_table} WHERE round_id = %s",
@@ -181,7 +183,7 @@ def store_afresh(survey_round: Round, unit_of: dict[int, ReportingUnit]) -> int:
             f"DELETE FROM {rating_table} WHERE response_id IN (SELECT old_id FROM {AFRESH})"
         )
         cursor.execute(f"DELETE FROM {response_table} WHERE id IN (SELECT old_id FROM {AFRESH})")
-        cursor.execute(f"DROP TABLE {AFRESH}")
+        cursor.execute(f"DROP TABLE {temporary}.{AFRESH}")
     return stored
 
 
