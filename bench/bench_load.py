@@ -16,6 +16,10 @@ What it does, on loopback only:
    survey to bare throughput, and checks integrity: no server errors, and
    exactly one stored response per completed submission.
 
+Then (bench/load/closing.py) a round of 100,000 responses is closed in the
+worker and compared with `joinedup analyse` on the same answers. BENCH_PARTS
+(default survey,closing) chooses the parts.
+
 Run it with PYTHONPATH=src (or an installed joinedup): python bench/bench_load.py
 """
 
@@ -50,6 +54,8 @@ SERVERS = int(os.environ.get("BENCH_SERVERS", "1"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 GOAL_P95_MS = 250
 GOAL_RATIO = 0.25
+# Which parts run: survey journeys, closing a large round (bench/load/closing.py).
+PARTS = os.environ.get("BENCH_PARTS", "survey,closing").split(",")
 
 
 def free_port() -> int:
@@ -236,6 +242,16 @@ def show(kind: str, users: int, result: dict) -> dict:
 
 
 def main() -> int:
+    failed = survey_load() if "survey" in PARTS else 0
+    if "closing" in PARTS:
+        sys.path.insert(0, str(HERE / "load"))
+        import closing
+
+        failed |= closing.run(sys.modules[__name__])
+    return failed
+
+
+def survey_load() -> int:
     folder = Path(tempfile.mkdtemp(prefix="joinedup-bench-load-"))
     tokens = folder / "tokens.txt"
     print(f"Seeding {DATABASE_URL} with {INVITATIONS} invitations…", flush=True)

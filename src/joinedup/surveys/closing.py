@@ -18,12 +18,13 @@ transaction, after the analysis core has computed the result:
 
 from __future__ import annotations
 
-import random
 import uuid
 from collections import Counter
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q
+from django.db.models.constants import OnConflict
 
 from .models import (
     ClosedLink,
@@ -115,29 +116,84 @@ def _by_organisation(queryset: Any) -> dict[str, Counter[int]]:
     return {"invited": invited, "finished": finished}
 
 
+# The mapping from a response's old id to its new one, only for the closing
+# transaction (a temporary table: the connection's own, dropped before the
+# transaction ends, and with it if the transaction fails).
+AFRESH = "joinedup_afresh"
+
+
 def store_afresh(survey_round: Round, unit_of: dict[int, ReportingUnit]) -> int:
     """Delete the round's responses and ratings and store them again, shuffled, with new ids.
 
-    Each response also gets its fixed reporting unit. Returns how many
-    responses were stored. Every column is copied as it is, so a field
-    added to `Response` or `Rating` later is kept without a change here.
+    Done in SQL, inside the caller's transaction, so that nothing passes
+    through Python objects (a round may hold 100,000 responses and 1,000,000
+    ratings): each row is copied (INSERT ... SELECT) with a new random id, in
+    the order of those new ids, which is random; then the old rows are deleted.
+    The new ids come from the operating system's random source:
+    PostgreSQL's `gen_random_uuid()`, or on SQLite Python's `uuid.uuid4()`
+    given to SQLite as a function. Ratings are written in the order of
+    their response's new id (then partner). Each response also gets its fixed
+    reporting unit. Returns how many responses were stored. Every column is
+    copied as it is, so a field added to `Response` or `Rating` later is kept
+    without a change here.
     """
-    shuffle = random.SystemRandom().shuffle
-    responses = list(Response.objects.filter(round=survey_round))
-    ratings = list(Rating.objects.filter(response__round=survey_round))
-    Response.objects.filter(round=survey_round).delete()  # takes the ratings with it
-    new_ids = {response.pk: uuid.uuid4() for response in responses}
-    shuffle(responses)
-    for response in responses:
-        response.pk = new_ids[response.pk]
-        response.unit = unit_of.get(response.organisation_id)
-    Response.objects.bulk_create(responses, batch_size=500)
-    shuffle(ratings)
-    for rating in ratings:
-        rating.pk = uuid.uuid4()
-        rating.response_id = new_ids[rating.response_id]
-    Rating.objects.bulk_create(ratings, batch_size=1000)
-    return len(responses)
+    quote = connection.ops.quote_name
+    new_id = _new_id_function()
+    response_table, rating_table = Response._meta.db_table, Rating._meta.db_table
+    units = [(organisation, unit.pk) for organisation, unit in sorted(unit_of.items())]
+    unit_sql = (
+        "CASE r.organisation_id " + " ".join("WHEN %s THEN %s" for _ in units) + " END"
+        if units
+        else "NULL"
+    )
+    unit_params = [value for pair in units for value in pair]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Room to sort a large round's rows in memory (this transaction only).
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+        # Only ever the connection's own temporary table, never one of the schema's.
+        temporary = "pg_temp" if connection.vendor == "postgresql" else "temp"
+        cursor.execute(f"DROP TABLE IF EXISTS {temporary}.{AFRESH}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {AFRESH} AS "
+            f"SELECT id AS old_id, {new_id} AS new_id FROM {response_table} WHERE round_id = %s",
+            [survey_round.pk],
+        )
+        cursor.execute(f"CREATE UNIQUE INDEX {AFRESH}_old ON {AFRESH} (old_id)")
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {AFRESH}")
+        copied = {"id": "m.new_id", "unit_id": unit_sql}
+        columns = [field.column for field in Response._meta.concrete_fields]
+        cursor.execute(
+            f"INSERT INTO {response_table} ({', '.join(map(quote, columns))}) "
+            f"SELECT {', '.join(copied.get(c, f'r.{quote(c)}') for c in columns)} "
+            f"FROM {response_table} r JOIN {AFRESH} m ON m.old_id = r.id ORDER BY m.new_id",
+            unit_params,
+        )
+        stored = cursor.rowcount
+        copied = {"id": new_id, "response_id": "m.new_id"}
+        columns = [field.column for field in Rating._meta.concrete_fields]
+        cursor.execute(
+            f"INSERT INTO {rating_table} ({', '.join(map(quote, columns))}) "
+            f"SELECT {', '.join(copied.get(c, f't.{quote(c)}') for c in columns)} "
+            f"FROM {rating_table} t JOIN {AFRESH} m ON m.old_id = t.response_id "
+            "ORDER BY m.new_id, t.partner_id"
+        )
+        cursor.execute(
+            f"DELETE FROM {rating_table} WHERE response_id IN (SELECT old_id FROM {AFRESH})"
+        )
+        cursor.execute(f"DELETE FROM {response_table} WHERE id IN (SELECT old_id FROM {AFRESH})")
+        cursor.execute(f"DROP TABLE {temporary}.{AFRESH}")
+    return stored
+
+
+def _new_id_function() -> str:
+    """SQL for a new random UUID, as this database stores a UUIDField."""
+    if connection.vendor == "postgresql":
+        return "gen_random_uuid()"
+    connection.ensure_connection()
+    connection.connection.create_function("joinedup_uuid4", 0, lambda: uuid.uuid4().hex)
+    return "joinedup_uuid4()"
 
 
 def erase_after_close(survey_round: Round) -> None:
@@ -145,28 +201,32 @@ def erase_after_close(survey_round: Round) -> None:
 
     Reminders and invitations stop at close, and the round page's counts
     come from `RoundOrganisation`, so nothing needs an address any more. The
-    links' hashes are kept alone (`ClosedLink`) so that a link followed later
-    says the survey has closed instead of "not found".
+    links' hashes are kept alone (`ClosedLink`), in the order of the hashes,
+    so that a link followed later says the survey has closed instead of "not
+    found". Done in SQL: a large round has a hundred thousand invitations.
     """
-    hashes = set(Draft.objects.filter(round=survey_round).values_list("token_hash", flat=True))
-    hashes |= set(OpenLink.objects.filter(round=survey_round).values_list("token_hash", flat=True))
-    # Every link e-mailed to anyone, and the invitations' draft keys.
-    hashes |= set(
-        Invitation.objects.filter(round=survey_round).values_list("token_hash", flat=True)
+    table = {model: model._meta.db_table for model in (Draft, OpenLink, Invitation)}
+    tokens = InvitationToken._meta.db_table
+    of_round = f"SELECT id FROM {table[Invitation]} WHERE round_id = %s"
+    # Drafts and open links, every link e-mailed to anyone, and the invitations' draft keys.
+    hashes = " UNION ".join(
+        [f"SELECT token_hash FROM {table[m]} WHERE round_id = %s" for m in table]
+        + [f"SELECT token_hash FROM {tokens} WHERE invitation_id IN ({of_round})"]
     )
-    hashes |= set(
-        InvitationToken.objects.filter(invitation__round=survey_round).values_list(
-            "token_hash", flat=True
+    insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
+    field = ClosedLink._meta.get_field("token_hash")
+    ignore = connection.ops.on_conflict_suffix_sql([field], OnConflict.IGNORE, None, None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{insert} {ClosedLink._meta.db_table} (token_hash, round_id) "
+            f"SELECT token_hash, %s FROM ({hashes}) hashes ORDER BY token_hash {ignore}",
+            [survey_round.pk] * 5,
         )
-    )
-    ClosedLink.objects.bulk_create(
-        (ClosedLink(token_hash=digest, round=survey_round) for digest in sorted(hashes)),
-        ignore_conflicts=True,
-    )
-    Draft.objects.filter(round=survey_round).delete()
-    OpenLink.objects.filter(round=survey_round).delete()
-    InvitationToken.objects.filter(invitation__round=survey_round).delete()
-    Invitation.objects.filter(round=survey_round).delete()
+        cursor.execute(
+            f"DELETE FROM {tokens} WHERE invitation_id IN ({of_round})", [survey_round.pk]
+        )
+        for name in table.values():
+            cursor.execute(f"DELETE FROM {name} WHERE round_id = %s", [survey_round.pk])
 
 
 def closed_link_round(digest: str) -> Round | None:

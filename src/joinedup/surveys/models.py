@@ -265,8 +265,17 @@ class Rating(models.Model):
     """A respondent's ratings of one partner organisation."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="ratings")
-    partner = models.ForeignKey(Organisation, on_delete=models.RESTRICT)
+    # No database constraints on these two (Django still cascades and
+    # restricts): closing a round stores its ratings afresh (`closing.py`), a
+    # million rows in a large round, and PostgreSQL's per-row checks of the
+    # two constraints took longer than the whole rest of the close. The ratings
+    # are only ever written with ids just read from the database. The index on
+    # `response` alone is left out: `one_rating_per_partner` starts with it.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="ratings",
+        db_constraint=False, db_index=False,
+    )  # fmt: skip
+    partner = models.ForeignKey(Organisation, on_delete=models.RESTRICT, db_constraint=False)
     contact = models.PositiveSmallIntegerField(null=True, blank=True)
     reliable = models.PositiveSmallIntegerField(null=True, blank=True)
     open = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -1,0 +1,179 @@
+"""Closing in SQL (issue 12): what a large round's close does row by row, checked on small rounds.
+
+The close stores the answers afresh and erases the links with INSERT ...
+SELECT and DELETE, and on PostgreSQL reads the answers for the analysis as
+CSV text; these tests hold them to what the Python versions did: every
+column of every answer kept, each rating still with its own response's
+answers, every link's hash kept, nothing changed when the close fails, and
+the same tables for the analysis as through the ORM.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from joinedup.instrument import load_instrument
+from joinedup.partnerships.models import Organisation
+from joinedup.surveys import closing, services
+from joinedup.surveys.models import (
+    ClosedLink,
+    Draft,
+    Invitation,
+    InvitationToken,
+    OpenLink,
+    Rating,
+    Response,
+    Round,
+    RoundStatus,
+)
+
+from .closing_steps import submit_answers
+from .survey_steps import invite
+
+INSTRUMENT = load_instrument()
+RATINGS = INSTRUMENT.rating_codes
+AWKWARD = 'He said "no, not now",\nthen left; 50% of us, \\ too'
+
+
+def _answered(world: Any, survey_round: Round) -> None:
+    """Eight organisations answer through the survey; one person's answers are awkward text."""
+    names = [
+        "Northshire Police", "Northshire County Council", "Northshire NHS Foundation Trust",
+        "Age Well Northshire",
+    ]  # fmt: skip
+    partners = [world.org(name) for name in names]
+    for number, name in enumerate(names):
+        others = [p for p in partners if p.name != name][: 1 + number % 3]
+        submit_answers(survey_round, world.org(name), 6, answers=(2, 4, 5), partners=others)
+    awkward = Response.objects.create(
+        round=survey_round,
+        organisation=partners[0],
+        role="other",
+        answers=dict.fromkeys(INSTRUMENT.item_codes, 3) | {INSTRUMENT.item_codes[0]: None},
+        text_important=AWKWARD,
+        text_sideshow="ünïcode — and a tab\there",
+    )
+    Rating.objects.create(response=awkward, partner=partners[1], contact=None, reliable=1)
+
+
+def _content() -> Counter[tuple[Any, ...]]:
+    """Every response with its ratings, everything but ids and units (what must be kept)."""
+    kept = Counter()
+    for response in Response.objects.prefetch_related("ratings"):
+        ratings = tuple(
+            sorted(
+                (rating.partner_id, rating.contact, *map(rating.__getattribute__, RATINGS))
+                for rating in response.ratings.all()
+            )
+        )  # fmt: skip
+        kept[
+            (
+                response.round_id, response.organisation_id, response.role,
+                tuple(sorted(response.answers.items())), response.text_important,
+                response.text_sideshow, response.text_other, response.imported_id,
+                response.channel, ratings,
+            )
+        ] += 1  # fmt: skip
+    return kept
+
+
+def _hashes(survey_round: Round) -> set[str]:
+    found = set(Invitation.objects.filter(round=survey_round).values_list("token_hash", flat=True))
+    found |= set(
+        InvitationToken.objects.filter(invitation__round=survey_round).values_list(
+            "token_hash", flat=True
+        )
+    )
+    found |= set(Draft.objects.filter(round=survey_round).values_list("token_hash", flat=True))
+    return found | set(
+        OpenLink.objects.filter(round=survey_round).values_list("token_hash", flat=True)
+    )
+
+
+def test_the_close_keeps_every_column_of_every_answer_and_each_rating_with_its_response(
+    world, open_round
+) -> None:
+    _answered(world, open_round)
+    homes, college = (
+        Organisation.objects.create(partnership=world.partnership, name=name, sector=sector)
+        for name, sector in (("Northshire Homes", "housing"), ("Northshire College", "education"))
+    )
+    services.create_open_link(open_round, homes)
+    late = services.find_link(invite(open_round, [("late@example.org", college)])[0][0].token)
+    assert late is not None
+    services.start_draft(late)
+    before = _content()
+    hashes = _hashes(open_round)
+    response_ids = set(Response.objects.values_list("pk", flat=True))
+    rating_ids = set(Rating.objects.values_list("pk", flat=True))
+
+    closed = services.close_round(open_round)
+
+    assert closed.status == RoundStatus.CLOSED, closed.close_error
+    assert _content() == before
+    assert response_ids.isdisjoint(Response.objects.values_list("pk", flat=True))
+    assert rating_ids.isdisjoint(Rating.objects.values_list("pk", flat=True))
+    # Each response is in the unit its organisation was fixed in.
+    unit_of = dict(closed.closed_organisations.values_list("organisation_id", "unit_id"))
+    for organisation_id, unit_id in Response.objects.values_list("organisation_id", "unit_id"):
+        assert unit_id is not None and unit_id == unit_of[organisation_id]
+    # Every link's hash is kept, alone, so that a link says the survey closed.
+    assert hashes and set(ClosedLink.objects.values_list("token_hash", flat=True)) == hashes
+    assert not _hashes(closed)
+    assert all(closing.closed_link_round(digest) == closed for digest in hashes)
+
+
+def test_a_close_that_fails_while_storing_changes_nothing(world, open_round, monkeypatch) -> None:
+    _answered(world, open_round)
+    before = _content()
+    response_ids = set(Response.objects.values_list("pk", flat=True))
+    rating_ids = set(Rating.objects.values_list("pk", flat=True))
+    invitations = Invitation.objects.filter(round=open_round).count()
+
+    def fail(survey_round: Round) -> None:  # after the answers were stored afresh
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(closing, "erase_after_close", fail)
+    services.close_round(open_round)  # the task fails in the worker (here, at once)
+    open_round.refresh_from_db()
+    assert open_round.status == RoundStatus.OPEN and open_round.result is None
+    assert open_round.close_error == services.CLOSE_FAILED
+    assert set(Response.objects.values_list("pk", flat=True)) == response_ids
+    assert set(Rating.objects.values_list("pk", flat=True)) == rating_ids
+    assert _content() == before
+    assert Invitation.objects.filter(round=open_round).count() == invitations
+    assert not open_round.reporting_units.exists()
+
+    monkeypatch.undo()  # closing again works, from the same state
+    assert services.close_round(open_round).status == RoundStatus.CLOSED
+    assert _content() == before
+
+
+def _cells(table: Any) -> dict[str, list[str]]:
+    return {
+        header: [str(value) for value in column]
+        for header, column in zip(table.headers, table.columns, strict=True)
+    }
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the CSV reading is PostgreSQL's")
+def test_on_postgresql_the_answers_are_read_exactly_as_through_the_orm(world, open_round) -> None:
+    assert connection.vendor == "postgresql"
+    _answered(world, open_round)
+    text_fields = {
+        "TEXT_IMPORTANT": "text_important",
+        "TEXT_SIDESHOW": "text_sideshow",
+        "TEXT_OTHER": "text_other",
+    }
+    names = dict(world.partnership.organisations.values_list("pk", "name"))
+    stored = services._stored_tables(open_round, INSTRUMENT, text_fields, names)
+    through_orm = services._frame_tables(open_round, INSTRUMENT, text_fields, names)
+    for fast, slow in zip(stored, through_orm, strict=True):
+        assert not fast.problems
+        assert fast.n_rows == slow.n_rows > 0
+        assert _cells(fast) == _cells(slow)
+    assert AWKWARD in _cells(stored[0])["TEXT_IMPORTANT"]
