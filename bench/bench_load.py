@@ -15,6 +15,10 @@ What it does, on loopback only:
    survey to bare throughput, and checks integrity: no server errors, and
    exactly one stored response per completed submission.
 
+Then the invitations part (bench/load/invitations.py): 20,000 people uploaded in
+one request, one worker's e-mails a second, the round page at 100,000.
+BENCH_PARTS (default "survey,invitations") chooses the parts to run.
+
 Run it with PYTHONPATH=src (or an installed joinedup): python bench/bench_load.py
 """
 
@@ -46,6 +50,7 @@ THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 SERVERS = int(os.environ.get("BENCH_SERVERS", "1"))
 GOAL_P95_MS = 250
 GOAL_RATIO = 0.25
+PARTS = os.environ.get("BENCH_PARTS", "survey,invitations").split(",")
 
 
 def free_port() -> int:
@@ -217,6 +222,16 @@ def show(kind: str, users: int, result: dict) -> dict:
 
 
 def main() -> int:
+    failed = survey() if "survey" in PARTS else 0
+    if "invitations" in PARTS:
+        sys.path.insert(0, str(HERE / "load"))
+        import invitations
+
+        failed |= invitations.run(sys.modules[__name__])
+    return failed
+
+
+def survey() -> int:
     folder = Path(tempfile.mkdtemp(prefix="joinedup-bench-load-"))
     tokens = folder / "tokens.txt"
     print(f"Seeding {DATABASE_URL} with {INVITATIONS} invitations…", flush=True)
