@@ -137,7 +137,9 @@ def _sign_in(host: str) -> requests.Session:
 
 def _people_file(count: int) -> bytes:
     lines = ["email,organisation"]
-    lines += [f"person{n}@example.org,{ORGANISATIONS[n % len(ORGANISATIONS)]}" for n in range(count)]
+    lines += [
+        f"person{n}@example.org,{ORGANISATIONS[n % len(ORGANISATIONS)]}" for n in range(count)
+    ]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -273,7 +275,7 @@ def run(base: ModuleType) -> int:
             print(f"  UPLOAD FAILED its checks: {after_upload}, {delivered.count} e-mails")
             failed = True
 
-        worker, started = _send(base, smtp_port, folder)
+        worker, _ = _send(base, smtp_port, folder)
         time.sleep(SEND_SECONDS)
         _stop_worker(worker)
         after_sending = _queued(round_id)

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -49,18 +49,22 @@ def survey_url(token: str) -> str:
 
 def add_invitations(
     survey_round: Round, people: list[tuple[str, Organisation]], send: bool = True
-) -> tuple[list[Invitation], list[str]]:
-    """Invite people (e-mail, organisation) to a round; return the new invitations and skipped.
+) -> tuple[list[int], list[str]]:
+    """Invite people (e-mail, organisation) to a round; return the new invitations' ids and skipped.
 
     Someone already invited is skipped, not invited twice. In an open round
     each new invitation's e-mail is queued (unless `send` is False: the demo
     with a real mail server); in a draft round it waits for the round to open.
     Nobody is invited when any of their organisations already answers the
     round through an open link or imported answers (`ChannelRefused`).
+
+    Built for an upload of 20,000 people in one request: no link is made
+    and nothing is sent here; rows are written a column at a time on
+    PostgreSQL, and the e-mails queued a thousand tasks an INSERT.
     """
     if survey_round.status in (RoundStatus.CLOSING, RoundStatus.CLOSED):
         raise SurveyError("This round is closed: nobody new can be invited.")
-    created: list[Invitation] = []
+    rows: list[tuple[str, int, str]] = []  # address, organisation id, draft key
     skipped: list[str] = []
     owed = SendDue.INVITATION if send and survey_round.status == RoundStatus.OPEN else ""
     with transaction.atomic():
@@ -80,22 +84,78 @@ def add_invitations(
             existing.add(address)
             # The hash of a token nobody is given: the key of the person's draft
             # until the first e-mail's token takes its place (see the model).
-            created.append(
+            rows.append((address, organisation.pk, token_hash(new_token())))
+        ids = _insert_invitations(survey_round, rows, owed)
+        if owed:
+            _queue(ids)
+    return ids, skipped
+
+
+def _insert_invitations(
+    survey_round: Round, rows: list[tuple[str, int, str]], owed: str
+) -> list[int]:
+    """Write the new invitations; their ids, in the order of `rows`."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        Invitation.objects.bulk_create(
+            [
                 Invitation(
                     round=survey_round,
-                    organisation=organisation,
+                    organisation_id=organisation_id,
                     email=address,
-                    token_hash=token_hash(new_token()),
+                    token_hash=draft_key,
                     send_due=owed,
                 )
+                for address, organisation_id, draft_key in rows
+            ],
+            batch_size=1000,
+        )
+        emails = [address for address, _, _ in rows]
+        found = dict(
+            Invitation.objects.filter(round=survey_round, email__in=emails).values_list(
+                "email", "pk"
             )
-        Invitation.objects.bulk_create(created, batch_size=1000)
-        if owed:
-            created = list(
-                Invitation.objects.filter(round=survey_round, email__in=[i.email for i in created])
-            )
-            _queue([invitation.pk for invitation in created])
-    return created, skipped
+        )
+        return [found[address] for address in emails]
+    # One INSERT from arrays: for 20,000 rows the ORM's work per value took
+    # seconds. The columns are the model's own; every other column is given
+    # the model's default.
+    fields = {field.name: field.column for field in Invitation._meta.concrete_fields}
+    given = {
+        "round": "%s",
+        "organisation": "unnest(%s::bigint[])",
+        "email": "unnest(%s::text[])",
+        "token_hash": "unnest(%s::text[])",
+        "created_at": "now()",
+        "reminders": "0",
+        "done": "false",
+        "send_due": "%s",
+        "send_attempts": "0",
+        "send_error": "''",
+    }
+    nullable = {f.name for f in Invitation._meta.concrete_fields if f.null}
+    if set(fields) - set(given) - nullable != {"id"}:  # a new column: give it here
+        raise RuntimeError(
+            f"Invitation columns not written here: {sorted(set(fields) - set(given))}"
+        )
+    names = ", ".join(f'"{fields[name]}"' for name in given)
+    addresses = [address for address, _, _ in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{Invitation._meta.db_table}" ({names}) '
+            f"SELECT {', '.join(given.values())} "
+            f'RETURNING "{fields["email"]}", "{fields["id"]}"',
+            [
+                survey_round.pk,
+                [organisation_id for _, organisation_id, _ in rows],
+                addresses,
+                [draft_key for _, _, draft_key in rows],
+                owed,
+            ],
+        )
+        found = dict(cursor.fetchall())
+    return [found[address] for address in addresses]
 
 
 def send_pending(survey_round: Round) -> int:
@@ -138,10 +198,12 @@ def remind(survey_round: Round, organisations: list[Organisation] | None = None)
 
 
 def _queue(invitation_ids: list[int]) -> None:
+    """One task per e-mail, written a thousand rows at a time (20,000 in one upload)."""
+    from joinedup.worker.queue import enqueue_each
+
     from .tasks import send_invitation_email
 
-    for pk in invitation_ids:
-        send_invitation_email.enqueue(pk)
+    enqueue_each(send_invitation_email, invitation_ids)
 
 
 # ------------------------------------------------------------ in the worker
