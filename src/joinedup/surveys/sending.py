@@ -28,14 +28,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from joinedup.partnerships.models import Organisation
-from joinedup.site.mail import file_under, one_line
+from joinedup.site.mail import file_under, one_line, send_kept
 
 from . import channels
 from .errors import ChannelRefused, SurveyError
@@ -218,48 +219,54 @@ def send_one(invitation_id: int) -> str:
     """
     now = timezone.now()
     lease = now - timedelta(seconds=settings.SEND_LEASE_SECONDS)
-    claimed = (
-        Invitation.objects.filter(pk=invitation_id, round__status=RoundStatus.OPEN)
-        .exclude(send_due="")
-        .filter(Q(send_claimed_at__isnull=True) | Q(send_claimed_at__lt=lease))
-        .update(send_claimed_at=now)
-    )
-    if not claimed:
-        return "nothing to send"
-    invitation = Invitation.objects.select_related("round__partnership", "organisation").get(
-        pk=invitation_id
-    )
-    reminder = invitation.send_due == SendDue.REMINDER
-    if reminder and invitation.done:  # finished since the reminder was asked for
-        Invitation.objects.filter(pk=invitation.pk).update(send_due="", send_claimed_at=None)
-        return "finished meanwhile"
     token = new_token()
+    hashed = token_hash(token)
+    # The claim, the new link's hash and (for a first link) the draft's key
+    # are one transaction: one commit before the e-mail goes, not three.
     with transaction.atomic():
-        InvitationToken.objects.create(invitation=invitation, token_hash=token_hash(token))
-        if not invitation.tokens.exclude(token_hash=token_hash(token)).exists():
-            # The first link: its hash becomes the draft's key, so that this
-            # link is found in one query. No draft exists yet (no link did).
-            Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash(token))
+        claimed = (
+            Invitation.objects.filter(pk=invitation_id, round__status=RoundStatus.OPEN)
+            .exclude(send_due="")
+            .filter(Q(send_claimed_at__isnull=True) | Q(send_claimed_at__lt=lease))
+            .update(send_claimed_at=now)
+        )
+        if not claimed:
+            return "nothing to send"
+        invitation = Invitation.objects.select_related("round__partnership", "organisation").get(
+            pk=invitation_id
+        )
+        reminder = invitation.send_due == SendDue.REMINDER
+        if reminder and invitation.done:  # finished since the reminder was asked for
+            Invitation.objects.filter(pk=invitation.pk).update(send_due="", send_claimed_at=None)
+            return "finished meanwhile"
+        InvitationToken.objects.create(invitation=invitation, token_hash=hashed)
+        # The first link: its hash becomes the draft's key, so that this link
+        # is found in one query. No draft exists yet (no link did).
+        earlier = InvitationToken.objects.filter(invitation=OuterRef("pk")).exclude(
+            token_hash=hashed
+        )
+        Invitation.objects.filter(pk=invitation.pk).exclude(Exists(earlier)).update(
+            token_hash=hashed
+        )
     try:
-        connection = get_connection(fail_silently=False)
-        accepted = connection.send_messages([_message(invitation, token, reminder, connection)])
+        # The worker's kept connection: one connection for many tasks, each
+        # still its own e-mail, recorded as sent only once accepted.
+        accepted = send_kept([_message(invitation, token, reminder)])
         if not accepted:
             raise smtplib.SMTPException("the mail server did not accept the message")
     except (smtplib.SMTPException, OSError) as error:
         _failed(invitation, _reason(error))
         return "failed"
-    with transaction.atomic():
-        sent = Invitation.objects.filter(pk=invitation.pk)
-        done = {"send_due": "", "send_attempts": 0, "send_error": "", "send_claimed_at": None}
-        if reminder:
-            sent.update(reminded_at=timezone.now(), reminders=F("reminders") + 1, **done)
-        else:
-            sent.filter(sent_at__isnull=True).update(sent_at=timezone.now())
-            sent.update(**done)
+    sent = Invitation.objects.filter(pk=invitation.pk)
+    done = {"send_due": "", "send_attempts": 0, "send_error": "", "send_claimed_at": None}
+    if reminder:
+        sent.update(reminded_at=timezone.now(), reminders=F("reminders") + 1, **done)
+    else:  # the first time it went, kept if an earlier copy went too
+        sent.update(sent_at=Coalesce("sent_at", Value(timezone.now())), **done)
     return "sent"
 
 
-def _message(invitation: Invitation, token: str, reminder: bool, connection: Any) -> EmailMessage:
+def _message(invitation: Invitation, token: str, reminder: bool) -> EmailMessage:
     survey_round = invitation.round
     context = {
         "partnership": survey_round.partnership,
@@ -275,7 +282,7 @@ def _message(invitation: Invitation, token: str, reminder: bool, connection: Any
         else f"{survey_round.partnership.name}: your partnership survey"
     )
     body = render_to_string("surveys/email/invitation.txt", context)
-    message = EmailMessage(one_line(subject), body, to=[invitation.email], connection=connection)
+    message = EmailMessage(one_line(subject), body, to=[invitation.email])
     return file_under(message, survey_round.partnership_id)
 
 
@@ -315,27 +322,32 @@ def _failed(invitation: Invitation, reason: str) -> None:
 
 
 def sending_progress(survey_round: Round) -> dict[str, Any]:
-    """Counts for the round page: e-mails sent, waiting, and why they wait. Never who."""
-    invitations = Invitation.objects.filter(round=survey_round)
-    total = invitations.count()
-    waiting = invitations.exclude(send_due="")
-    reasons = (
-        waiting.exclude(send_error="")
-        .values_list("send_error")
-        .annotate(count=Count("pk"))
-        .values_list("send_error", "count")
+    """Counts for the round page: e-mails sent, waiting, and why they wait. Never who.
+
+    One pass over the round's invitations for every count (a round may hold
+    100,000), and a second only when some e-mails wait with a reason.
+    """
+    invitations = Invitation.objects.filter(round=survey_round).order_by()
+    waiting = ~Q(send_due="")
+    counts = invitations.aggregate(
+        total=Count("pk"),
+        waiting=Count("pk", filter=waiting),
+        invitations_sent=Count("pk", filter=Q(sent_at__isnull=False)),
+        invitations_owed=Count("pk", filter=Q(send_due=SendDue.INVITATION)),
+        stopped=Count("pk", filter=waiting & Q(send_attempts__gte=settings.SEND_ATTEMPTS)),
+        never_sent=Count("pk", filter=Q(sent_at__isnull=True, send_due="")),
+        with_reason=Count("pk", filter=waiting & ~Q(send_error="")),
     )
-    stopped = waiting.filter(send_attempts__gte=settings.SEND_ATTEMPTS).count()
-    owed_invitations = waiting.filter(send_due=SendDue.INVITATION).count()
-    return {
-        "total": total,
-        "waiting": waiting.count(),
-        "invitations_sent": invitations.filter(sent_at__isnull=False).count(),
-        "invitations_owed": owed_invitations,
-        "reasons": sorted(reasons, key=lambda pair: (-pair[1], pair[0])),
-        "stopped": stopped,
-        "never_sent": invitations.filter(sent_at__isnull=True, send_due="").count(),
-    }
+    reasons: list[tuple[str, int]] = []
+    if counts.pop("with_reason"):
+        reasons = list(
+            invitations.filter(waiting)
+            .exclude(send_error="")
+            .values_list("send_error")
+            .annotate(count=Count("pk"))
+            .values_list("send_error", "count")
+        )
+    return {**counts, "reasons": sorted(reasons, key=lambda pair: (-pair[1], pair[0]))}
 
 
 def issue_link(invitation: Invitation) -> str:

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
+from joinedup.site.mail import drop_kept
 from joinedup.worker import schedule
 from joinedup.worker.tasks import recover
 
@@ -65,3 +66,4 @@ class Command(BaseCommand):
             )
         finally:
             stop.set()
+            drop_kept()  # the SMTP connection kept between sending tasks
