@@ -74,7 +74,9 @@ def new_round(request: HttpRequest, membership: Membership) -> HttpResponse:
 @partnership_view()
 def round_detail(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     survey_round = _round(membership, round_id)
-    progress = channels.progress_by_organisation(survey_round)
+    # One pass over the round's invitations for every count on the page.
+    counts = channels.invitation_counts(survey_round)
+    progress = channels.progress_by_organisation(survey_round, counts)
     manages_invitations = membership.role in MANAGES_INVITATIONS
     query = request.GET.get("q", "")
     found = None
@@ -91,7 +93,9 @@ def round_detail(request: HttpRequest, membership: Membership, round_id: int) ->
                 if can_manage_organisation(membership, row.organisation.pk)
             ]
         )
-        found = people.search_invitations(survey_round, managed, query, request.GET.get("page"))
+        found = people.search_invitations(
+            survey_round, managed, query, request.GET.get("page"), total=progress.invited
+        )
     result = survey_round.result
     summary: dict[str, Any] | None = None
     if result:
@@ -129,7 +133,9 @@ def round_detail(request: HttpRequest, membership: Membership, round_id: int) ->
             "is_facilitator": membership.role == Role.FACILITATOR,
             "manages_invitations": manages_invitations,
             "summary": summary,
-            "sending": sending.sending_progress(survey_round) if found is not None else None,
+            "sending": sending.sending_progress(survey_round, counts)
+            if found is not None
+            else None,
         },
     )
 

@@ -321,33 +321,31 @@ def _failed(invitation: Invitation, reason: str) -> None:
 # ---------------------------------------------------------- what is shown
 
 
-def sending_progress(survey_round: Round) -> dict[str, Any]:
+def sending_progress(
+    survey_round: Round, counts: dict[int, dict[str, int]] | None = None
+) -> dict[str, Any]:
     """Counts for the round page: e-mails sent, waiting, and why they wait. Never who.
 
-    One pass over the round's invitations for every count (a round may hold
-    100,000), and a second only when some e-mails wait with a reason.
+    From `channels.invitation_counts` (one pass over the round's invitations,
+    which the round page shares with its counts by organisation), and a
+    second query only when some e-mails wait with a reason.
     """
-    invitations = Invitation.objects.filter(round=survey_round).order_by()
-    waiting = ~Q(send_due="")
-    counts = invitations.aggregate(
-        total=Count("pk"),
-        waiting=Count("pk", filter=waiting),
-        invitations_sent=Count("pk", filter=Q(sent_at__isnull=False)),
-        invitations_owed=Count("pk", filter=Q(send_due=SendDue.INVITATION)),
-        stopped=Count("pk", filter=waiting & Q(send_attempts__gte=settings.SEND_ATTEMPTS)),
-        never_sent=Count("pk", filter=Q(sent_at__isnull=True, send_due="")),
-        with_reason=Count("pk", filter=waiting & ~Q(send_error="")),
-    )
+    groups = list((channels.invitation_counts(survey_round) if counts is None else counts).values())
+    names = ["total", "waiting", "invitations_owed", "stopped", "never_sent", "with_reason"]
+    summed = {name: sum(group[name] for group in groups) for name in names}
+    summed["invitations_sent"] = summed["total"] - sum(group["not_sent"] for group in groups)
     reasons: list[tuple[str, int]] = []
-    if counts.pop("with_reason"):
+    if summed.pop("with_reason"):
         reasons = list(
-            invitations.filter(waiting)
+            Invitation.objects.filter(round=survey_round)
+            .exclude(send_due="")
             .exclude(send_error="")
+            .order_by()
             .values_list("send_error")
             .annotate(count=Count("pk"))
             .values_list("send_error", "count")
         )
-    return {**counts, "reasons": sorted(reasons, key=lambda pair: (-pair[1], pair[0]))}
+    return {**summed, "reasons": sorted(reasons, key=lambda pair: (-pair[1], pair[0]))}
 
 
 def issue_link(invitation: Invitation) -> str:
