@@ -6,7 +6,7 @@ Three figures, each against its goal (issue 12), on PostgreSQL and loopback only
    people on a round's invite page: seconds, goal under 2 s. The request only
    stores the invitations and queues one task per e-mail; the bench checks
    that no link was made and no e-mail went during it;
-2. one real `joinedup worker --threads BENCH_WORKER_THREADS` (default 4)
+2. one real `joinedup worker --threads BENCH_WORKER_THREADS` (default 8)
    process delivering those e-mails to a real SMTP server (aiosmtpd, in this
    process) for BENCH_SEND_SECONDS (default 30):
    e-mails a second, goal 100 or more; every one delivered once and recorded
@@ -43,7 +43,7 @@ UPLOAD_PEOPLE = int(os.environ.get("BENCH_UPLOAD_PEOPLE", "20000"))
 SEND_SECONDS = int(os.environ.get("BENCH_SEND_SECONDS", "30"))
 PAGE_INVITATIONS = int(os.environ.get("BENCH_PAGE_INVITATIONS", "100000"))
 PAGE_REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "40"))
-WORKER_THREADS = int(os.environ.get("BENCH_WORKER_THREADS", "4"))
+WORKER_THREADS = int(os.environ.get("BENCH_WORKER_THREADS", "8"))
 GOAL_UPLOAD_SECONDS = 2.0
 GOAL_EMAILS_PER_SECOND = 100.0
 GOAL_PAGE_P95_MS = 300.0
