@@ -4,7 +4,7 @@ Each e-mail is still its own task, recorded as sent only once the server
 accepted it; what changes is that the connection one task opened serves the
 next (`site/mail.py` `send_kept`). The server here is real (aiosmtpd on
 loopback) and is restarted on the same port between tasks to leave the kept
-connection dead. Also: 20,000 people queue 20,000 tasks of one e-mail each,
+connection dead. Also: many people queue one task of one e-mail each,
 and the round page asks the same number of questions whatever its size.
 """
 
