@@ -64,6 +64,7 @@ bench: setup
 # Survey pages under load (locust, headless, loopback only) against a bare
 # Django view, on PostgreSQL (BENCH_DATABASE_URL; a database of its own).
 # BENCH_SECONDS (default 15) per level; see bench/bench_load.py for the rest.
+# BENCH_PARTS=invitations runs only the invitations part (bench/load/invitations.py).
 bench-load: setup
 	$(BIN)/python bench/bench_load.py
 

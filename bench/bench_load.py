@@ -16,9 +16,12 @@ What it does, on loopback only:
    survey to bare throughput, and checks integrity: no server errors, and
    exactly one stored response per completed submission.
 
-Then (bench/load/closing.py) a round of 100,000 responses is closed in the
-worker and compared with `joinedup analyse` on the same answers. BENCH_PARTS
-(default survey,closing) chooses the parts.
+Then the other parts, chosen by BENCH_PARTS (default
+"survey,invitations,closing"): the invitations part (bench/load/invitations.py):
+20,000 people uploaded in one request, one worker's e-mails a second, the round
+page at 100,000; and the closing part (bench/load/closing.py): a round of
+100,000 responses closed in the worker and compared with `joinedup analyse` on
+the same answers.
 
 Run it with PYTHONPATH=src (or an installed joinedup): python bench/bench_load.py
 """
@@ -54,8 +57,8 @@ SERVERS = int(os.environ.get("BENCH_SERVERS", "1"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 GOAL_P95_MS = 250
 GOAL_RATIO = 0.25
-# Which parts run: survey journeys, closing a large round (bench/load/closing.py).
-PARTS = os.environ.get("BENCH_PARTS", "survey,closing").split(",")
+# Which parts run: survey journeys, invitations, closing a large round.
+PARTS = os.environ.get("BENCH_PARTS", "survey,invitations,closing").split(",")
 
 
 def free_port() -> int:
@@ -75,7 +78,7 @@ def redis_answers() -> bool:
         import redis
 
         return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping())
-    except Exception:  # noqa: BLE001  (no Redis here: the database's counters are measured)
+    except Exception:  # no Redis here: the database's counters are measured
         return False
 
 
@@ -243,8 +246,12 @@ def show(kind: str, users: int, result: dict) -> dict:
 
 def main() -> int:
     failed = survey_load() if "survey" in PARTS else 0
+    sys.path.insert(0, str(HERE / "load"))
+    if "invitations" in PARTS:
+        import invitations
+
+        failed |= invitations.run(sys.modules[__name__])
     if "closing" in PARTS:
-        sys.path.insert(0, str(HERE / "load"))
         import closing
 
         failed |= closing.run(sys.modules[__name__])

@@ -19,6 +19,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
 
+from joinedup.site.mail import drop_kept
+
 settings.SECRET_KEY = secrets.token_urlsafe(50)
 settings.SECRET_KEY_FROM_ENVIRONMENT = True
 # Tasks run at once, in the test's own transaction, so tests stay deterministic;
@@ -80,4 +82,5 @@ def mailbox(settings: Any) -> Iterator[Mailbox]:
     try:
         yield box
     finally:
+        drop_kept()  # a worker's kept SMTP connection (site/mail.py) dies with its server
         controller.stop()

@@ -4,7 +4,8 @@ A real worker process runs against a real database (a temporary SQLite
 file, and PostgreSQL too when DATABASE_URL points at it) and a real SMTP
 server on loopback. The server lets four e-mails through and then holds the
 fifth in the middle of its conversation: the worker is killed right there,
-mid-send. A second worker (`joinedup worker --batch`) then finishes the job.
+mid-send. A second worker (`joinedup worker --batch --threads 3`) then
+finishes the job.
 """
 
 from __future__ import annotations
@@ -143,7 +144,8 @@ def test_a_worker_killed_mid_batch_sends_nothing_twice_and_loses_nothing(
 
         time.sleep(1.5)  # the dead worker's lease runs out
         subprocess.run(
-            [str(JOINEDUP), "worker", "--batch"],
+            # Threads of one worker share the queue as processes do: still once each.
+            [str(JOINEDUP), "worker", "--batch", "--threads", "3"],
             env=env,
             cwd=tmp_path,
             check=True,

@@ -227,6 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--batch", action="store_true", help="run every task that is due, then stop"
     )
+    worker.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="tasks run at once (default 1); 4 sends e-mail several times faster",
+    )
     worker.set_defaults(handler=run_worker)
 
     demo = commands.add_parser(
@@ -625,7 +631,7 @@ def run_worker(args: argparse.Namespace) -> int:
     Console(stderr=True, highlight=False).print(
         "Joined Up worker: running queued tasks (Ctrl+C to stop)", markup=False
     )
-    call_command("worker", batch=args.batch)
+    call_command("worker", batch=args.batch, threads=max(1, args.threads))
     return EXIT_OK
 
 

@@ -72,7 +72,9 @@ def invite(
     survey_round: Round, people: list[tuple[str, Organisation]]
 ) -> tuple[list[Link], list[str]]:
     """Invite people without e-mailing them, and give each a working link (as if e-mailed)."""
-    created, skipped = services.add_invitations(survey_round, people, send=False)
+    ids, skipped = services.add_invitations(survey_round, people, send=False)
+    found = Invitation.objects.select_related("organisation").in_bulk(ids)
+    created = [found[pk] for pk in ids]
     links = []
     for invitation in created:
         url = sending.issue_link(invitation)

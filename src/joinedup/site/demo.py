@@ -16,7 +16,7 @@ from joinedup.analysis.synth import SynthSpec, generate
 from joinedup.outbox.services import outbox_active
 from joinedup.partnerships.models import Membership, Organisation, Partnership, Role
 from joinedup.surveys import importing, sending, services
-from joinedup.surveys.models import Round
+from joinedup.surveys.models import Invitation, Round
 
 DEMO_NAME = "Northshire Together (demo)"
 ROUND_LABELS = ("Spring 2026", "Autumn 2026", "Spring 2027")
@@ -119,7 +119,9 @@ def _demo_invitations(survey_round: Round) -> list[tuple[str, str, str]]:
     ]
     # Never e-mail the made-up addresses through a real server; with the
     # outbox, the worker beside the demo "sends" them there.
-    created, _ = services.add_invitations(survey_round, people, send=outbox_active())
+    ids, _ = services.add_invitations(survey_round, people, send=outbox_active())
+    found = Invitation.objects.select_related("organisation").in_bulk(ids)
+    created = [found[pk] for pk in ids]
     return [
         (invitation.email, invitation.organisation.name, sending.issue_link(invitation))
         for invitation in created

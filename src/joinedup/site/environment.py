@@ -36,6 +36,7 @@ VARIABLES: dict[str, str] = {
     "EMAIL_USE_TLS": "1 to use STARTTLS with the SMTP server",
     "EMAIL_USE_SSL": "1 to use SMTP over TLS",
     "DEFAULT_FROM_EMAIL": "the sender of every e-mail",
+    "EMAIL_MESSAGES_PER_CONNECTION": "e-mails a worker sends over one SMTP connection (default 20)",
     "SEND_LEASE_SECONDS": "seconds before another worker retries an e-mail a dead worker held",
     "DAILY_JOBS_HOUR": "hour of the day (site time) from which daily jobs run (default 7)",
     "WEEKLY_UPDATE_DAY": "day the weekly update is sent: mon, tue, ... sun (default mon)",

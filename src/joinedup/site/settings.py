@@ -224,6 +224,11 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 20
+# A worker keeps its SMTP connection from one e-mail to the next, for this
+# many messages (servers limit it: Exchange's default is 20), or until it has
+# been idle for EMAIL_KEEP_IDLE_SECONDS (see site/mail.py `send_kept`).
+EMAIL_MESSAGES_PER_CONNECTION = env_int("EMAIL_MESSAGES_PER_CONNECTION", 20)
+EMAIL_KEEP_IDLE_SECONDS = 30
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Joined Up <joinedup@localhost>")
 # With no mail server, e-mails are kept in the outbox, which facilitators read
 # in the app (joinedup/outbox): for trials and demos, never for real surveys.

@@ -27,11 +27,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q
 
 from joinedup.partnerships.models import Organisation
 
-from .models import AuditEntry, AuditWhat, Channel, Invitation, OpenLink, Response, Round
+from .models import (
+    AuditEntry,
+    AuditWhat,
+    Channel,
+    Invitation,
+    OpenLink,
+    Response,
+    Round,
+    SendDue,
+)
 
 # "X already answers through ..." and "so ..." for each channel.
 THROUGH = {
@@ -139,6 +149,31 @@ def lock(organisations: list[Organisation]) -> None:
 # ----------------------------------------------------------------- counts
 
 
+def invitation_counts(survey_round: Round) -> dict[int, dict[str, int]]:
+    """By organisation id: the round's invitations counted every way a page shows them.
+
+    One pass over the round's invitations (a round may hold 100,000) serves
+    both the counts by organisation and the sending progress
+    (`sending.sending_progress`). Counts only, never who.
+    """
+    waiting = ~Q(send_due="")
+    grouped = (
+        Invitation.objects.filter(round=survey_round)
+        .order_by()
+        .values("organisation_id")
+        .annotate(
+            total=Count("pk"),
+            not_sent=Count("pk", filter=Q(sent_at__isnull=True)),
+            waiting=Count("pk", filter=waiting),
+            invitations_owed=Count("pk", filter=Q(send_due=SendDue.INVITATION)),
+            stopped=Count("pk", filter=waiting & Q(send_attempts__gte=settings.SEND_ATTEMPTS)),
+            never_sent=Count("pk", filter=Q(sent_at__isnull=True, send_due="")),
+            with_reason=Count("pk", filter=waiting & ~Q(send_error="")),
+        )
+    )
+    return {group.pop("organisation_id"): group for group in grouped}
+
+
 @dataclass
 class OrganisationProgress:
     """One organisation's progress in a round: counts only, never who."""
@@ -210,26 +245,25 @@ class RoundProgress:
         return iter(self.rows)
 
 
-def progress_by_organisation(survey_round: Round) -> RoundProgress:
+def progress_by_organisation(
+    survey_round: Round, invitations: dict[int, dict[str, int]] | None = None
+) -> RoundProgress:
     """Invited, not yet sent, and answers by channel, for each of the partnership's organisations.
 
     Five small queries whatever the size of the round: each table is grouped
-    by organisation and filtered by this round alone.
+    by organisation and filtered by this round alone. `invitations`: the
+    round's `invitation_counts`, when the caller has them already.
     """
     rows = {
         o.pk: OrganisationProgress(o)
         for o in survey_round.partnership.organisations.order_by("name", "pk")
     }
-    invited = (
-        Invitation.objects.filter(round=survey_round)
-        .order_by()
-        .values("organisation_id")
-        .annotate(invited=Count("pk"), not_sent=Count("pk", filter=Q(sent_at__isnull=True)))
-    )
-    for group in invited:
-        if group["organisation_id"] in rows:
-            row = rows[group["organisation_id"]]
-            row.invited, row.not_sent = group["invited"], group["not_sent"]
+    for organisation_id, counts in (
+        invitation_counts(survey_round) if invitations is None else invitations
+    ).items():
+        if organisation_id in rows:
+            row = rows[organisation_id]
+            row.invited, row.not_sent = counts["total"], counts["not_sent"]
     # A closed round's invitations are erased at close; the counts were kept.
     for kept in survey_round.closed_organisations.order_by().values("organisation_id", "invited"):
         if kept["organisation_id"] in rows:

@@ -18,12 +18,18 @@ MAX_QUERY_LENGTH = 254  # the longest e-mail address
 
 
 def search_invitations(
-    survey_round: Round, organisation_ids: list[int] | None, query: str, page: str | int | None
+    survey_round: Round,
+    organisation_ids: list[int] | None,
+    query: str,
+    page: str | int | None,
+    total: int | None = None,
 ) -> Page:
     """One page of the round's invitations whose address contains `query` (case ignored).
 
     `organisation_ids` limits them to the organisations the viewer manages
     (None: every organisation). A page number out of range gives the last page.
+    `total`: how many invitations the round has, when the caller counted them
+    already (used only when nothing narrows the list, saving a count).
     """
     invitations = Invitation.objects.filter(round=survey_round)
     if organisation_ids is not None:
@@ -34,4 +40,8 @@ def search_invitations(
     invitations = invitations.select_related("organisation").only(
         "email", "sent_at", "organisation__name"
     )
-    return Paginator(invitations.order_by("email", "pk"), PAGE_SIZE).get_page(page)
+    # An address is unique within a round: its order is the index's own.
+    paginator = Paginator(invitations.order_by("email"), PAGE_SIZE)
+    if total is not None and organisation_ids is None and not query:
+        paginator.count = total  # type: ignore[misc]
+    return paginator.get_page(page)

@@ -78,7 +78,9 @@ def new_round(request: HttpRequest, membership: Membership) -> HttpResponse:
 def round_detail(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     survey_round = _round(membership, round_id)
     today = timezone.localdate()
-    progress = channels.progress_by_organisation(survey_round)
+    # One pass over the round's invitations for every count on the page.
+    counts = channels.invitation_counts(survey_round)
+    progress = channels.progress_by_organisation(survey_round, counts)
     manages_invitations = membership.role in MANAGES_INVITATIONS
     query = request.GET.get("q", "")
     found = None
@@ -95,7 +97,9 @@ def round_detail(request: HttpRequest, membership: Membership, round_id: int) ->
                 if can_manage_organisation(membership, row.organisation.pk)
             ]
         )
-        found = people.search_invitations(survey_round, managed, query, request.GET.get("page"))
+        found = people.search_invitations(
+            survey_round, managed, query, request.GET.get("page"), total=progress.invited
+        )
     result = survey_round.result
     summary: dict[str, Any] | None = None
     if result:
@@ -133,7 +137,9 @@ def round_detail(request: HttpRequest, membership: Membership, round_id: int) ->
             "is_facilitator": membership.role == Role.FACILITATOR,
             "manages_invitations": manages_invitations,
             "summary": summary,
-            "sending": sending.sending_progress(survey_round) if found is not None else None,
+            "sending": sending.sending_progress(survey_round, counts)
+            if found is not None
+            else None,
             "today": today,
             "closing": closing_date.days_left(survey_round, today),
             "days": (survey_round.closes_on - today).days if survey_round.closes_on else None,
