@@ -65,15 +65,22 @@ CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t[hd]>", re.S)
 TAG = re.compile(r"<[^>]+>")
 ENTITY = re.compile(r"&[#\w]+;")
 
-# A table's width in average characters of its type (A4 less the margins, at
-# 8.5pt), and a cell's padding in the same unit: enough to share the width as
-# a browser would. Words like "Momentum" are wider than average, and header
-# text is bold, hence the margin on the longest word.
-LINE_CHARACTERS = 120
-PADDING_CHARACTERS = 1.5
-WIDE_WORD = 1.15
-BOLD = 1.1
+WORD_BREAK = re.compile(r"\s+|(?<=-)")
+# Widths in ems of the tables' type (8.5pt): a table is the width of A4 less
+# its margins (180mm, 60 ems) and a cell's padding is 6pt. Where the typeface
+# is not built, a character is taken as half an em.
+LINE_EMS = 60.0
+PADDING_EMS = 0.75
+AVERAGE_EMS = 0.5
+# Row names (organisations) keep up to this share of the width before long
+# headers of figures take it: a name over three lines makes a table longer.
 NAMES = 0.28
+
+
+def text_ems(text: str, weight: int) -> float:
+    """How wide a line of text is in ems, in the report's typeface."""
+    widths = typeface.advance_widths(weight)
+    return sum(widths.get(ord(character), AVERAGE_EMS) for character in text)
 
 
 def column_widths(table: str) -> list[float]:
@@ -85,36 +92,52 @@ def column_widths(table: str) -> list[float]:
     otherwise each gets its longest word and the space left is shared in
     proportion to how much more each wants (CSS 2.1, 17.5.2.2). The first
     column, the row names, is given up to 28% of the width before that.
+    Text is measured with the typeface's own widths (headers in bold).
     """
     longest: list[float] = []
     least: list[float] = []
     for row in ROW.findall(table):
         for column, (kind, content) in enumerate(CELL.findall(row)):
             text = " ".join(ENTITY.sub("x", TAG.sub("", content)).split())
-            scale = BOLD if kind == "h" else 1.0
-            whole = len(text) * scale + PADDING_CHARACTERS
-            word = max((len(w) for w in text.split()), default=0) * scale * WIDE_WORD
-            word += PADDING_CHARACTERS
+            weight = 700 if kind == "h" else 400
+            whole = text_ems(text, weight) + PADDING_EMS
+            word = max((text_ems(w, weight) for w in WORD_BREAK.split(text)), default=0.0)
             if column == len(longest):
                 longest.append(0.0)
                 least.append(0.0)
-            longest[column] = max(longest[column], whole, 1.0)
-            least[column] = max(least[column], word, 1.0)
+            longest[column] = max(longest[column], whole)
+            least[column] = max(least[column], word + PADDING_EMS)
     if not longest:
         return []
-    room = LINE_CHARACTERS
-    # Row names (organisations) keep most of a line before long headers of
-    # figures do: a name over three lines makes a table pages longer.
+    room = LINE_EMS
     least[0] = max(least[0], min(longest[0], NAMES * room))
     if sum(longest) <= room:
         widths = longest
     elif sum(least) >= room:
-        widths = least
+        # Not even the longest words fit: the names keep their share, and the
+        # longest words of the other columns break, not the short ones.
+        widths = [least[0], *capped(least[1:], max(room - least[0], 0.0))]
     else:
         share = (room - sum(least)) / (sum(longest) - sum(least))
         widths = [low + (high - low) * share for low, high in zip(least, longest, strict=True)]
     total = sum(widths)
     return [width / total for width in widths]
+
+
+def capped(wants: list[float], room: float) -> list[float]:
+    """Each width as wanted, the largest cut down to one cap so that they fit in `room`."""
+    if sum(wants) <= room or not wants:
+        return wants
+    left = room
+    ordered = sorted(wants)
+    cap = 0.0
+    for index, want in enumerate(ordered):
+        others = len(ordered) - index
+        if want * others > left:
+            cap = left / others
+            break
+        left -= want
+    return [min(want, cap) for want in wants]
 
 
 def fixed_widths(html: str) -> str:
