@@ -51,10 +51,23 @@ def chart_as_image(match: re.Match[str]) -> str:
 # fixed`), not by measuring every cell's shortest and longest line first:
 # WeasyPrint's automatic table layout was about a third of a 40-organisation
 # report's time. The widths come from `column_widths`; long words still wrap.
+# The few flexible boxes become floats and inline boxes that look the same on
+# paper: WeasyPrint lays a flexible box's contents out more than once.
 PRINT_ONLY = """
 @media print {
   table { table-layout: fixed; }
   th, td, caption { overflow-wrap: break-word; }
+  .cover__facts { display: block; }
+  .cover__facts div { display: inline-block; margin-right: 18px; }
+  .cover__facts dt, .cover__facts dd { display: inline; }
+  .cover__facts dd { margin-left: 4px; }
+  .standing, .standing .key-figures, .columns { display: block; }
+  .standing .key-figures { float: left; width: 58mm; }
+  .standing .key-figure { margin-bottom: 2.5mm; }
+  .standing .summary-map { float: right; width: calc(100% - 63mm); }
+  .standing::after, .columns::after { content: ""; display: block; clear: both; }
+  .column { float: left; width: 48%; }
+  .column + .column { float: right; }
 }
 """
 
