@@ -12,13 +12,22 @@ from __future__ import annotations
 
 import base64
 import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import typeface
+from . import svg_text, typeface
+
+if TYPE_CHECKING:
+    from weasyprint import CSS
 
 INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 SVG_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S)
 SVG_DESCRIPTION = re.compile(r"<desc[^>]*>(.*?)</desc>", re.S)
+# Tooltips and descriptions inside a chart: the picture in the PDF is one
+# figure whose alt text is the chart's description, and a reader of the PDF
+# has no pointer to hover with, so they only cost drawing time.
+SVG_TEXT_ALTERNATIVES = re.compile(r"<(title|desc)\b[^>]*>.*?</\1>", re.S)
 
 
 def chart_as_image(match: re.Match[str]) -> str:
@@ -27,23 +36,162 @@ def chart_as_image(match: re.Match[str]) -> str:
     WeasyPrint gives every inline SVG element a pass through the CSS
     cascade; as an image the chart is drawn directly, which halves the time
     to lay out a large partnership's report. The SVG's <desc> is already
-    escaped for XML, so it is safe inside a double-quoted attribute.
+    escaped for XML, so it is safe inside a double-quoted attribute; its
+    <title> and <desc> elements are then left out of the picture.
     """
     svg = match.group(0)
     description = SVG_DESCRIPTION.search(svg) or SVG_TITLE.search(svg)
     alt = " ".join(description.group(1).split()) if description else "Chart"
+    svg = SVG_TEXT_ALTERNATIVES.sub("", svg)
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return f'<img class="chart-image" alt="{alt}" src="data:image/svg+xml;base64,{data}">'
+
+
+# Tables are laid out from column widths given up front (`table-layout:
+# fixed`), not by measuring every cell's shortest and longest line first:
+# WeasyPrint's automatic table layout was about a third of a 40-organisation
+# report's time. The widths come from `column_widths`; long words still wrap.
+# The few flexible boxes become floats and inline boxes that look the same on
+# paper: WeasyPrint lays a flexible box's contents out more than once.
+PRINT_ONLY = """
+@media print {
+  table { table-layout: fixed; }
+  th, td, caption { overflow-wrap: break-word; }
+  .cover__facts { display: block; }
+  .cover__facts div { display: inline-block; margin-right: 18px; }
+  .cover__facts dt, .cover__facts dd { display: inline; }
+  .cover__facts dd { margin-left: 4px; }
+  .standing, .standing .key-figures, .columns { display: block; }
+  .standing .key-figures { float: left; width: 58mm; }
+  .standing .key-figure { margin-bottom: 2.5mm; }
+  .standing .summary-map { float: right; width: calc(100% - 63mm); }
+  .standing::after, .columns::after { content: ""; display: block; clear: both; }
+  .column { float: left; width: 48%; }
+  .column + .column { float: right; }
+}
+"""
+
+TABLE = re.compile(r"(<table\b[^>]*>)(.*?)(</table>)", re.S)
+CAPTION_END = re.compile(r"</caption>")
+ROW = re.compile(r"<tr\b.*?</tr>", re.S)
+CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t[hd]>", re.S)
+TAG = re.compile(r"<[^>]+>")
+ENTITY = re.compile(r"&[#\w]+;")
+
+WORD_BREAK = re.compile(r"\s+|(?<=-)")
+# Widths in ems of the tables' type (8.5pt): a table is the width of A4 less
+# its margins (180mm, 60 ems) and a cell's padding is 6pt. Where the typeface
+# is not built, a character is taken as half an em.
+LINE_EMS = 60.0
+PADDING_EMS = 0.75
+AVERAGE_EMS = 0.5
+# Row names (organisations) keep up to this share of the width before long
+# headers of figures take it: a name over three lines makes a table longer.
+NAMES = 0.28
+
+
+def text_ems(text: str, weight: int) -> float:
+    """How wide a line of text is in ems, in the report's typeface."""
+    widths = typeface.advance_widths(weight)
+    return sum(widths.get(ord(character), AVERAGE_EMS) for character in text)
+
+
+def column_widths(table: str) -> list[float]:
+    """Each column's share of a table's width (they add up to 1), from the text in it.
+
+    A cheap stand-in for CSS automatic table layout: a column wants the width
+    of its longest cell on one line and needs at least its longest word. If
+    every column fits on one line they get what they want, in proportion;
+    otherwise each gets its longest word and the space left is shared in
+    proportion to how much more each wants (CSS 2.1, 17.5.2.2). The first
+    column, the row names, is given up to 28% of the width before that.
+    Text is measured with the typeface's own widths (headers in bold).
+    """
+    longest: list[float] = []
+    least: list[float] = []
+    for row in ROW.findall(table):
+        for column, (kind, content) in enumerate(CELL.findall(row)):
+            text = " ".join(ENTITY.sub("x", TAG.sub("", content)).split())
+            weight = 700 if kind == "h" else 400
+            whole = text_ems(text, weight) + PADDING_EMS
+            word = max((text_ems(w, weight) for w in WORD_BREAK.split(text)), default=0.0)
+            if column == len(longest):
+                longest.append(0.0)
+                least.append(0.0)
+            longest[column] = max(longest[column], whole)
+            least[column] = max(least[column], word + PADDING_EMS)
+    if not longest:
+        return []
+    room = LINE_EMS
+    least[0] = max(least[0], min(longest[0], NAMES * room))
+    if sum(longest) <= room:
+        widths = longest
+    elif sum(least) >= room:
+        # Not even the longest words fit: the names keep their share, and the
+        # longest words of the other columns break, not the short ones.
+        widths = [least[0], *capped(least[1:], max(room - least[0], 0.0))]
+    else:
+        share = (room - sum(least)) / (sum(longest) - sum(least))
+        widths = [low + (high - low) * share for low, high in zip(least, longest, strict=True)]
+    total = sum(widths)
+    return [width / total for width in widths]
+
+
+def capped(wants: list[float], room: float) -> list[float]:
+    """Each width as wanted, the largest cut down to one cap so that they fit in `room`."""
+    if sum(wants) <= room or not wants:
+        return wants
+    left = room
+    ordered = sorted(wants)
+    cap = 0.0
+    for index, want in enumerate(ordered):
+        others = len(ordered) - index
+        if want * others > left:
+            cap = left / others
+            break
+        left -= want
+    return [min(want, cap) for want in wants]
+
+
+def fixed_widths(html: str) -> str:
+    """Each table given its columns' widths (`<colgroup>`), for `table-layout: fixed`."""
+
+    def columns(match: re.Match[str]) -> str:
+        start, body, end = match.groups()
+        shares = column_widths(body)
+        colgroup = (
+            "<colgroup>"
+            + "".join(f'<col style="width:{share * 100:.2f}%">' for share in shares)
+            + "</colgroup>"
+        )
+        if CAPTION_END.search(body):
+            body = CAPTION_END.sub(lambda _: "</caption>" + colgroup, body, count=1)
+        else:
+            body = colgroup + body
+        return start + body + end
+
+    return TABLE.sub(columns, html)
+
+
+@cache
+def print_stylesheet() -> CSS:
+    """The PDF's own additions to the report's stylesheet, parsed once per process."""
+    from weasyprint import CSS
+
+    return CSS(string=PRINT_ONLY)
 
 
 def html_to_pdf(html: str) -> bytes:
     """A tagged PDF/UA-1 document of the report's HTML, charts drawn as images."""
     from weasyprint import HTML
 
-    printable = INLINE_SVG.sub(chart_as_image, html)
+    svg_text.install()
+    printable = fixed_widths(INLINE_SVG.sub(chart_as_image, html))
     # The same typeface from TrueType files: quicker for WeasyPrint than WOFF2.
     printable = printable.replace(typeface.font_faces(), typeface.print_font_faces(), 1)
-    document = HTML(string=printable, base_url=str(Path(__file__).parent)).render()
+    document = HTML(string=printable, base_url=str(Path(__file__).parent)).render(
+        stylesheets=[print_stylesheet()]
+    )
     # Embedding whole fonts is faster than subsetting them; the embedded
     # typeface is split into small Latin subsets, so the cost is a few kB.
     return bytes(document.write_pdf(full_fonts=True, pdf_variant="pdf/ua-1"))

@@ -92,3 +92,25 @@ def fonts_installed() -> bool:
         (FONTS / name).is_file() and (FONTS / truetype_name(name)).is_file()
         for name in font_file_names()
     )
+
+
+@cache
+def advance_widths(weight: int) -> dict[int, float]:
+    """Each character's advance in ems in the upright typeface at `weight` (400 or 700).
+
+    Read from the TrueType files, so that the PDF can size table columns
+    from what their text will measure. Empty when the fonts are not built.
+    """
+    if not fonts_installed():
+        return {}
+    from fontTools.ttLib import TTFont
+
+    widths: dict[int, float] = {}
+    # Latin last, so that it wins where the subsets overlap.
+    for subset in reversed(SUBSETS):
+        font = TTFont(FONTS / truetype_name(f"source-sans-3-{subset}-{weight}-normal.woff2"))
+        per_em = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        for code, glyph in font.getBestCmap().items():
+            widths[code] = metrics[glyph][0] / per_em
+    return widths
