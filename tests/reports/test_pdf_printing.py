@@ -1,8 +1,8 @@
 """How the PDF is printed quickly without changing what it shows.
 
-Tables get their column widths up front (`pdf.column_widths`), and chart
-labels are shaped once each (`svg_text`). These tests check that the widths
-are sensible and that labels land where the SVG puts them.
+Tables get their column widths up front (`pdf.column_widths`). These tests
+check that the widths are sensible, and that chart labels land where the SVG
+puts them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from joinedup.reports import pdf, svg_text, typeface
+from joinedup.reports import pdf, typeface
 
 
 def test_a_table_of_names_and_figures_gives_the_names_the_widest_column() -> None:
@@ -45,24 +45,6 @@ def test_every_table_in_the_pdf_gets_one_width_a_column() -> None:
     assert re.search(
         r"</caption><colgroup>(<col style=\"width:[\d.]+%\">){2}</colgroup><thead>", printed
     )
-
-
-def test_labels_with_letter_by_letter_placing_are_left_to_weasyprint() -> None:
-    class Node:
-        def __init__(self, **attributes: str) -> None:
-            self.tag, self.text, self.attrib = "text", "Label", attributes
-
-    assert svg_text.is_plain_label(Node(x="10", y="20"))
-    assert not svg_text.is_plain_label(Node(x="10 20 30", y="20"))
-    assert not svg_text.is_plain_label(Node(x="10", y="20", rotate="45"))
-    assert not svg_text.is_plain_label(Node(x="10", y="20", **{"letter-spacing": "2"}))
-
-
-def test_the_quick_label_drawing_is_in_place_for_this_weasyprint() -> None:
-    # An upgrade of WeasyPrint falls back to its own (slower) drawing; this
-    # says so, so that someone checks the new release and moves the pin.
-    pdf.html_to_pdf("<html lang='en'><title>t</title><p>x</p></html>")
-    assert svg_text.install()
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import svg_text, typeface
+from . import typeface
 
 if TYPE_CHECKING:
     from weasyprint import CSS
@@ -185,7 +185,6 @@ def html_to_pdf(html: str) -> bytes:
     """A tagged PDF/UA-1 document of the report's HTML, charts drawn as images."""
     from weasyprint import HTML
 
-    svg_text.install()
     printable = fixed_widths(INLINE_SVG.sub(chart_as_image, html))
     # The same typeface from TrueType files: quicker for WeasyPrint than WOFF2.
     printable = printable.replace(typeface.font_faces(), typeface.print_font_faces(), 1)
