@@ -194,6 +194,7 @@ def test_a_round_is_found_only_under_its_own_partnership(world, secrets, closed)
         "/api/v1/partnerships/abc/rounds",
         "/api/v1/partnerships/1/rounds/99999999999999999999/result",
         "/api/v1/nothing-here",
+        "/api/v1/partnerships/%0A%F4%81%80%AB%C2%AA/rounds",  # a newline in it (found by fuzzing)
     ],
 )
 def test_unknown_addresses_are_json_not_found(world, secrets, url) -> None:

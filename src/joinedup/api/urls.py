@@ -38,5 +38,6 @@ urlpatterns = [
         name="result",
     ),
     # Anything else under the API is a JSON 404, not the site's HTML page.
-    re_path(r"^v1/(?P<path>.*)$", views.not_found),
+    # [\s\S], not ".": an address with a newline in it is still the API's, answered in JSON.
+    re_path(r"^v1/(?P<path>[\s\S]*)$", views.not_found),
 ]
