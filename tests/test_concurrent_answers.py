@@ -4,11 +4,16 @@ On a temporary SQLite database (the embedded default), and again on
 PostgreSQL when DATABASE_URL points at it (a database of the test's own
 on that server): 150 people send complete surveys at the same moment, and
 one link open in two browsers saves pages in parallel and races the submit.
+On PostgreSQL the same runs once more against two server processes, as
+docs/operations.md says to run a site: every request goes to the other
+process from the one before (a proxy spreading requests), so nothing a
+respondent needs may be kept in a process.
 """
 
 from __future__ import annotations
 
 import http.cookiejar
+import itertools
 import os
 import re
 import secrets
@@ -65,7 +70,7 @@ print(json.dumps(d.answers if d else None))
 def _database_urls() -> list[str]:
     urls = ["sqlite"]
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        urls.append("postgres")
+        urls += ["postgres", "postgres, two processes"]
     return urls
 
 
@@ -97,24 +102,32 @@ class Server:
         self.manage("migrate", "--verbosity", "0")
         self.manage("createcachetable")
         self.tokens = self.shell(SEED.replace("PEOPLE_COUNT", str(PEOPLE))).split()
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [str(JOINEDUP), "serve", "--port", str(self.port), "--threads", "8"],
-            env=self.env,
-            cwd=folder,
-            stdout=subprocess.DEVNULL,
-            stderr=(folder / "server.log").open("wb"),
-            start_new_session=True,
-        )
-        self.address = f"http://127.0.0.1:{self.port}"
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.logs: list[Path] = []
+        self.addresses: list[str] = []
+        for number in range(2 if kind.endswith("two processes") else 1):
+            port = free_port()
+            self.logs.append(folder / f"server-{number}.log")
+            self.processes.append(
+                subprocess.Popen(
+                    [str(JOINEDUP), "serve", "--port", str(port), "--threads", "8"],
+                    env=self.env,
+                    cwd=folder,
+                    stdout=subprocess.DEVNULL,
+                    stderr=self.logs[-1].open("wb"),
+                    start_new_session=True,
+                )
+            )
+            self.addresses.append(f"http://127.0.0.1:{port}")
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(self.address + "/privacy/", timeout=2).read()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, (folder / "server.log").read_text()
-                time.sleep(0.2)
+        for address in self.addresses:
+            while True:
+                try:
+                    urllib.request.urlopen(address + "/privacy/", timeout=2).read()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, self.errors
+                    time.sleep(0.2)
 
     def manage(self, *arguments: str) -> None:
         subprocess.run(
@@ -133,15 +146,17 @@ class Server:
         return done.stdout
 
     def stop(self) -> None:
-        os.killpg(self.process.pid, signal.SIGINT)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+        for process in self.processes:
+            os.killpg(process.pid, signal.SIGINT)
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
 
     @property
     def errors(self) -> str:
-        return (self.folder / "server.log").read_text()
+        return "".join(log.read_text() for log in self.logs)
 
 
 @pytest.fixture(params=_database_urls())
@@ -154,22 +169,25 @@ def server(request, tmp_path: Path) -> Iterator[Server]:
 
 
 class Respondent:
-    """A browser of its own: cookies, and the CSRF secret from the cookie."""
+    """A browser of its own: cookies, and the CSRF secret from the cookie.
 
-    def __init__(self, address: str) -> None:
-        self.address = address
+    With several server processes, each request goes to the next one in turn.
+    """
+
+    def __init__(self, addresses: list[str]) -> None:
+        self.addresses = itertools.cycle(addresses)
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
         )
 
     def get(self, path: str) -> tuple[int, str]:
-        return self._open(urllib.request.Request(self.address + path))
+        return self._open(urllib.request.Request(next(self.addresses) + path))
 
     def post(self, path: str, fields: dict[str, object]) -> tuple[int, str]:
         secret = next(c.value for c in self.jar if c.name == "csrftoken")
         body = urllib.parse.urlencode({"csrfmiddlewaretoken": secret, **fields}, doseq=True)
-        return self._open(urllib.request.Request(self.address + path, data=body.encode()))
+        return self._open(urllib.request.Request(next(self.addresses) + path, data=body.encode()))
 
     def _open(self, request: urllib.request.Request) -> tuple[int, str]:
         try:
@@ -203,7 +221,7 @@ def test_150_people_sending_at_once_are_all_stored_once_each(server: Server) -> 
     ready = threading.Barrier(PEOPLE)
 
     def person(token: str) -> None:
-        browser = Respondent(server.address)
+        browser = Respondent(server.addresses)
         try:
             codes = _answer_all(browser, token)
             ready.wait(timeout=300)  # everyone presses "Send" at the same moment
@@ -233,10 +251,10 @@ def test_one_link_in_two_browsers_keeps_both_tabs_pages_and_a_late_save_gets_a_m
 
     scales = load_instrument().scales
     token = server.tokens[0]
-    first = Respondent(server.address)
+    first = Respondent(server.addresses)
     first.get(f"/s/{token}/")
     first.post(f"/s/{token}/", {})
-    second = Respondent(server.address)
+    second = Respondent(server.addresses)
     second.get(f"/s/{token}/")
     statuses: list[int] = []
 
