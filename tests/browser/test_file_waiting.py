@@ -10,54 +10,26 @@ from typing import Any
 
 import pytest
 
-from joinedup.accounts.models import User
-from joinedup.analysis.synth import SynthSpec, generate
-from joinedup.partnerships.models import Membership, Organisation, Partnership, Role
-from joinedup.surveys import importing, services
+from joinedup.partnerships.models import Role
+from joinedup.surveys import services
 from joinedup.surveys.models import Round
+from tests.browser.synthetic import partnership_with_a_round, sign_in
 from tests.web.worker import run_worker, task_queue, waiting_tasks  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("task_queue")]
-PASSWORD = "a long facilitator passphrase"
 
 
 @pytest.fixture
 def closed(live_server: Any) -> Round:
     """One closed round of a small synthetic partnership, with a viewer, carol."""
-    tables = generate(SynthSpec(organisations=6, respondents=60, rounds=1, seed=3))
-    partnership = Partnership.objects.create(name="Riverside Together")
-    for row in tables["organisations"].itertuples():
-        Organisation.objects.create(
-            partnership=partnership, name=row.organisation, sector=row.sector
-        )
-    user = User.objects.create_user("carol@example.org", PASSWORD)
-    Membership.objects.create(partnership=partnership, user=user, role=Role.VIEWER)
-    survey_round = services.open_round(services.create_round(partnership, "Round 1"))
-    importing.import_files(
-        survey_round,
-        importing.Upload(
-            "responses.csv",
-            tables["responses"].drop(columns="round", errors="ignore").to_csv(index=False).encode(),
-        ),
-        importing.Upload(
-            "relationships.csv",
-            tables["relationships"]
-            .drop(columns="round", errors="ignore")
-            .to_csv(index=False)
-            .encode(),
-        ),
-    )
+    _, survey_round = partnership_with_a_round("carol@example.org", Role.VIEWER, seed=3)
     return services.close_round(survey_round, in_worker=False)
 
 
 def _signed_in(browser: Any, url: str, javascript: bool) -> Any:
     context = browser.new_context(java_script_enabled=javascript, accept_downloads=True)
     page = context.new_page()
-    page.goto(f"{url}/sign-in/")
-    page.get_by_label("Email address").fill("carol@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+    sign_in(page, url, "carol@example.org")
     return page
 
 

@@ -11,39 +11,19 @@ from typing import Any
 
 import pytest
 
-from joinedup.accounts.models import User
-from joinedup.analysis.synth import SynthSpec, generate
-from joinedup.partnerships.models import Membership, Organisation, Partnership, Role
-from joinedup.surveys import importing, services
+from joinedup.partnerships.models import Role
+from joinedup.surveys import services
 from joinedup.surveys.models import Round, RoundStatus
+from tests.browser.synthetic import partnership_with_a_round, sign_in
 from tests.web.worker import run_worker, task_queue, waiting_tasks  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("task_queue")]
-PASSWORD = "a long facilitator passphrase"
 
 
 @pytest.fixture
 def closing(live_server: Any) -> Round:
     """A round of a small synthetic partnership, asked to close (the worker has not run)."""
-    tables = generate(SynthSpec(organisations=6, respondents=60, rounds=1, seed=5))
-    partnership = Partnership.objects.create(name="Riverside Together")
-    for row in tables["organisations"].itertuples():
-        Organisation.objects.create(
-            partnership=partnership, name=row.organisation, sector=row.sector
-        )
-    user = User.objects.create_user("fay@example.org", PASSWORD)
-    Membership.objects.create(partnership=partnership, user=user, role=Role.FACILITATOR)
-    survey_round = services.open_round(services.create_round(partnership, "Round 1"))
-    importing.import_files(
-        survey_round,
-        *(
-            importing.Upload(
-                f"{name}.csv",
-                tables[name].drop(columns="round", errors="ignore").to_csv(index=False).encode(),
-            )
-            for name in ("responses", "relationships")
-        ),
-    )
+    _, survey_round = partnership_with_a_round("fay@example.org", Role.FACILITATOR, seed=5)
     survey_round = services.close_round(survey_round)
     assert survey_round.status == RoundStatus.CLOSING and waiting_tasks() == 1
     return survey_round
@@ -51,11 +31,7 @@ def closing(live_server: Any) -> Round:
 
 def _progress(browser: Any, live_server: Any, closing: Round, javascript: bool) -> Any:
     page = browser.new_context(java_script_enabled=javascript).new_page()
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Email address").fill("fay@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "fay@example.org")
     page.goto(
         f"{live_server.url}/partnerships/{closing.partnership_id}/rounds/{closing.pk}/progress/"
     )

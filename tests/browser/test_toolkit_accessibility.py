@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from joinedup.toolkit.catalogue import TOOLS
+from tests.browser.synthetic import partnership_with_a_round, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,8 +52,6 @@ def test_a_visitor_finds_previews_and_downloads_a_tool_from_the_header(
 
 # ------------------------------------------- the weekly update's pages, and the round's date
 
-PASSWORD = "a long facilitator passphrase"
-
 
 @pytest.fixture
 def partnership(live_server: Any) -> Any:
@@ -61,35 +60,11 @@ def partnership(live_server: Any) -> Any:
 
     from django.utils import timezone
 
-    from joinedup.accounts.models import User
     from joinedup.actions.models import Action, Meeting
-    from joinedup.analysis.synth import SynthSpec, generate
-    from joinedup.partnerships.models import Membership, Organisation, Partnership, Role
-    from joinedup.surveys import importing, services
+    from joinedup.partnerships.models import Role
+    from joinedup.surveys import services
 
-    tables = generate(SynthSpec(organisations=6, respondents=60, rounds=1, seed=3))
-    partnership = Partnership.objects.create(name="Riverside Together")
-    for row in tables["organisations"].itertuples():
-        Organisation.objects.create(
-            partnership=partnership, name=row.organisation, sector=row.sector
-        )
-    user = User.objects.create_user("alice@example.org", PASSWORD)
-    Membership.objects.create(partnership=partnership, user=user, role=Role.FACILITATOR)
-    closed = services.open_round(services.create_round(partnership, "Round 1"))
-    importing.import_files(
-        closed,
-        importing.Upload(
-            "responses.csv",
-            tables["responses"].drop(columns="round", errors="ignore").to_csv(index=False).encode(),
-        ),
-        importing.Upload(
-            "relationships.csv",
-            tables["relationships"]
-            .drop(columns="round", errors="ignore")
-            .to_csv(index=False)
-            .encode(),
-        ),
-    )
+    partnership, closed = partnership_with_a_round("alice@example.org", Role.FACILITATOR, seed=3)
     services.close_round(closed)
     today = timezone.localdate()
     services.open_round(
@@ -106,11 +81,7 @@ def partnership(live_server: Any) -> Any:
 
 
 def _sign_in(page: Any, url: str) -> None:
-    page.goto(f"{url}/sign-in/")
-    page.get_by_label("Email address").fill("alice@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+    sign_in(page, url, "alice@example.org")
 
 
 def _check(page: Any, axe: Any) -> None:
