@@ -158,3 +158,15 @@ def test_a_worker_killed_mid_batch_sends_nothing_twice_and_loses_nothing(
     finally:
         handler.released.set()
         controller.stop()
+
+
+@pytest.mark.parametrize(("value", "message"), [("0", "0 is too few"), ("many", "'many' is not")])
+def test_a_worker_asked_for_no_threads_says_so_instead_of_starting(
+    value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from joinedup.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["worker", "--threads", value])
+    assert stopped.value.code == 2
+    assert f"argument --threads: {message}" in capsys.readouterr().err

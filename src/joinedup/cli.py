@@ -229,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     worker.add_argument(
         "--threads",
-        type=int,
+        type=_at_least_one,
         default=1,
         help="tasks run at once (default 1); 4 sends e-mail several times faster",
     )
@@ -285,6 +285,17 @@ def _targets(args: argparse.Namespace) -> Any:
     from joinedup.reports.outputs import Targets
 
     return Targets(html=args.html, pdf=args.pdf, xlsx=args.xlsx, graphml=args.graphml, csv=args.csv)
+
+
+def _at_least_one(text: str) -> int:
+    """A whole number of 1 or more, or argparse's message naming the option and the value."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number} is too few: give 1 or more")
+    return number
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -631,7 +642,7 @@ def run_worker(args: argparse.Namespace) -> int:
     Console(stderr=True, highlight=False).print(
         "Joined Up worker: running queued tasks (Ctrl+C to stop)", markup=False
     )
-    call_command("worker", batch=args.batch, threads=max(1, args.threads))
+    call_command("worker", batch=args.batch, threads=args.threads)
     return EXIT_OK
 
 
