@@ -12,7 +12,9 @@ What it does, on loopback only:
 3. runs locust headless, for BENCH_SECONDS (default 15) per level, at 8, 32
    and 64 concurrent respondents (BENCH_LEVELS), each playing whole journeys
    from opening the link to sending; then the same for a bare Django view;
-4. prints requests a second, p50/p95/p99 per kind of request, the ratio of
+4. prints requests a second, p50/p95/p99 per kind of request, the server
+   processes' processor time per request of each kind (from /proc: the
+   figure that does not depend on what else the machine runs), the ratio of
    survey to bare throughput, and checks integrity: no server errors, and
    exactly one stored response per completed submission.
 
@@ -224,6 +226,30 @@ def run_locust(kind: str, users: int, seconds: int, host: str, folder: Path, tok
     return {"rows": rows, "failures": failures, "sent": sent, "attempted": attempted}
 
 
+def processor_seconds(servers: list[subprocess.Popen[bytes]]) -> float:
+    """User and system processor time the server processes have used so far (Linux /proc)."""
+    total = 0
+    for server in servers:
+        try:
+            fields = Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # not Linux: the column stays empty
+            return float("nan")
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measured(kind: str, users: int, seconds: int, host: str, folder: Path, tokens: Path,
+             servers: list[subprocess.Popen[bytes]]) -> dict:  # fmt: skip
+    """A locust run, with the servers' processor time for each request it made."""
+    before = processor_seconds(servers)
+    result = run_locust(kind, users, seconds, host, folder, tokens)
+    used = processor_seconds(servers) - before
+    total = next(r for r in result["rows"] if r["Name"] == "Aggregated")
+    count = int(total["Request Count"])
+    result["cpu_ms"] = 1000 * used / count if count else float("nan")
+    return result
+
+
 def show(kind: str, users: int, result: dict) -> dict:
     total = next(r for r in result["rows"] if r["Name"] == "Aggregated")
     print(f"\n{kind} at {users} concurrent users")
@@ -241,6 +267,7 @@ def show(kind: str, users: int, result: dict) -> dict:
         "failures": int(total["Failure Count"]),
         "sent": result["sent"],
         "attempted": result.get("attempted", 0),
+        "cpu_ms": result.get("cpu_ms", float("nan")),
     }
 
 
@@ -277,10 +304,10 @@ def survey_load() -> int:
             # Each run gets invitations of its own: a used link only says "already sent".
             share = folder / f"tokens-{users}.txt"
             share.write_text("\n".join(every[level * each : (level + 1) * each]))
-            survey = show("Survey journeys", users, run_locust(
-                "survey", users, SECONDS, host, folder, share))  # fmt: skip
-            bare = show("Bare Django view", users, run_locust(
-                "bare", users, BARE_SECONDS, host, folder, tokens))  # fmt: skip
+            survey = show("Survey journeys", users, measured(
+                "survey", users, SECONDS, host, folder, share, servers))  # fmt: skip
+            bare = show("Bare Django view", users, measured(
+                "bare", users, BARE_SECONDS, host, folder, tokens, servers))  # fmt: skip
             summary.append((users, survey, bare))
     finally:
         stop(servers)
@@ -292,13 +319,14 @@ def survey_load() -> int:
           f"{'Redis' if USE_REDIS else 'no Redis'}, {SECONDS} s a level, "
           f"{os.cpu_count()} CPUs shared with locust")  # fmt: skip
     print(f"  {'users':>5}{'survey req/s':>14}{'p95 ms':>8}{'bare req/s':>12}{'p95 ms':>8}"
-          f"{'ratio':>8}{'errors':>8}")  # fmt: skip
+          f"{'ratio':>8}{'errors':>8}{'server ms/req':>15}")  # fmt: skip
     failed = False
     for users, survey, bare in summary:
         ratio = survey["rps"] / bare["rps"] if bare["rps"] else 0.0
         print(
             f"  {users:>5}{survey['rps']:>14.1f}{survey['p95']:>8.0f}{bare['rps']:>12.1f}"
             f"{bare['p95']:>8.0f}{ratio:>8.2f}{survey['failures'] + bare['failures']:>8}"
+            f"{survey['cpu_ms']:>8.2f} / {bare['cpu_ms']:.2f}"
         )
         failed |= bool(survey["failures"] or bare["failures"])
         if users == 32:

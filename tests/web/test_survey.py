@@ -69,6 +69,25 @@ def test_a_completed_survey_becomes_one_anonymous_response(client, world, invite
     assert "Answers sent" in client.get("/s/done/").content.decode()
 
 
+def test_the_survey_sets_no_cookie_and_needs_no_csrf_token(world, invited, open_round) -> None:
+    """The link is the respondent's only credential (survey_views.CSRF_NOTE).
+
+    A browser that enforces CSRF checks answers and sends the whole survey,
+    by invitation and by open link, without any token; and no page leaves a
+    cookie behind on a shared computer.
+    """
+    browser = Client(enforce_csrf_checks=True)
+    token = start(browser, invited.token)
+    answer_everything(browser, token, answer=4)
+    assert submit(browser, token).status_code == 302
+    link = services.create_open_link(open_round, world.org("Age Well Northshire"))
+    personal = start(browser, link, open_link=True)
+    answer_everything(browser, personal, answer=3)
+    assert submit(browser, personal).status_code == 302
+    assert Response.objects.count() == 2
+    assert not browser.cookies, dict(browser.cookies)
+
+
 def test_the_stored_response_cannot_be_joined_back_to_the_invitation(client, world, invited):
     token = start(client, invited.token)
     answer_everything(client, token)

@@ -1,8 +1,8 @@
 """Fixed-window rate limits: one round-trip a request, counted atomically.
 
 Where the counters live:
-- with REDIS_URL set (the cache is Django's RedisCache), in Redis: INCR and
-  EXPIREAT sent together in one pipeline;
+- with REDIS_URL set (the cache is Django's RedisCache), in Redis: one Lua
+  script does INCR and EXPIREAT for every counter a request needs;
 - otherwise in the database, table `joinedup_rate_counter`: one
   `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` statement counts every
   counter a request needs. Django's database cache cannot do this (its
@@ -18,6 +18,7 @@ invitation, and no expiry says when one request came.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import random
@@ -72,12 +73,18 @@ def client_address(request: HttpRequest) -> str:
     return forwarded[-proxies] if len(forwarded) >= proxies else forwarded[0]
 
 
+@functools.lru_cache(maxsize=4)
+def _day_key(secret_key: str, day: int) -> bytes:
+    """The day's key for counter names (made once a day, not on every request)."""
+    return hmac.new(
+        secret_key.encode(), f"joinedup.ratelimit:{day}".encode(), hashlib.sha256
+    ).digest()
+
+
 def keyed(scope: str, key: str, now: float | None = None) -> str:
     """A counter's name: an HMAC of scope and key under today's key, never the key itself."""
     day = int((time.time() if now is None else now) // DAY)
-    secret = hmac.new(
-        settings.SECRET_KEY.encode(), f"joinedup.ratelimit:{day}".encode(), hashlib.sha256
-    ).digest()
+    secret = _day_key(settings.SECRET_KEY, day)
     digest = hmac.new(secret, f"{scope}\x00{key}".encode(), hashlib.sha256).hexdigest()
     return f"rl:{digest[:40]}"
 
@@ -109,17 +116,31 @@ def _uses_redis() -> bool:
     return isinstance(caches["default"], RedisCache)
 
 
+# INCR each key and make it expire when its window ends, in Redis itself: one
+# command, one round-trip, and atomic (a script runs alone).
+_COUNT_SCRIPT = """
+local counts = {}
+for place, key in ipairs(KEYS) do
+  counts[place] = redis.call('INCR', key)
+  redis.call('EXPIREAT', key, ARGV[place])
+end
+return counts
+"""
+
+
 def _redis_counts(names: list[str], ends: list[int]) -> list[int]:
-    """INCR each key and make it expire when its window ends: one pipeline, one round-trip."""
+    """Count one hit on each key with the counting script (loaded once per client)."""
     backend: Any = caches["default"]
     keys = [backend.make_and_validate_key(name) for name in names]
     client = backend._cache.get_client(keys[0], write=True)
-    pipeline = client.pipeline(transaction=False)
-    for key, end in zip(keys, ends, strict=True):
-        pipeline.incr(key)
-        pipeline.expireat(key, end)
-    replies = pipeline.execute()
-    return [int(count) for count in replies[0::2]]
+    script = _scripts.get(id(client))
+    if script is None:
+        script = _scripts.setdefault(id(client), client.register_script(_COUNT_SCRIPT))
+    return [int(count) for count in script(keys=keys, args=ends)]
+
+
+# One registered script per kept Redis client (site/cache.py keeps one per pool).
+_scripts: dict[int, Any] = {}
 
 
 def _database_counts(names: list[str], ends: list[int], now: float) -> list[int]:

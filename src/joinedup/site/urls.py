@@ -5,9 +5,10 @@ from django.views.generic import RedirectView, TemplateView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="partnerships:list"), name="home"),
+    # First: respondents' survey pages are the busiest, and URLs are tried in order.
+    path("", include("joinedup.surveys.urls")),
     path("", include("joinedup.accounts.urls")),
     path("partnerships/", include("joinedup.partnerships.urls")),
-    path("", include("joinedup.surveys.urls")),
     path("", include("joinedup.results.urls")),
     path("api/", include("joinedup.api.urls")),
     path("", include("joinedup.actions.urls")),

@@ -30,7 +30,7 @@ from joinedup.analysis.tables import RawTable, parse_csv_bytes
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Organisation, Partnership
 
-from . import audit, channels, closing
+from . import audit, channels, closing, visits
 from .errors import ChannelRefused, SurveyError
 from .models import Channel, Draft, Invitation, OpenLink, Rating, Response, Round, RoundStatus
 from .sending import add_invitations, remind, send_pending, survey_url  # noqa: F401  (interface)
@@ -547,9 +547,7 @@ def save_draft(draft: Draft, updates: dict[str, Any]) -> Draft:
     if read_at is not None:
         answers = _with_chosen_ratings(_merged(draft.answers, updates))
         now = timezone.now()
-        if Draft.objects.filter(pk=draft.pk, updated_at=read_at).update(
-            answers=answers, updated_at=now
-        ):
+        if visits.save_if_unchanged(draft.pk, read_at, answers, now):
             draft.answers, draft.updated_at = answers, now
             return draft
     with transaction.atomic():

@@ -16,12 +16,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render as django_render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from joinedup.instrument import Instrument, load_instrument
@@ -29,7 +29,7 @@ from joinedup.partnerships.forms import submitted
 from joinedup.partnerships.models import Organisation
 from joinedup.site import ratelimit
 
-from . import closing, services
+from . import closing, services, visits
 from .check_answers import summary, unanswered_pages
 from .forms import (
     DONT_KNOW,
@@ -52,6 +52,15 @@ def render(
     """A respondent's page: Jinja2 templates in surveys/jinja2/ (see site/jinja.py)."""
     return django_render(request, template, context, status=status, using="jinja2")
 
+
+# CSRF_NOTE: respondents' pages take no CSRF token and set no cookie.
+# Cross-site request forgery makes a browser send a request carrying
+# credentials the browser adds by itself (a session cookie). A respondent has
+# none: the only credential is the private link, in the address itself. A
+# forged form on another site could only post to a link its author already
+# knows, and whoever knows a link can use it directly. So a token would
+# protect nothing; without one the survey sets no cookie at all (nothing on a
+# shared computer says who answered), and no page makes or checks one.
 
 # The thank-you page's name is signed (not stored): respondents have no session.
 DONE_SALT = "joinedup.surveys.done"
@@ -130,6 +139,7 @@ def _open_link_limits(
 def survey_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Resolve the token to its draft; show 'closed' or 'already sent' pages when due."""
 
+    @csrf_exempt  # the link is the credential: see CSRF_NOTE
     @never_cache
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
@@ -141,7 +151,7 @@ def survey_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if visit.draft is None:
             if visit.invitation is not None and visit.invitation.done:
                 return _already_sent(request, visit)
-            return redirect("surveys:start", token=token)
+            return _go(_page_url("start", token))
         context = _Context(request, token, visit.draft, load_instrument(visit.round.instrument))
         try:
             return view(request, context, **kwargs)
@@ -171,6 +181,20 @@ def _url_pattern(name: str, kwargs: tuple[tuple[str, Any], ...]) -> str:
     return reverse(f"surveys:{name}", kwargs={"token": _TOKEN_SLOT, **dict(kwargs)})
 
 
+def _page_url(name: str, token: str, **kwargs: Any) -> str:
+    return _url_pattern(name, tuple(sorted(kwargs.items()))).replace(_TOKEN_SLOT, token)
+
+
+def _go(url: str) -> HttpResponseRedirect:
+    """A redirect to an address already made.
+
+    Django's `redirect()` first tries its argument as a view name, and a
+    failed reverse (an exception with a formatted message) cost a tenth of a
+    page save.
+    """
+    return HttpResponseRedirect(url)
+
+
 class _Context:
     """One request's survey state: the draft, the instrument and the page order."""
 
@@ -188,12 +212,7 @@ class _Context:
     def partners(self) -> list[Organisation]:
         """The other organisations of the partnership (one query a request)."""
         if self._partners is None:
-            self._partners = list(
-                Organisation.objects.filter(partnership_id=self.round.partnership_id)
-                .exclude(pk=self.organisation.pk)
-                .order_by("name")
-                .only("pk", "name")
-            )
+            self._partners = visits.partners_of(self.round.partnership_id, self.organisation.pk)
         return self._partners
 
     def chosen_partners(self) -> list[Organisation]:
@@ -222,7 +241,7 @@ class _Context:
         return self.url("start")
 
     def url(self, name: str, **kwargs: Any) -> str:
-        return _url_pattern(name, tuple(sorted(kwargs.items()))).replace(_TOKEN_SLOT, self.token)
+        return _page_url(name, self.token, **kwargs)
 
     def neighbours(self, current: str) -> tuple[str, str]:
         """The page before (for the back link) and after this one."""
@@ -235,10 +254,10 @@ class _Context:
 
     def after_save(self, current: str) -> HttpResponse:
         if self.request.POST.get("action") == "save-and-leave":
-            return redirect(self.url("saved"))
+            return _go(self.url("saved"))
         if self.request.GET.get("change"):
-            return redirect(self.url("check"))
-        return redirect(self.neighbours(current)[1])
+            return _go(self.url("check"))
+        return _go(self.neighbours(current)[1])
 
     def render(self, template: str, current: str, extra: dict[str, Any]) -> HttpResponse:
         back, _ = self.neighbours(current)
@@ -262,6 +281,7 @@ class _Context:
 # ------------------------------------------------------------------ start
 
 
+@csrf_exempt  # see CSRF_NOTE
 @never_cache
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, token: str) -> HttpResponse:
@@ -289,9 +309,9 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
             return _closed(request, visit)
         if personal_token is None and draft.answers:
             # Coming back: carry on from the first page still to answer.
-            return redirect(resume_url(draft, token))
+            return _go(resume_url(draft, token))
         target = personal_token or token
-        return redirect("surveys:about", token=target)
+        return _go(_page_url("about", target))
     partnership = visit.round.partnership
     closes_on = visit.round.closes_on
     return render(
@@ -310,6 +330,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@csrf_exempt  # see CSRF_NOTE
 @never_cache
 def open_link(request: HttpRequest, token: str) -> HttpResponse:
     """An organisation's shared link: the same start page; starting makes a personal link."""
@@ -375,7 +396,7 @@ def partners(request: HttpRequest, survey: _Context) -> HttpResponse:
         if request.GET.get("change"):
             unrated = [p for p in chosen if str(p) not in ratings]
             if unrated:  # newly chosen partners still need rating
-                return redirect(survey.url("partner", partner_id=unrated[0]))
+                return _go(survey.url("partner", partner_id=unrated[0]))
         return survey.after_save(current)
     return survey.render(
         "surveys/survey/partners.html",
@@ -408,7 +429,7 @@ def partner(request: HttpRequest, survey: _Context, partner_id: int) -> HttpResp
             if request.GET.get("change"):
                 unrated = [p for p in chosen if str(p) not in ratings]
                 if unrated and not leaving:
-                    return redirect(survey.url("partner", partner_id=unrated[0]) + "?change=1")
+                    return _go(survey.url("partner", partner_id=unrated[0]) + "?change=1")
             return survey.after_save(current)
     return survey.render(
         "surveys/survey/partner.html", current, {"form": form, "partner": organisation}
@@ -461,7 +482,7 @@ def check(request: HttpRequest, survey: _Context) -> HttpResponse:
         signed = signing.Signer(salt=DONE_SALT).sign_object(
             survey.round.partnership.name, compress=True
         )
-        return redirect(f"{reverse('surveys:done')}?{urlencode({'p': signed})}")
+        return _go(f"{reverse('surveys:done')}?{urlencode({'p': signed})}")
     return survey.render(
         "surveys/survey/check.html",
         current,

@@ -5,6 +5,17 @@ from . import round_views, survey_views
 app_name = "surveys"
 
 urlpatterns = [
+    # Respondents: private links, no account.
+    path("s/done/", survey_views.done, name="done"),
+    path("s/<str:token>/", survey_views.start, name="start"),
+    path("o/<str:token>/", survey_views.open_link, name="open-link"),
+    path("s/<str:token>/about/", survey_views.about, name="about"),
+    path("s/<str:token>/statements/<int:number>/", survey_views.statements, name="statements"),
+    path("s/<str:token>/partners/", survey_views.partners, name="partners"),
+    path("s/<str:token>/partners/<int:partner_id>/", survey_views.partner, name="partner"),
+    path("s/<str:token>/comments/", survey_views.comments, name="comments"),
+    path("s/<str:token>/check/", survey_views.check, name="check"),
+    path("s/<str:token>/saved/", survey_views.saved, name="saved"),
     # Facilitators and partner leads: rounds and invitations.
     path(
         "partnerships/<int:partnership_id>/rounds/new/",
@@ -66,15 +77,4 @@ urlpatterns = [
         round_views.import_responses,
         name="import",
     ),
-    # Respondents: private links, no account.
-    path("s/done/", survey_views.done, name="done"),
-    path("s/<str:token>/", survey_views.start, name="start"),
-    path("o/<str:token>/", survey_views.open_link, name="open-link"),
-    path("s/<str:token>/about/", survey_views.about, name="about"),
-    path("s/<str:token>/statements/<int:number>/", survey_views.statements, name="statements"),
-    path("s/<str:token>/partners/", survey_views.partners, name="partners"),
-    path("s/<str:token>/partners/<int:partner_id>/", survey_views.partner, name="partner"),
-    path("s/<str:token>/comments/", survey_views.comments, name="comments"),
-    path("s/<str:token>/check/", survey_views.check, name="check"),
-    path("s/<str:token>/saved/", survey_views.saved, name="saved"),
 ]

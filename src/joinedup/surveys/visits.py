@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import F
 
 from joinedup.partnerships.models import Organisation, Partnership
@@ -32,44 +32,127 @@ _VISIT_COLUMNS: tuple[tuple[type[models.Model], str, tuple[str, ...]], ...] = (
 
 
 @functools.cache
-def _draft_sql() -> str:
+def _draft_plan() -> tuple[str, list[tuple[type[models.Model], list[str], list[Any]]]]:
+    """The one query for a draft and its round, and how to turn its row into model objects.
+
+    Built once per process: the SQL, then for each model (the draft, its
+    round, partnership and organisation) its field names and, for each
+    column, the converters Django would apply to it (JSON decoding, SQLite's
+    dates), so that a row becomes objects without the ORM's query machinery.
+    """
+
     def table(model: type[models.Model]) -> str:
         return connection.ops.quote_name(model._meta.db_table)
 
     def column(model: type[models.Model], name: str) -> str:
         return connection.ops.quote_name(model._meta.get_field(name).column)
 
-    selected = [f"d.{column(Draft, f.attname)}" for f in Draft._meta.concrete_fields]
-    for model, alias, names in _VISIT_COLUMNS:
-        selected += [f"{alias}.{column(model, name)} AS {alias}_{name}" for name in names]
-    return (
+    parts: list[tuple[type[models.Model], str, tuple[str, ...]]] = [
+        (Draft, "d", tuple(f.attname for f in Draft._meta.concrete_fields)),
+        *_VISIT_COLUMNS,
+    ]
+    selected: list[str] = []
+    plan: list[tuple[type[models.Model], list[str], list[Any]]] = []
+    for model, alias, names in parts:
+        selected += [f"{alias}.{column(model, name)}" for name in names]
+        converters = []
+        for name in names:
+            field = model._meta.get_field(name)
+            expression = field.get_col(alias)
+            found = connection.ops.get_db_converters(expression) + field.get_db_converters(
+                connection
+            )
+            converters.append((found, expression))
+        plan.append((model, list(names), converters))
+    sql = (
         f"SELECT {', '.join(selected)} FROM {table(Draft)} d "
         f"JOIN {table(Round)} r ON r.id = d.{column(Draft, 'round')} "
         f"JOIN {table(Partnership)} p ON p.id = r.{column(Round, 'partnership')} "
         f"JOIN {table(Organisation)} o ON o.id = d.{column(Draft, 'organisation')} "
         f"WHERE d.{column(Draft, 'token_hash')} = %s"
     )
+    return sql, plan
 
 
 def draft_with_its_round(digest: str) -> Draft | None:
     """The draft under a token hash with its round, partnership and organisation: one query.
 
-    The hot path of every survey page. Written as one SQL statement, because
-    building the ORM's four-table query cost more than running it.
+    The hot path of every survey page. Written as one SQL statement read
+    with a plain cursor, because building the ORM's four-table query, or
+    even a raw query set's column mapping, cost more than running it.
     """
-    found = next(iter(Draft.objects.raw(_draft_sql(), [digest])), None)
-    if found is None:
+    sql, plan = _draft_plan()
+    database = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` is a lookup
+    with database.cursor() as cursor:
+        cursor.execute(sql, [digest])
+        row = cursor.fetchone()
+    if row is None:
         return None
-    loaded = {
-        alias: model.from_db(
-            found._state.db, list(names), [getattr(found, f"{alias}_{n}") for n in names]
-        )
-        for model, alias, names in _VISIT_COLUMNS
-    }
-    loaded["r"].partnership = loaded["p"]
-    found.round = loaded["r"]
-    found.organisation = loaded["o"]
-    return found
+    loaded = []
+    start = 0
+    for model, names, converters in plan:
+        values = list(row[start : start + len(names)])
+        start += len(names)
+        for place, (functions, expression) in enumerate(converters):
+            for convert in functions:
+                values[place] = convert(values[place], expression, database)
+        loaded.append(model.from_db(DEFAULT_DB_ALIAS, names, values))
+    draft, survey_round, partnership, organisation = loaded
+    survey_round.partnership = partnership
+    draft.round = survey_round
+    draft.organisation = organisation
+    return draft  # type: ignore[return-value]
+
+
+@functools.cache
+def _save_sql() -> str:
+    def column(name: str) -> str:
+        return connection.ops.quote_name(Draft._meta.get_field(name).column)
+
+    return (
+        f"UPDATE {connection.ops.quote_name(Draft._meta.db_table)} "
+        f"SET {column('answers')} = %s, {column('updated_at')} = %s "
+        f"WHERE {column('id')} = %s AND {column('updated_at')} = %s"
+    )
+
+
+def save_if_unchanged(draft_id: int, read_at: Any, answers: dict[str, Any], now: Any) -> bool:
+    """Write a draft's answers only if nobody saved it since `read_at`; True if written.
+
+    A page save's common case, as one plain statement: the ORM's UPDATE
+    compiled afresh on every save cost as much as the rest of the save.
+    Values go through the fields' own preparation (JSON, dates), as the
+    ORM's would.
+    """
+    database = connections[DEFAULT_DB_ALIAS]
+    answers_field = Draft._meta.get_field("answers")
+    updated_field = Draft._meta.get_field("updated_at")
+    parameters = [
+        answers_field.get_db_prep_save(answers, database),
+        updated_field.get_db_prep_save(now, database),
+        draft_id,
+        updated_field.get_db_prep_value(read_at, database),
+    ]
+    with database.cursor() as cursor:
+        cursor.execute(_save_sql(), parameters)
+        return cursor.rowcount == 1
+
+
+@functools.cache
+def _partners_sql() -> str:
+    table = connection.ops.quote_name(Organisation._meta.db_table)
+    return f"SELECT id, name FROM {table} WHERE partnership_id = %s AND id <> %s ORDER BY name, id"
+
+
+def partners_of(partnership_id: int, organisation_id: int) -> list[Organisation]:
+    """The partnership's other organisations by name (id and name only), for the partner pages.
+
+    One plain statement: compiling the ORM's query cost more than running it.
+    """
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(_partners_sql(), [partnership_id, organisation_id])
+        rows = cursor.fetchall()
+    return [Organisation.from_db(DEFAULT_DB_ALIAS, ["id", "name"], list(row)) for row in rows]
 
 
 def from_open_link(draft: Draft) -> OpenLink | None:
