@@ -10,6 +10,7 @@ import os
 import secrets
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -237,6 +238,51 @@ def test_redis_counters_reuse_one_client_from_thread_to_thread(settings) -> None
     assert all(client is first for client in clients)
     counts = [ratelimit.hit_all([ratelimit.Limit("t", key, 5)])[0] for _ in range(4)]
     assert counts == [True, True, True, False]  # the count went on: 3, 4, 5, then 6 > 5
+
+
+def _own_redis(settings: Any) -> Any:
+    if not REDIS_URL:
+        pytest.skip("REDIS_URL is not set")
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "joinedup.site.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"joinedup-test-{secrets.token_hex(6)}",
+        }
+    }
+    return caches["default"]._cache.get_client(write=True)  # type: ignore[attr-defined]
+
+
+def test_redis_counting_survives_a_restart_and_lost_scripts(settings) -> None:
+    """Redis forgets its scripts or drops connections when it restarts: counting carries on."""
+    client = _own_redis(settings)
+    key = secrets.token_hex(8)
+    limit = [ratelimit.Limit("t", key, 4)]
+    assert ratelimit.hit_all(limit) == [True]  # 1
+    client.script_flush()  # as after a restart: the script must be loaded again
+    assert ratelimit.hit_all(limit) == [True]  # 2
+    client.client_kill_filter(_type="normal", skipme=True)  # every other connection dropped
+    assert ratelimit.hit_all(limit) == [True]  # 3
+    assert ratelimit.hit_all(limit) == [True]  # 4
+    assert ratelimit.hit_all(limit) == [False]  # 5 > 4: nothing was lost or counted twice
+
+
+def test_an_overlapped_count_is_read_after_the_work_it_overlaps(settings) -> None:
+    """The survey pages send the count, ask the database, then read the count."""
+    _own_redis(settings)
+    key = secrets.token_hex(8)
+    counting = ratelimit.start([ratelimit.Limit("t", key, 1), ratelimit.Limit("u", key, 5)])
+    other = ratelimit.hit_all([ratelimit.Limit("t", secrets.token_hex(8), 1)])
+    assert counting.finish() == [True, True]
+    assert other == [True]
+    assert ratelimit.hit_all([ratelimit.Limit("t", key, 1)]) == [False]  # 2 > 1
+    # A count started and dropped unread cannot make the next one read its reply.
+    ratelimit.start([ratelimit.Limit("u", key, 5)])  # "u": 2
+    assert ratelimit.hit_all([ratelimit.Limit("t", key, 3)]) == [True]  # "t": 3
+    assert ratelimit.hit_all([ratelimit.Limit("t", key, 3)]) == [False]  # "t": 4
+    assert ratelimit.hit_all([ratelimit.Limit("u", key, 3)]) == [True]  # "u": 3
 
 
 @pytest.mark.django_db

@@ -2,7 +2,9 @@
 
 Where the counters live:
 - with REDIS_URL set (the cache is Django's RedisCache), in Redis: one Lua
-  script does INCR and EXPIREAT for every counter a request needs;
+  script does INCR and EXPIREAT for every counter a request needs, sent on
+  the server thread's own connection so that its reply can be read later
+  (`start`/`Counting`: the survey pages overlap it with their database query);
 - otherwise in the database, table `joinedup_rate_counter`: one
   `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` statement counts every
   counter a request needs. Django's database cache cannot do this (its
@@ -22,12 +24,15 @@ import functools
 import hashlib
 import hmac
 import random
+import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
@@ -96,13 +101,39 @@ def window_end(window: int, now: float) -> int:
 
 def hit_all(limits: Sequence[Limit]) -> list[bool]:
     """Count one hit on each counter, in one round-trip; True for each still within its limit."""
-    if not limits:
-        return []
-    now = time.time()
-    names = [keyed(limit.scope, limit.key, now) for limit in limits]
-    ends = [window_end(limit.window, now) for limit in limits]
-    counts = _redis_counts(names, ends) if _uses_redis() else _database_counts(names, ends, now)
-    return [count <= limit.limit for count, limit in zip(counts, limits, strict=True)]
+    return start(limits).finish()
+
+
+class Counting:
+    """Hits on some counters, sent to be counted; `finish()` says which are within their limits.
+
+    With Redis, the counting command goes out when this is made and its
+    reply is read by `finish()`: whatever the caller does in between (the
+    survey pages look up their link in the database) overlaps the wait for
+    Redis, so the round-trip costs no wait of its own. The database's
+    counters are counted by `finish()`.
+    """
+
+    def __init__(self, limits: Sequence[Limit]) -> None:
+        self.limits = list(limits)
+        self.now = time.time()
+        self.names = [keyed(limit.scope, limit.key, self.now) for limit in self.limits]
+        self.ends = [window_end(limit.window, self.now) for limit in self.limits]
+        self._sent = _redis_send(self.names, self.ends) if self.limits and _uses_redis() else None
+
+    def finish(self) -> list[bool]:
+        if not self.limits:
+            return []
+        if self._sent is not None:
+            counts = _redis_receive(self._sent)
+        else:
+            counts = _database_counts(self.names, self.ends, self.now)
+        return [count <= limit.limit for count, limit in zip(counts, self.limits, strict=True)]
+
+
+def start(limits: Sequence[Limit]) -> Counting:
+    """Start counting one hit on each counter; call `finish()` on the result (in a `finally`)."""
+    return Counting(limits)
 
 
 def hit(scope: str, key: str, limit: int, window: int = WINDOW_SECONDS) -> bool:
@@ -128,19 +159,70 @@ return counts
 """
 
 
-def _redis_counts(names: list[str], ends: list[int]) -> list[int]:
-    """Count one hit on each key with the counting script (loaded once per client)."""
+@dataclass
+class _Sent:
+    connection: Any  # this thread's connection the command went out on, or None
+    script: Any
+    keys: list[str]
+    ends: list[int]
+
+
+def _redis_send(names: list[str], ends: list[int]) -> _Sent:
+    """Send the counting script's command on this thread's own connection, without waiting."""
     backend: Any = caches["default"]
     keys = [backend.make_and_validate_key(name) for name in names]
     client = backend._cache.get_client(keys[0], write=True)
     script = _scripts.get(id(client))
     if script is None:
         script = _scripts.setdefault(id(client), client.register_script(_COUNT_SCRIPT))
-    return [int(count) for count in script(keys=keys, args=ends)]
+    sent = _Sent(_own_connection(client.connection_pool), script, keys, ends)
+    waiting = getattr(_local, "waiting", None)
+    if waiting is not None and waiting() is not None:
+        sent.connection = None  # another count of this thread is under way: use the pool
+        return sent
+    if waiting is not None:  # a count was dropped unread: never read its reply as ours
+        sent.connection.disconnect()
+    try:
+        sent.connection.send_command("EVALSHA", script.sha, len(keys), *keys, *ends)
+    except (redis.ConnectionError, redis.TimeoutError):
+        sent.connection = None  # counted through the client's pool instead, which retries
+        _local.waiting = None
+        return sent
+    _local.waiting = weakref.ref(sent)
+    return sent
+
+
+def _redis_receive(sent: _Sent) -> list[int]:
+    """The counts: the reply to what `_redis_send` sent, or counted afresh if that failed."""
+    if sent.connection is not None:
+        _local.waiting = None
+        try:
+            return [int(count) for count in sent.connection.read_response()]
+        except redis.exceptions.NoScriptError:
+            pass  # Redis restarted or dropped its scripts: nothing was counted; load it again
+        except (redis.ConnectionError, redis.TimeoutError):
+            pass  # the connection is closed; the next send opens it again
+    return [int(count) for count in sent.script(keys=sent.keys, args=sent.ends)]
 
 
 # One registered script per kept Redis client (site/cache.py keeps one per pool).
 _scripts: dict[int, Any] = {}
+_local = threading.local()
+
+
+def _own_connection(pool: Any) -> Any:
+    """This thread's own connection to the cache's Redis, for counting.
+
+    A connection of its own (made with the pool's settings) lets a command be
+    sent and its reply read later, and skips the pool's bookkeeping on every
+    request. A server thread counts one request at a time, so it never has
+    two replies outstanding.
+    """
+    kept = getattr(_local, "redis", None)
+    if kept is None or kept[0] is not pool:
+        kept = (pool, pool.connection_class(**pool.connection_kwargs))
+        _local.redis = kept
+    return kept[1]
 
 
 def _database_counts(names: list[str], ends: list[int], now: float) -> list[int]:

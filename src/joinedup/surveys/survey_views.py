@@ -73,16 +73,27 @@ def _visit_or_refusal(
 ) -> tuple[services.SurveyVisit | None, HttpResponse | None]:
     """The visit a token leads to, with rate limits against guessing and flooding.
 
-    One rate-limit round-trip whatever happens. A known token is counted
-    per token (RATE_LIMIT_SURVEY a minute), so colleagues behind one office
-    address never share a counter. An unknown token is counted per client
+    A known token is counted per token (RATE_LIMIT_SURVEY a minute), so
+    colleagues behind one office address never share a counter: one
+    round-trip, sent before the database is asked for the link and read after
+    it answers, so that the two waits overlap (the start page, which may add
+    an open link's counters, counts after finding the link). An unknown token is counted per client
     address (RATE_LIMIT_SURVEY_MISSES a minute) and for everyone together
     (RATE_LIMIT_SURVEY_MISSES_GLOBAL): past either, unknown links get "too
-    many requests" while real links keep working. Tokens are 256 random bits,
+    many requests" while real links keep working (a second round-trip, only
+    for unknown links; their per-token counter, counted in passing, names
+    nobody and expires with its window). Tokens are 256 random bits,
     so letting real links through tells a guesser nothing they could use;
     refusing them would let one mistyping colleague block an office.
     """
-    visit = services.find_link(token)
+    if more is None:  # the link's own counter, counted while the database finds the link
+        counting = ratelimit.start([ratelimit.Limit("survey", token, settings.RATE_LIMIT_SURVEY)])
+        try:
+            visit = services.find_link(token)
+        finally:
+            counted = counting.finish()
+    else:
+        visit, counted = services.find_link(token), None
     if visit is None:
         closed = closing.closed_link_round(token_hash(token))
         if closed is not None:  # its invitation was erased at close
@@ -100,7 +111,7 @@ def _visit_or_refusal(
             return None, ratelimit.too_many(request)
         raise Http404("No such survey link")
     extra = more(visit) if more is not None else ()
-    within = ratelimit.hit_all(
+    within = counted or ratelimit.hit_all(
         [ratelimit.Limit("survey", token, settings.RATE_LIMIT_SURVEY), *extra]
     )
     if not within[0]:
