@@ -476,12 +476,9 @@ def find_link(token: str) -> SurveyVisit | None:
     draft = draft_with_its_round(digest)
     if draft is not None:
         return SurveyVisit(draft.round, draft.organisation, draft, None, None)
-    invitations = Invitation.objects.select_related("round__partnership", "organisation")
     # The draft key is the first e-mailed link's hash (or, before any e-mail,
     # a hash nobody holds the token of); later links are `InvitationToken`s.
-    invitation = invitations.filter(token_hash=digest).first() or (
-        invitations.filter(tokens__token_hash=digest).first()
-    )
+    invitation = visits.invitation_with_its_round(digest)
     if invitation is not None:
         draft = (
             Draft.objects.filter(token_hash=invitation.token_hash).first()

@@ -306,7 +306,8 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
             request, settings.RATE_LIMIT_OPEN_STARTS, "open-start", str(visit.open_link.pk), 60
         )
 
-    visit, refusal = _visit_or_refusal(request, token, starts)
+    # Only a POST through an open link adds counters: a GET counts while finding its link.
+    visit, refusal = _visit_or_refusal(request, token, starts if request.method == "POST" else None)
     if refusal is not None or visit is None:
         return refusal or ratelimit.too_many(request)
     if visit.round.status != RoundStatus.OPEN:

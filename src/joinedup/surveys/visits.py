@@ -15,7 +15,7 @@ from django.db.models import F
 
 from joinedup.partnerships.models import Organisation, Partnership
 
-from .models import Draft, Invitation, OpenLink, Round
+from .models import Draft, Invitation, InvitationToken, OpenLink, Round
 
 # What a survey page needs of a draft's round, partnership and organisation.
 # Every other column is left deferred (loaded only if some code asks for it),
@@ -31,14 +31,19 @@ _VISIT_COLUMNS: tuple[tuple[type[models.Model], str, tuple[str, ...]], ...] = (
 )
 
 
-@functools.cache
-def _draft_plan() -> tuple[str, list[tuple[type[models.Model], list[str], list[Any]]]]:
-    """The one query for a draft and its round, and how to turn its row into model objects.
+Plan = tuple[str, list[tuple[type[models.Model], list[str], list[Any]]]]
 
-    Built once per process: the SQL, then for each model (the draft, its
-    round, partnership and organisation) its field names and, for each
-    column, the converters Django would apply to it (JSON decoding, SQLite's
-    dates), so that a row becomes objects without the ORM's query machinery.
+
+@functools.cache
+def _visit_plan(model: type[models.Model], through_tokens: bool = False) -> Plan:
+    """One query for a draft or an invitation with its round, and how to turn its row into objects.
+
+    Built once per process: the SQL, then for each model (the draft or
+    invitation, its round, partnership and organisation) its field names and,
+    for each column, the converters Django would apply to it (JSON decoding,
+    SQLite's dates), so that a row becomes objects without the ORM's query
+    machinery. `through_tokens` finds an invitation by any link e-mailed to
+    it (`InvitationToken`), not only by its own `token_hash`.
     """
 
     def table(model: type[models.Model]) -> str:
@@ -48,30 +53,63 @@ def _draft_plan() -> tuple[str, list[tuple[type[models.Model], list[str], list[A
         return connection.ops.quote_name(model._meta.get_field(name).column)
 
     parts: list[tuple[type[models.Model], str, tuple[str, ...]]] = [
-        (Draft, "d", tuple(f.attname for f in Draft._meta.concrete_fields)),
+        (model, "x", tuple(f.attname for f in model._meta.concrete_fields)),
         *_VISIT_COLUMNS,
     ]
     selected: list[str] = []
     plan: list[tuple[type[models.Model], list[str], list[Any]]] = []
-    for model, alias, names in parts:
-        selected += [f"{alias}.{column(model, name)}" for name in names]
+    for part, alias, names in parts:
+        selected += [f"{alias}.{column(part, name)}" for name in names]
         converters = []
         for name in names:
-            field = model._meta.get_field(name)
+            field = part._meta.get_field(name)
             expression = field.get_col(alias)
             found = connection.ops.get_db_converters(expression) + field.get_db_converters(
                 connection
             )
             converters.append((found, expression))
-        plan.append((model, list(names), converters))
+        plan.append((part, list(names), converters))
+    if through_tokens:
+        where = (
+            f"x.{column(model, 'id')} IN (SELECT {column(InvitationToken, 'invitation')} "
+            f"FROM {table(InvitationToken)} WHERE {column(InvitationToken, 'token_hash')} = %s)"
+        )
+    else:
+        where = f"x.{column(model, 'token_hash')} = %s"
     sql = (
-        f"SELECT {', '.join(selected)} FROM {table(Draft)} d "
-        f"JOIN {table(Round)} r ON r.id = d.{column(Draft, 'round')} "
+        f"SELECT {', '.join(selected)} FROM {table(model)} x "
+        f"JOIN {table(Round)} r ON r.id = x.{column(model, 'round')} "
         f"JOIN {table(Partnership)} p ON p.id = r.{column(Round, 'partnership')} "
-        f"JOIN {table(Organisation)} o ON o.id = d.{column(Draft, 'organisation')} "
-        f"WHERE d.{column(Draft, 'token_hash')} = %s"
+        f"JOIN {table(Organisation)} o ON o.id = x.{column(model, 'organisation')} "
+        f"WHERE {where}"
     )
     return sql, plan
+
+
+def _with_its_round(
+    model: type[models.Model], digest: str, through_tokens: bool = False
+) -> Any | None:
+    sql, plan = _visit_plan(model, through_tokens)
+    database = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` is a lookup
+    with database.cursor() as cursor:
+        cursor.execute(sql, [digest])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    loaded = []
+    start = 0
+    for part, names, converters in plan:
+        values = list(row[start : start + len(names)])
+        start += len(names)
+        for place, (functions, expression) in enumerate(converters):
+            for convert in functions:
+                values[place] = convert(values[place], expression, database)
+        loaded.append(part.from_db(DEFAULT_DB_ALIAS, names, values))
+    found, survey_round, partnership, organisation = loaded
+    survey_round.partnership = partnership
+    found.round = survey_round
+    found.organisation = organisation
+    return found
 
 
 def draft_with_its_round(digest: str) -> Draft | None:
@@ -81,27 +119,19 @@ def draft_with_its_round(digest: str) -> Draft | None:
     with a plain cursor, because building the ORM's four-table query, or
     even a raw query set's column mapping, cost more than running it.
     """
-    sql, plan = _draft_plan()
-    database = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` is a lookup
-    with database.cursor() as cursor:
-        cursor.execute(sql, [digest])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    loaded = []
-    start = 0
-    for model, names, converters in plan:
-        values = list(row[start : start + len(names)])
-        start += len(names)
-        for place, (functions, expression) in enumerate(converters):
-            for convert in functions:
-                values[place] = convert(values[place], expression, database)
-        loaded.append(model.from_db(DEFAULT_DB_ALIAS, names, values))
-    draft, survey_round, partnership, organisation = loaded
-    survey_round.partnership = partnership
-    draft.round = survey_round
-    draft.organisation = organisation
-    return draft  # type: ignore[return-value]
+    return _with_its_round(Draft, digest)
+
+
+def invitation_with_its_round(digest: str) -> Invitation | None:
+    """The invitation a link's hash belongs to, with its round: the first link, or a later one.
+
+    Opening an invitation's link for the first time (no draft yet) is what
+    thousands of people do in the hour after the e-mails go out: hand-written
+    like `draft_with_its_round`.
+    """
+    return _with_its_round(Invitation, digest) or _with_its_round(
+        Invitation, digest, through_tokens=True
+    )
 
 
 @functools.cache
