@@ -1,4 +1,4 @@
-"""The worker's own claim and finish (`joinedup.worker.loop`): the backend's rows, in one statement each.
+"""The worker's own claim and finish (`joinedup.worker.loop`): the backend's rows, in SQL.
 
 The claim must take tasks in the backend's order and mark them as its
 worker does; the finish must leave rows the backend reads back as it would
