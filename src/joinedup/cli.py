@@ -231,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads",
         type=_at_least_one,
         default=1,
-        help="tasks run at once (default 1); 4 send e-mail several times faster",
+        help="tasks run at once (default 1; 8 for invitations at scale)",
     )
     worker.set_defaults(handler=run_worker)
 

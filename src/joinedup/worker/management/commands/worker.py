@@ -57,8 +57,8 @@ class Command(BaseCommand):
             type=int,
             default=1,
             help="tasks run at once in this process, each thread with its own database and "
-            "SMTP connections (default 1; sending is mostly waiting on both, so 4 sends "
-            "several times faster on PostgreSQL)",
+            "SMTP connections (default 1; threads hide the waits on commits and the mail "
+            "server: 8 for invitations at scale, see docs/operations.md)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
