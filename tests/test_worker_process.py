@@ -5,7 +5,8 @@ file, and PostgreSQL too when DATABASE_URL points at it) and a real SMTP
 server on loopback. The server lets four e-mails through and then holds the
 fifth in the middle of its conversation: the worker is killed right there,
 mid-send. A second worker (`joinedup worker --batch --threads 3`) then
-finishes the job.
+finishes the job. And a worker asked to stop (SIGTERM) mid-send finishes
+that e-mail, records it, and stops.
 """
 
 from __future__ import annotations
@@ -80,14 +81,8 @@ class HoldingHandler:
         return "250 Message accepted for delivery"
 
 
-@pytest.mark.parametrize("kind", _database_urls())
-def test_a_worker_killed_mid_batch_sends_nothing_twice_and_loses_nothing(
-    tmp_path: Path, kind: str
-) -> None:
-    mailbox = Mailbox("127.0.0.1", free_port())
-    handler = HoldingHandler(mailbox)
-    controller = Controller(handler, hostname=mailbox.host, port=mailbox.port)
-    controller.start()
+def _site(tmp_path: Path, kind: str, mailbox: Mailbox) -> tuple[dict[str, str], Any]:
+    """The environment of a worker against a fresh database, and a `joinedup manage` in it."""
     url = (
         f"sqlite:///{tmp_path / 'worker.sqlite3'}"
         if kind == "sqlite"
@@ -116,6 +111,18 @@ def test_a_worker_killed_mid_batch_sends_nothing_twice_and_loses_nothing(
         )
         return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
 
+    return env, manage
+
+
+@pytest.mark.parametrize("kind", _database_urls())
+def test_a_worker_killed_mid_batch_sends_nothing_twice_and_loses_nothing(
+    tmp_path: Path, kind: str
+) -> None:
+    mailbox = Mailbox("127.0.0.1", free_port())
+    handler = HoldingHandler(mailbox)
+    controller = Controller(handler, hostname=mailbox.host, port=mailbox.port)
+    controller.start()
+    env, manage = _site(tmp_path, kind, mailbox)
     try:
         manage("migrate", "--verbosity", "0")
         manage("shell", "-c", SEED)
@@ -155,6 +162,45 @@ def test_a_worker_killed_mid_batch_sends_nothing_twice_and_loses_nothing(
         received = Counter(str(message["To"]) for message in mailbox.messages)
         assert received == Counter({f"person{n}@example.org": 1 for n in range(PEOPLE)})
         assert manage("shell", "-c", STATE).split() == ["0", "0"]
+    finally:
+        handler.released.set()
+        controller.stop()
+
+
+@pytest.mark.parametrize("kind", _database_urls())
+def test_a_worker_asked_to_stop_finishes_the_e_mail_it_is_sending_then_stops(
+    tmp_path: Path, kind: str
+) -> None:
+    mailbox = Mailbox("127.0.0.1", free_port())
+    handler = HoldingHandler(mailbox)
+    controller = Controller(handler, hostname=mailbox.host, port=mailbox.port)
+    controller.start()
+    env, manage = _site(tmp_path, kind, mailbox)
+    try:
+        manage("migrate", "--verbosity", "0")
+        manage("shell", "-c", SEED)
+        worker = subprocess.Popen(
+            # One thread, so that exactly one e-mail is mid-send when the signal comes.
+            [str(JOINEDUP), "worker", "--threads", "1"],
+            env=env,
+            cwd=tmp_path,
+            stdout=(tmp_path / "worker.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            assert handler.holding.wait(120), (tmp_path / "worker.log").read_text()
+            os.killpg(worker.pid, signal.SIGTERM)  # as a supervisor stops it
+            handler.released.set()  # the held e-mail may now go
+            assert worker.wait(timeout=60) == 0, (tmp_path / "worker.log").read_text()
+        finally:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait()
+        # The one being sent went and was recorded; nothing more was started.
+        assert len(mailbox.messages) == LET_THROUGH + 1
+        unsent, owed = map(int, manage("shell", "-c", STATE).split())
+        assert unsent == owed == PEOPLE - LET_THROUGH - 1
     finally:
         handler.released.set()
         controller.stop()

@@ -231,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads",
         type=_at_least_one,
         default=1,
-        help="tasks run at once (default 1); 4 sends e-mail several times faster",
+        help="tasks run at once (default 1; 8 for invitations at scale)",
     )
     worker.set_defaults(handler=run_worker)
 
@@ -637,12 +637,15 @@ def _prepare_database() -> None:
 
 def run_worker(args: argparse.Namespace) -> int:
     _django()
-    from django.core.management import call_command
+    from django.core.management import CommandError, call_command
 
-    Console(stderr=True, highlight=False).print(
-        "Joined Up worker: running queued tasks (Ctrl+C to stop)", markup=False
-    )
-    call_command("worker", batch=args.batch, threads=args.threads)
+    console = Console(stderr=True, highlight=False)
+    console.print("Joined Up worker: running queued tasks (Ctrl+C to stop)", markup=False)
+    try:
+        call_command("worker", batch=args.batch, threads=args.threads)
+    except CommandError as error:  # a loop stopped on an error, already logged with its cause
+        console.print(f"joinedup worker: {error}", markup=False)
+        return 1
     return EXIT_OK
 
 

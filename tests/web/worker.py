@@ -2,7 +2,7 @@
 
 Tests elsewhere run tasks at once (tests/conftest.py). These switch to the
 database backend, so that a request only queues, and then run the queued
-tasks with the backend's own worker, here, in the test's transaction.
+tasks with the worker's own loop, here, in the test's transaction.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+
+from joinedup.worker import loop
 
 DATABASE_BACKEND = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
@@ -27,26 +28,15 @@ def task_queue(settings: Any) -> None:
 
 
 def run_worker() -> None:
-    """Run every task that is due, then stop, as the backend's worker runs each one.
+    """Run every task that is due, then stop, as `joinedup worker` runs each one.
 
     The worker's own loop closes the database connection between tasks, which
     would end the test's transaction; so the loop is here, and each task is
-    claimed and run by the backend's `Worker` (tests/test_worker_process.py
-    runs the real worker process).
+    claimed, run and finished by the worker's own statements (`loop.run_one`;
+    tests/test_worker_process.py runs the real worker process).
     """
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    while (row := DBTaskResult.objects.ready().first()) is not None:
-        row.claim(worker.worker_id)
-        worker.run_task(row)
+    while loop.run_one("test-worker"):
+        pass
 
 
 def waiting_tasks() -> int:

@@ -1,25 +1,29 @@
 """`joinedup worker`: run queued tasks (the task backend's worker), and keep the schedule.
 
-This wraps the database backend's `db_worker` command. Beside it, a thread
+Beside the task loops (`loop.py`), a thread
 does, every minute (and once at the start): queue again the tasks a dead
 worker left running (`tasks.recover`), and queue the daily jobs that are due
-(`schedule.tick`). Any number of workers may share one PostgreSQL database:
-each takes a task with a row lock that skips rows another worker holds.
+(`schedule.tick`). Tasks are taken and finished by `loop.py` in one
+statement each, on the database backend's own table. Any number of workers may share one
+PostgreSQL database: each takes a task with a row lock that skips rows
+another worker holds.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
+import sys
 import threading
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.utils.crypto import get_random_string
 
 from joinedup.site.mail import drop_kept
-from joinedup.worker import schedule
+from joinedup.worker import loop, schedule
 from joinedup.worker.tasks import recover
 
 logger = logging.getLogger(__name__)
@@ -53,8 +57,8 @@ class Command(BaseCommand):
             type=int,
             default=1,
             help="tasks run at once in this process, each thread with its own database and "
-            "SMTP connections (default 1; sending is mostly waiting on both, so 4 sends "
-            "several times faster on PostgreSQL)",
+            "SMTP connections (default 1; threads hide the waits on commits and the mail "
+            "server: 8 for invitations at scale, see docs/operations.md)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -64,69 +68,90 @@ class Command(BaseCommand):
         recovering = threading.Thread(target=_keep_recovering, args=(stop,), daemon=True)
         recovering.start()
         try:
-            if options["threads"] > 1:
-                self._run_threads(options)
+            if not loop.supported():  # neither SQLite nor PostgreSQL: the backend's own worker
+                call_command(
+                    "db_worker",
+                    queue_name="*",
+                    batch=options["batch"],
+                    interval=options["interval"],
+                    reload=False,
+                    startup_delay=not options["batch"],
+                    verbosity=options["verbosity"],
+                )
                 return
-            call_command(
-                "db_worker",
-                queue_name="*",
-                batch=options["batch"],
-                interval=options["interval"],
-                reload=False,
-                startup_delay=not options["batch"],
-                verbosity=options["verbosity"],
-            )
+            self._run_loops(options)
         finally:
             stop.set()
             drop_kept()  # the SMTP connection kept between sending tasks
 
-    def _run_threads(self, options: dict[str, Any]) -> None:
-        """The backend's worker loop in several threads; the main thread's takes the signals.
+    def _run_loops(self, options: dict[str, Any]) -> None:
+        """The worker loop in `--threads` threads; the main thread takes the signals and waits.
 
-        Each loop claims one task at a time with a row lock that skips rows
+        Each loop claims one task at a time (`loop.claim`), skipping rows
         another holds, exactly as separate worker processes would. On SIGTERM
-        or Ctrl+C every loop finishes the task it is running, then stops.
+        or Ctrl+C every loop finishes the task it is running, then stops; a
+        second signal stops at once (the task left running is recovered).
         """
         from django_tasks_db.management.commands.db_worker import Command as DbWorker
-        from django_tasks_db.management.commands.db_worker import Worker
 
         DbWorker(stdout=self.stdout, stderr=self.stderr).configure_logging(options["verbosity"])
+        stop = threading.Event()
         base = get_random_string(24)
         loops = [
-            Worker(
-                queue_names=["*"],
-                interval=options["interval"],
-                batch=options["batch"],
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id=f"{base}-{number}",
-                excluded_queue_names=[],
-            )
+            loop.Loop(f"{base}-{number}", stop, options["interval"], options["batch"])
             for number in range(options["threads"])
         ]
-        helpers = [
-            threading.Thread(target=_loop, args=(loop,), daemon=True, name=f"worker-{n}")
-            for n, loop in enumerate(loops[1:], start=1)
+        threads = [
+            threading.Thread(
+                target=_run, args=(each, not options["batch"]), daemon=True, name=f"worker-{n}"
+            )
+            for n, each in enumerate(loops)
         ]
-        for helper in helpers:
-            helper.start()
-        loops[0].configure_signals()
+
+        def shutdown(signum: int, frame: Any) -> None:
+            if stop.is_set():
+                logger.warning("Received %s again - stopping now.", signal.strsignal(signum))
+                _reset_signals()
+                sys.exit(1)
+            logger.warning(
+                "Received %s - finishing the tasks running, then stopping (again to force).",
+                signal.strsignal(signum),
+            )
+            stop.set()
+
+        for number in _SIGNALS:
+            signal.signal(number, shutdown)
+        connection.close()  # this thread only waits: each loop has its own connection
         try:
-            loops[0].run()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                while thread.is_alive():  # a join that a signal can interrupt
+                    thread.join(0.2)
         finally:
-            for loop in loops[1:]:
-                loop.running = False
-            for helper in helpers:
-                helper.join()
-            loops[0].reset_signals()
+            stop.set()
+            _reset_signals()
+        if any(each.failed for each in loops):
+            raise CommandError("The worker stopped on an error (see above); start it again.")
 
 
-def _loop(worker: Any) -> None:
+_SIGNALS = [signal.SIGINT, signal.SIGTERM] + (
+    [signal.SIGQUIT] if hasattr(signal, "SIGQUIT") else []
+)
+
+
+def _reset_signals() -> None:
+    for number in _SIGNALS:
+        signal.signal(number, signal.SIG_DFL)
+
+
+def _run(each: loop.Loop, startup_delay: bool) -> None:
     try:
-        worker.run()
-    except Exception:
+        each.run(startup_delay)
+    except Exception:  # the database gone, say: the others finish, and the process says so
         logger.exception("A worker thread stopped")
+        each.failed = True
+        each.stop.set()
     finally:
         drop_kept()
         connection.close()
