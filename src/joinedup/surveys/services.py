@@ -30,7 +30,7 @@ from joinedup.analysis.tables import RawTable, parse_csv_bytes
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Organisation, Partnership
 
-from . import audit, channels, closing, visits
+from . import audit, channels, closing, plain_sql, visits
 from .errors import ChannelRefused, SurveyError
 from .models import Channel, Draft, Invitation, OpenLink, Rating, Response, Round, RoundStatus
 from .sending import add_invitations, remind, send_pending, survey_url  # noqa: F401  (interface)
@@ -599,62 +599,58 @@ def submit_draft(draft: Draft) -> Round:
     reference to the invitation, and the invitation is only marked done.
     """
     with transaction.atomic():
-        survey_round = Round.objects.select_for_update().get(pk=draft.round_id)
-        if survey_round.status != RoundStatus.OPEN:
-            raise SurveyError("This survey closed before your answers were sent.")
-        answers = (
-            Draft.objects.select_for_update()
-            .filter(pk=draft.pk)
-            .values_list("answers", flat=True)
-            .first()
+        # Plain statements (plain_sql.py): the ORM compiling these afresh for
+        # every survey sent cost more than running them.
+        found = plain_sql.row(
+            Round, ("status", "instrument", "partnership"), "id", draft.round_id, lock=True
         )
-        if answers is None:
+        if found is None or found[0] != RoundStatus.OPEN:
+            raise SurveyError("This survey closed before your answers were sent.")
+        _, instrument_name, partnership_id = found
+        taken = plain_sql.row(Draft, ("answers",), "id", draft.pk, lock=True)
+        if taken is None:
             raise SurveyError("These answers have already been sent.")
-        Draft.objects.filter(pk=draft.pk).delete()
+        answers = taken[0]
+        plain_sql.delete(Draft, "id", draft.pk)
         # An invitation's draft lives under its `token_hash` (see the model);
         # a draft no invitation holds was started from an open link.
-        invitation_id = (
-            Invitation.objects.filter(token_hash=draft.token_hash)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        instrument = load_instrument(survey_round.instrument)
+        invited = plain_sql.set_value(Invitation, "done", True, "token_hash", draft.token_hash)
+        instrument = load_instrument(instrument_name)
         items = answers.get("items", {})
         agreement = _allowed(instrument.agreement)
         role = answers.get("role", "") or ""
-        response = Response.objects.create(
-            round=survey_round,
+        response = Response(
+            round_id=draft.round_id,
             organisation_id=draft.organisation_id,
             role=role if role in {r.code for r in instrument.roles} else "",
             answers={code: _answer(items.get(code), agreement) for code in instrument.item_codes},
             text_important=answers.get("text", {}).get("TEXT_IMPORTANT", ""),
             text_sideshow=answers.get("text", {}).get("TEXT_SIDESHOW", ""),
             text_other=answers.get("text", {}).get("TEXT_OTHER", ""),
-            channel=Channel.INVITATION if invitation_id is not None else Channel.OPEN_LINK,
+            channel=Channel.INVITATION if invited else Channel.OPEN_LINK,
         )
-        partner_ids = set(
-            Organisation.objects.filter(partnership_id=survey_round.partnership_id)
-            .exclude(pk=draft.organisation_id)
-            .values_list("pk", flat=True)
-        )
+        partner_ids = {p.pk for p in visits.partners_of(partnership_id, draft.organisation_id)}
         ratings = answers.get("ratings", {})
         allowed = {"contact": _allowed(instrument.contact)}
         allowed |= dict.fromkeys(instrument.rating_codes, _allowed(instrument.rating))
-        Rating.objects.bulk_create(
-            Rating(
-                response=response,
-                partner_id=int(partner),
-                **{
-                    code: _answer(ratings.get(str(partner), {}).get(code), allowed[code])
-                    for code in allowed
-                },
-            )
-            for partner in answers.get("partners", [])
-            if int(partner) in partner_ids
+        plain_sql.insert(Response, [response])
+        plain_sql.insert(
+            Rating,
+            [
+                Rating(
+                    response_id=response.pk,
+                    partner_id=int(partner),
+                    **{
+                        code: _answer(ratings.get(str(partner), {}).get(code), allowed[code])
+                        for code in allowed
+                    },
+                )
+                for partner in answers.get("partners", [])
+                if int(partner) in partner_ids
+            ],
         )
-        if invitation_id is not None:
-            Invitation.objects.filter(pk=invitation_id).update(done=True)
-        else:
+        survey_round = draft.round
+        if not invited:
             audit.count_open_link_answer(survey_round, draft.organisation)
     return survey_round
 
