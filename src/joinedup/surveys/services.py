@@ -30,9 +30,9 @@ from joinedup.analysis.tables import RawTable, parse_csv_bytes
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Organisation, Partnership
 
-from . import audit, channels, closing
+from . import audit, channels, closing, ratings
 from .errors import ChannelRefused, SurveyError
-from .models import Channel, Draft, Invitation, OpenLink, Rating, Response, Round, RoundStatus
+from .models import Channel, Draft, Invitation, OpenLink, Response, Round, RoundStatus
 from .sending import add_invitations, remind, send_pending, survey_url  # noqa: F401  (interface)
 from .tokens import new_token, token_hash
 from .visits import (  # noqa: F401  (open-link activity is part of this module's interface)
@@ -315,30 +315,50 @@ def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
 def _frame_tables(
     survey_round: Round, instrument: Any, text_fields: dict[str, str], names: dict[int, str]
 ) -> tuple[RawTable, RawTable]:
-    """The responses and ratings tables through the ORM (SQLite, and data migrations)."""
+    """The responses and ratings tables through the ORM (SQLite, and data migrations).
+
+    Ratings are read from each response's own `ratings`, in the order of the
+    responses' ids; a data migration from before `surveys` 0012 passes a
+    registry that still has the `Rating` model, and its ratings are read from it.
+    """
     registry = survey_round._meta.apps
     responses_of = registry.get_model("surveys", "Response").objects
-    ratings_of = registry.get_model("surveys", "Rating").objects
+    inside = "ratings" in {f.name for f in responses_of.model._meta.concrete_fields}
+    scores = ["contact", *instrument.rating_codes]
     people = pd.DataFrame.from_records(
         responses_of.filter(round=survey_round)
         .order_by("id")
-        .values_list("id", "organisation_id", "role", "answers", *text_fields.values()),
-        columns=["respondent_id", "organisation", "role", "answers", *text_fields],
+        .values_list(
+            "id", "organisation_id", "role", "answers", *text_fields.values(),
+            *(["ratings"] if inside else []),
+        ),
+        columns=["respondent_id", "organisation", "role", "answers", *text_fields,
+                 *(["ratings"] if inside else [])],
+    )  # fmt: skip
+    if inside:
+        ties = [
+            (respondent, organisation, entry["partner"], *(entry.get(code) for code in scores))
+            for respondent, organisation, entries in zip(
+                people["respondent_id"], people["organisation"], people.pop("ratings"),
+                strict=True,
+            )
+            for entry in entries
+        ]  # fmt: skip
+    else:
+        ties = list(
+            registry.get_model("surveys", "Rating")
+            .objects.filter(response__round=survey_round)
+            .order_by("id")
+            .values_list("response_id", "response__organisation_id", "partner_id", *scores)
+        )
+    ratings = pd.DataFrame.from_records(
+        ties, columns=["respondent_id", "organisation", "partner", *scores]
     )
     people["organisation"] = people["organisation"].map(names)
     answers = pd.DataFrame.from_records(
         people.pop("answers").tolist(), columns=instrument.item_codes, index=people.index
     )
     responses = pd.concat([people, answers], axis=1)
-    ratings = pd.DataFrame.from_records(
-        ratings_of.filter(response__round=survey_round)
-        .order_by("id")
-        .values_list(
-            "response_id", "response__organisation_id", "partner_id", "contact",
-            *instrument.rating_codes,
-        ),
-        columns=["respondent_id", "organisation", "partner", "contact", *instrument.rating_codes],
-    )  # fmt: skip
     ratings["organisation"] = ratings["organisation"].map(names)
     ratings["partner"] = ratings["partner"].map(names)
     return RawTable.from_frame("responses", responses), RawTable.from_frame(
@@ -363,16 +383,20 @@ def _stored_tables(
     """The responses and ratings tables on PostgreSQL, read as the files are read.
 
     PostgreSQL writes each table as one CSV text (`string_agg`, a single
-    value to fetch), which the analysis core parses as it parses an uploaded
-    file (Arrow, column by column): no Python object per answer, so a round
-    of 100,000 responses and a million ratings is read in about the time
-    `joinedup analyse` reads the same files. Organisation ids are then given
-    their names, once per organisation.
+    value to fetch: `COPY ... TO STDOUT` hands Python a block per row, which
+    cost more than the query), the ratings taken out of each response's
+    `ratings` by `jsonb_to_recordset`. The analysis core parses it as it
+    parses an uploaded file (Arrow, column by column): no Python object per
+    answer. Organisation ids are then given their names, once per
+    organisation. Rows come in the order of the responses' ids, each
+    response's ratings in their stored order, as `_frame_tables` reads them.
     """
     quote = connection.ops.quote_name
+    table = Response._meta.db_table
+    scores = ["contact", *instrument.rating_codes]
 
     def number(sql: str) -> str:
-        return f"coalesce(({sql})::text, '')"
+        return f"coalesce({sql}, '')"
 
     def text(sql: str) -> str:
         return f"'\"' || replace({sql}, '\"', '\"\"') || '\"'"
@@ -381,41 +405,48 @@ def _stored_tables(
         ("respondent_id", "r.id::text"),
         ("organisation", "r.organisation_id::text"),
         ("role", text("r.role")),
-        *((code, number("r.answers ->> %s")) for code in instrument.item_codes),
+        *((code, number(f"r.answers ->> {_literal(code)}")) for code in instrument.item_codes),
         *((code, text(f"r.{quote(field)}")) for code, field in text_fields.items()),
     ]
     ties = [
-        ("respondent_id", "t.response_id::text"),
+        ("respondent_id", "r.id::text"),
         ("organisation", "r.organisation_id::text"),
-        ("partner", "t.partner_id::text"),
-        *((code, number(f"t.{quote(code)}")) for code in ("contact", *instrument.rating_codes)),
+        ("partner", number("t.partner")),
+        *((code, number(f"t.{quote(code)}")) for code in scores),
     ]
-    responses, ratings = Response._meta.db_table, Rating._meta.db_table
+    kinds = ", ".join(f"{quote(name)} text" for name in ("partner", *scores))
+    # The round's responses in the order of their ids; each one's ratings
+    # follow it in stored order (a lateral function's rows keep their place).
+    ordered = f"(SELECT * FROM {table} WHERE round_id = %s ORDER BY id) r"
     tables = []
-    for source, columns, rows, order, params, organisation_columns in (
-        ("responses", people, f"{responses} r", "r.id", instrument.item_codes, ["organisation"]),
-        ("relationships", ties, f"{ratings} t JOIN {responses} r ON r.id = t.response_id",
-         "t.id", [], ["organisation", "partner"]),
+    for source, columns, rows, organisation_columns in (
+        ("responses", people, ordered, ["organisation"]),
+        ("relationships", ties,
+         f"{ordered} CROSS JOIN LATERAL jsonb_to_recordset(r.ratings) AS t({kinds})",
+         ["organisation", "partner"]),
     ):  # fmt: skip
         line = " || ',' || ".join(sql for _, sql in columns)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT string_agg({line}, E'\\n' ORDER BY {order}) "
-                f"FROM {rows} WHERE r.round_id = %s",
-                [*params, survey_round.pk],
-            )
+            cursor.execute(f"SELECT string_agg({line}, E'\\n') FROM {rows}", [survey_round.pk])
             body = cursor.fetchone()[0]
         header = ",".join(name for name, _ in columns)
         csv_text = f"{header}\n{body}\n" if body else f"{header}\n"
-        table = parse_csv_bytes(csv_text.encode(), source, STORED_LIMITS)
+        read = parse_csv_bytes(csv_text.encode(), source, STORED_LIMITS)
         del body, csv_text
         for name in organisation_columns:
-            place = table.headers.index(name)
-            column = table.columns[place]
+            place = read.headers.index(name)
+            column = read.columns[place]
             named = [names.get(int(id_text), "") for id_text in column.categories]
-            table.columns[place] = pd.Categorical(np.asarray(named, dtype=object)[column.codes])
-        tables.append(table)
+            read.columns[place] = pd.Categorical(np.asarray(named, dtype=object)[column.codes])
+        tables.append(read)
     return tables[0], tables[1]
+
+
+def _literal(text: str) -> str:
+    """An SQL string literal of an instrument's code (letters, digits and underscores)."""
+    if not text.replace("_", "").isalnum():
+        raise ValueError(f"unexpected instrument code {text!r}")
+    return f"'{text}'"
 
 
 # ------------------------------------------------------------ invitations
@@ -600,8 +631,9 @@ def submit_draft(draft: Draft) -> Round:
 
     In one transaction: the draft is read again under a lock and deleted (if
     another tab already sent it, nothing is stored twice; a page saved just
-    before is included), the response and its ratings are created with no
-    reference to the invitation, and the invitation is only marked done.
+    before is included), the response is created, its ratings of partners
+    inside it, with no reference to the invitation, and the invitation is
+    only marked done.
     """
     with transaction.atomic():
         survey_round = Round.objects.select_for_update().get(pk=draft.round_id)
@@ -627,41 +659,50 @@ def submit_draft(draft: Draft) -> Round:
         items = answers.get("items", {})
         agreement = _allowed(instrument.agreement)
         role = answers.get("role", "") or ""
-        response = Response.objects.create(
+        Response.objects.create(
             round=survey_round,
             organisation_id=draft.organisation_id,
             role=role if role in {r.code for r in instrument.roles} else "",
             answers={code: _answer(items.get(code), agreement) for code in instrument.item_codes},
+            ratings=_ratings(survey_round, draft.organisation_id, answers, instrument),
             text_important=answers.get("text", {}).get("TEXT_IMPORTANT", ""),
             text_sideshow=answers.get("text", {}).get("TEXT_SIDESHOW", ""),
             text_other=answers.get("text", {}).get("TEXT_OTHER", ""),
             channel=Channel.INVITATION if invitation_id is not None else Channel.OPEN_LINK,
-        )
-        partner_ids = set(
-            Organisation.objects.filter(partnership_id=survey_round.partnership_id)
-            .exclude(pk=draft.organisation_id)
-            .values_list("pk", flat=True)
-        )
-        ratings = answers.get("ratings", {})
-        allowed = {"contact": _allowed(instrument.contact)}
-        allowed |= dict.fromkeys(instrument.rating_codes, _allowed(instrument.rating))
-        Rating.objects.bulk_create(
-            Rating(
-                response=response,
-                partner_id=int(partner),
-                **{
-                    code: _answer(ratings.get(str(partner), {}).get(code), allowed[code])
-                    for code in allowed
-                },
-            )
-            for partner in answers.get("partners", [])
-            if int(partner) in partner_ids
         )
         if invitation_id is not None:
             Invitation.objects.filter(pk=invitation_id).update(done=True)
         else:
             audit.count_open_link_answer(survey_round, draft.organisation)
     return survey_round
+
+
+def _ratings(
+    survey_round: Round, organisation_id: int, answers: dict[str, Any], instrument: Any
+) -> list[dict[str, Any]]:
+    """The draft's ratings of its chosen partners, as a response stores them.
+
+    Only the partnership's other organisations can be partners; each score is
+    an instrument value or None.
+    """
+    partner_ids = set(
+        Organisation.objects.filter(partnership_id=survey_round.partnership_id)
+        .exclude(pk=organisation_id)
+        .values_list("pk", flat=True)
+    )
+    given = answers.get("ratings", {})
+    allowed = {"contact": _allowed(instrument.contact)}
+    allowed |= dict.fromkeys(instrument.rating_codes, _allowed(instrument.rating))
+    return ratings.entries(
+        {
+            int(partner): {
+                code: _answer(given.get(str(partner), {}).get(code), allowed[code])
+                for code in allowed
+            }
+            for partner in answers.get("partners", [])
+            if int(partner) in partner_ids
+        }
+    )
 
 
 def _allowed(choices: Any) -> frozenset[int]:
