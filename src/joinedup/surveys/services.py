@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from psycopg.adapt import Loader
 
 from joinedup.accounts.models import User
 from joinedup.analysis import SPEC_REVISION, InputError, Settings, analyse, load_tables
@@ -426,13 +427,18 @@ def _stored_tables(
          ["organisation", "partner"]),
     ):  # fmt: skip
         line = " || ',' || ".join(sql for _, sql in columns)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT string_agg({line}, E'\\n') FROM {rows}", [survey_round.pk])
-            body = cursor.fetchone()[0]
         header = ",".join(name for name, _ in columns)
-        csv_text = f"{header}\n{body}\n" if body else f"{header}\n"
-        read = parse_csv_bytes(csv_text.encode(), source, STORED_LIMITS)
-        del body, csv_text
+        with connection.cursor() as cursor:
+            # The file as bytes, header and all, straight from the database's
+            # buffer: no Python text of it, and no second copy to encode.
+            cursor.cursor.adapters.register_loader("text", _TextAsBytes)
+            cursor.execute(
+                f"SELECT %s || coalesce(string_agg({line} || E'\\n', ''), '') FROM {rows}",
+                [f"{header}\n", survey_round.pk],
+            )
+            csv_bytes = cursor.fetchone()[0]
+        read = parse_csv_bytes(csv_bytes, source, STORED_LIMITS)
+        del csv_bytes
         for name in organisation_columns:
             place = read.headers.index(name)
             column = read.columns[place]
@@ -440,6 +446,13 @@ def _stored_tables(
             read.columns[place] = pd.Categorical(np.asarray(named, dtype=object)[column.codes])
         tables.append(read)
     return tables[0], tables[1]
+
+
+class _TextAsBytes(Loader):
+    """Loads PostgreSQL text as the UTF-8 bytes it arrived as (for one cursor)."""
+
+    def load(self, data: Any) -> bytes:
+        return bytes(data)
 
 
 def _literal(text: str) -> str:
