@@ -279,7 +279,8 @@ def published_round(survey_round: Round) -> PublishedRound:
 def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
     """A round's responses, ratings and organisations as interchange tables.
 
-    Respondent ids here are the responses' random ids; they exist only in
+    Respondent ids here are numbers, 1, 2, ... in the order of the responses'
+    random ids (so they say nothing of who answered when); they exist only in
     memory, to link ratings to their respondent during the analysis.
 
     The models are taken from the round's own registry, so that a data
@@ -336,6 +337,8 @@ def _frame_tables(
         columns=["respondent_id", "organisation", "role", "answers", *text_fields,
                  *(["ratings"] if inside else [])],
     )  # fmt: skip
+    uuids = people.pop("respondent_id")
+    people.insert(0, "respondent_id", range(1, len(people) + 1))
     if inside:
         ties = [
             (respondent, organisation, entry["partner"], *(entry.get(code) for code in scores))
@@ -346,12 +349,14 @@ def _frame_tables(
             for entry in entries
         ]  # fmt: skip
     else:
-        ties = list(
-            registry.get_model("surveys", "Rating")
+        number = dict(zip(uuids, people["respondent_id"], strict=True))
+        ties = [
+            (number[response_id], *rest)
+            for response_id, *rest in registry.get_model("surveys", "Rating")
             .objects.filter(response__round=survey_round)
             .order_by("id")
             .values_list("response_id", "response__organisation_id", "partner_id", *scores)
-        )
+        ]
     ratings = pd.DataFrame.from_records(
         ties, columns=["respondent_id", "organisation", "partner", *scores]
     )
@@ -390,7 +395,8 @@ def _stored_tables(
     parses an uploaded file (Arrow, column by column): no Python object per
     answer. Organisation ids are then given their names, once per
     organisation. Rows come in the order of the responses' ids, each
-    response's ratings in their stored order, as `_frame_tables` reads them.
+    response's ratings in their stored order, and respondents are numbered
+    in that order, as `_frame_tables` reads them.
     """
     quote = connection.ops.quote_name
     table = Response._meta.db_table
@@ -403,38 +409,42 @@ def _stored_tables(
         return f"'\"' || replace({sql}, '\"', '\"\"') || '\"'"
 
     people = [
-        ("respondent_id", "r.id::text"),
+        ("respondent_id", "r.n::text"),
         ("organisation", "r.organisation_id::text"),
         ("role", text("r.role")),
         *((code, number(f"r.answers ->> {_literal(code)}")) for code in instrument.item_codes),
         *((code, text(f"r.{quote(field)}")) for code, field in text_fields.items()),
     ]
-    ties = [
-        ("respondent_id", "r.id::text"),
-        ("organisation", "r.organisation_id::text"),
-        ("partner", number("t.partner")),
-        *((code, number(f"t.{quote(code)}")) for code in scores),
-    ]
+    ties = [("partner", number("t.partner")), *((c, number(f"t.{quote(c)}")) for c in scores)]
     kinds = ", ".join(f"{quote(name)} text" for name in ("partner", *scores))
-    # The round's responses in the order of their ids; each one's ratings
-    # follow it in stored order (a lateral function's rows keep their place).
-    ordered = f"(SELECT * FROM {table} WHERE round_id = %s ORDER BY id) r"
+    # The round's responses numbered in the order of their ids; each one's
+    # ratings follow it in stored order (a lateral function's rows keep their
+    # place), each line starting with its respondent's number and organisation.
+    needed = ", ".join(["id", "organisation_id", "role", "answers", *text_fields.values()])
+    numbered = (
+        f"(SELECT row_number() OVER (ORDER BY id) AS n, {needed} FROM {table} "
+        "WHERE round_id = %s ORDER BY id) r"
+    )
+    ratings_of = (
+        f"(SELECT row_number() OVER (ORDER BY id) || ',' || organisation_id || ',' AS prefix, "
+        f"ratings FROM {table} WHERE round_id = %s ORDER BY id) r "
+        f"CROSS JOIN LATERAL jsonb_to_recordset(r.ratings) AS t({kinds})"
+    )
     tables = []
-    for source, columns, rows, organisation_columns in (
-        ("responses", people, ordered, ["organisation"]),
-        ("relationships", ties,
-         f"{ordered} CROSS JOIN LATERAL jsonb_to_recordset(r.ratings) AS t({kinds})",
+    for source, header, line, rows, organisation_columns in (
+        ("responses", [name for name, _ in people],
+         " || ',' || ".join(sql for _, sql in people), numbered, ["organisation"]),
+        ("relationships", ["respondent_id", "organisation", *(name for name, _ in ties)],
+         "r.prefix || " + " || ',' || ".join(sql for _, sql in ties), ratings_of,
          ["organisation", "partner"]),
     ):  # fmt: skip
-        line = " || ',' || ".join(sql for _, sql in columns)
-        header = ",".join(name for name, _ in columns)
         with connection.cursor() as cursor:
             # The file as bytes, header and all, straight from the database's
             # buffer: no Python text of it, and no second copy to encode.
             cursor.cursor.adapters.register_loader("text", _TextAsBytes)
             cursor.execute(
                 f"SELECT %s || coalesce(string_agg({line} || E'\\n', ''), '') FROM {rows}",
-                [f"{header}\n", survey_round.pk],
+                [",".join(header) + "\n", survey_round.pk],
             )
             csv_bytes = cursor.fetchone()[0]
         read = parse_csv_bytes(csv_bytes, source, STORED_LIMITS)
