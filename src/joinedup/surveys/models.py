@@ -228,7 +228,11 @@ class ClosedLink(models.Model):
     """
 
     token_hash = models.CharField(max_length=64, unique=True)
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    # No database constraint (Django still cascades): only the close writes
+    # these, for its own round, and PostgreSQL checked each one at commit.
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
 
 
 class Response(models.Model):
@@ -240,9 +244,14 @@ class Response(models.Model):
     # (and so out of a published unit); a deleted round or partnership takes them.
     organisation = models.ForeignKey(Organisation, on_delete=models.RESTRICT)
     # The reporting unit the closed round put this response in; None while open.
+    # No database constraint (Django still cascades): only the close writes it,
+    # with units made in the same transaction, and PostgreSQL's check of each
+    # of a large round's 100,000 new rows at commit was a third of the commit
+    # (see docs/operations.md, "Closing a large round").
     unit = models.ForeignKey(
-        ReportingUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="responses"
-    )
+        ReportingUnit, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="responses", db_constraint=False,
+    )  # fmt: skip
     role = models.CharField(max_length=20, blank=True)
     # Statement code -> 1..5, or None for "Don't know".
     answers = models.JSONField(default=dict)
