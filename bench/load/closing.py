@@ -14,8 +14,9 @@ What it does, on loopback only:
    time, start-up included, and peak memory (the child's `ru_maxrss`);
 3. the benchmark's own PostgreSQL database is made afresh and the same
    answers are stored in it with COPY (seeding is not timed) as an open
-   round's responses and ratings, with an invitation for each respondent and
-   a quarter as many again who did not answer, each with one e-mailed link;
+   round's responses (each with its ratings inside), with an invitation for
+   each respondent and a quarter as many again who did not answer, each with
+   one e-mailed link;
    beside it, another partnership with an open round of its own;
 4. `joinedup serve` starts; the round is asked to close as the round page
    does (`services.close_round`: marked "closing", a task queued), and
@@ -129,11 +130,22 @@ def seed(folder: Path) -> dict[str, Any]:
     new_id = {respondent: uuid.uuid4() for respondent in people["respondent_id"]}
     org_ids = people["organisation"].map(organisations).to_numpy()
     now = timezone.now()
+    ratings = pd.read_csv(folder / "relationships.csv")
+    rating_codes = ["contact", *instrument.rating_codes]
+    ratings["partner_id"] = ratings["partner"].map(organisations)
+    ratings = ratings.sort_values(["respondent_id", "partner_id"], kind="stable")
+    scores = ratings[rating_codes].astype("Int64").to_numpy(na_value=None)
+    entries_of: dict[str, list[dict[str, Any]]] = {}
+    for place, (respondent, partner) in enumerate(
+        zip(ratings["respondent_id"], ratings["partner_id"], strict=True)
+    ):
+        entry = {"partner": int(partner), **dict(zip(rating_codes, scores[place], strict=True))}
+        entries_of.setdefault(respondent, []).append(entry)
     with connection.cursor() as cursor:
         raw = cursor.cursor
         columns = (
-            "id, round_id, organisation_id, role, answers, text_important, text_sideshow, "
-            "text_other, imported_id, channel"
+            "id, round_id, organisation_id, role, answers, ratings, text_important, "
+            "text_sideshow, text_other, imported_id, channel"
         )
         with raw.copy(f"COPY surveys_response ({columns}) FROM STDIN") as copy:
             for place, row in enumerate(people.itertuples(index=False)):
@@ -143,19 +155,9 @@ def seed(folder: Path) -> dict[str, Any]:
                 }
                 copy.write_row((
                     new_id[row.respondent_id], survey_round.pk, int(org_ids[place]), row.role,
-                    json.dumps(answers), row.TEXT_IMPORTANT, row.TEXT_SIDESHOW, row.TEXT_OTHER,
-                    "", "invitation",
+                    json.dumps(answers), json.dumps(entries_of.get(row.respondent_id, [])),
+                    row.TEXT_IMPORTANT, row.TEXT_SIDESHOW, row.TEXT_OTHER, "", "invitation",
                 ))  # fmt: skip
-        ratings = pd.read_csv(folder / "relationships.csv")
-        rating_codes = list(instrument.rating_codes)
-        partner_ids = ratings["partner"].map(organisations).to_numpy()
-        scores = ratings[["contact", *rating_codes]].astype("Int64").to_numpy(na_value=None)
-        columns = ", ".join(["id", "response_id", "partner_id", "contact", *rating_codes])
-        with raw.copy(f"COPY surveys_rating ({columns}) FROM STDIN") as copy:
-            for place, respondent in enumerate(ratings["respondent_id"]):
-                copy.write_row(
-                    (uuid.uuid4(), new_id[respondent], int(partner_ids[place]), *scores[place])
-                )
         invited = len(people) + int(len(people) * UNANSWERED)
         organisation_of = np.concatenate(
             [org_ids, np.resize(org_ids, invited - len(people))]
@@ -283,8 +285,8 @@ def run(load: ModuleType) -> int:
     address = f"http://127.0.0.1:{port}"
     from django.db import connections
 
-    from joinedup.surveys import services
-    from joinedup.surveys.models import Rating, Response, Round
+    from joinedup.surveys import ratings, services
+    from joinedup.surveys.models import Response, Round
 
     try:
         before, _ = timed_pages(address, seeded["pages"], lambda: time.sleep(BEFORE_SECONDS))
@@ -299,7 +301,7 @@ def run(load: ModuleType) -> int:
     survey_round = Round.objects.get(pk=seeded["round_id"])
     kept = (
         Response.objects.filter(round=survey_round).count(),
-        Rating.objects.filter(response__round=survey_round).count(),
+        ratings.count_in_round(survey_round.pk),
     )
     connections.close_all()
     ratio = close[0] / analyse[0]

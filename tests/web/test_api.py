@@ -12,7 +12,7 @@ from joinedup.api import services as api
 from joinedup.instrument import load_instrument
 from joinedup.results.models import Download
 from joinedup.surveys import services
-from joinedup.surveys.models import Rating, Response, Round
+from joinedup.surveys.models import Response, Round
 
 INSTRUMENT = load_instrument()
 
@@ -20,16 +20,16 @@ INSTRUMENT = load_instrument()
 def respond(survey_round: Round, organisation: Any, count: int, answer: int, **extra: Any) -> None:
     """`count` people of `organisation` answer every statement `answer`."""
     for _ in range(count):
-        response = Response.objects.create(
+        partner = survey_round.partnership.organisations.exclude(pk=organisation.pk).first()
+        ratings = dict.fromkeys(INSTRUMENT.rating_codes, 3)
+        Response.objects.create(
             round=survey_round,
             organisation=organisation,
             role="manager",
             answers=dict.fromkeys(INSTRUMENT.item_codes, answer),
+            ratings=[{"partner": partner.pk, "contact": 3, **ratings}],
             **extra,
         )
-        partner = survey_round.partnership.organisations.exclude(pk=organisation.pk).first()
-        ratings = dict.fromkeys(INSTRUMENT.rating_codes, 3)
-        Rating.objects.create(response=response, partner=partner, contact=3, **ratings)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from joinedup.actions.models import Action
 from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.results.models import Download, RoundFile
 from joinedup.surveys import services
-from joinedup.surveys.models import Rating, Response, Round
+from joinedup.surveys.models import ClosedLink, ReportingUnit, Response, Round
 
 from .closing_steps import submit_answers
 
@@ -37,7 +37,8 @@ def test_a_facilitator_deletes_a_round_after_seeing_what_goes(world) -> None:
     assert "1 action in the plan started from this round" in page
     assert world.client(world.alice).post(url).status_code == 302
     assert not Round.objects.filter(pk=closed.pk).exists()
-    assert not Response.objects.exists() and not Rating.objects.exists()
+    assert not Response.objects.exists()  # each with its ratings inside
+    assert not ReportingUnit.objects.exists() and not ClosedLink.objects.exists()
     assert not Download.objects.filter(partnership=world.partnership).exists()
     assert not RoundFile.objects.exists()  # the kept PDF went with its round
     assert Action.objects.get(title="Talk").started_from is None  # the plan keeps it

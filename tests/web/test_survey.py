@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 
 from joinedup.surveys import services
-from joinedup.surveys.models import AuditEntry, Draft, Invitation, Rating, Response
+from joinedup.surveys.models import AuditEntry, Draft, Invitation, Response
 from joinedup.surveys.tokens import token_hash
 from tests.web.survey_steps import invite
 
@@ -62,8 +62,12 @@ def test_a_completed_survey_becomes_one_anonymous_response(client, world, invite
     assert stored.organisation == world.org("Northshire County Council")
     assert stored.role == "manager"
     assert stored.answers == dict.fromkeys(INSTRUMENT.item_codes, 5)
-    rating = Rating.objects.get()
-    assert (rating.partner, rating.contact, rating.reliable, rating.involved) == (police, 2, 4, 4)
+    [rating] = stored.ratings
+    assert rating == {
+        "partner": police.pk,
+        "contact": 2,
+        **dict.fromkeys(INSTRUMENT.rating_codes, 4),
+    }
     assert not Draft.objects.exists()
     assert Invitation.objects.get().done is True
     assert "Answers sent" in client.get("/s/done/").content.decode()
@@ -98,6 +102,7 @@ def test_the_stored_response_cannot_be_joined_back_to_the_invitation(client, wor
         "id", "round_id", "organisation_id", "role", "answers", "text_important",
         "text_sideshow", "text_other", "imported_id", "channel",
         "unit_id",  # the reporting unit, set when the round closes
+        "ratings",  # partner ids and scores only
     }  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM surveys_response")

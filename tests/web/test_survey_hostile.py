@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from joinedup.surveys import services
-from joinedup.surveys.models import Draft, Rating, Response
+from joinedup.surveys.models import Draft, Response
 from tests.web.survey_steps import invite
 
 from .survey_steps import INSTRUMENT, answer_everything, start, submit
@@ -35,8 +35,8 @@ def test_values_outside_the_choices_are_not_saved_even_when_saving_for_later(
     assert draft.answers["ratings"][str(police.pk)]["contact"] == 3
     assert draft.answers["ratings"][str(police.pk)]["open"] == "dk"
     submit(client, token)
-    rating = Rating.objects.get()
-    assert (rating.contact, rating.reliable, rating.open) == (3, 3, None)
+    [rating] = Response.objects.get().ratings
+    assert (rating["contact"], rating["reliable"], rating["open"]) == (3, 3, None)
     # The round still closes cleanly: nothing stored is out of range.
     services.close_round(open_round)
 

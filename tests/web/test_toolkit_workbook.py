@@ -18,7 +18,8 @@ from joinedup.analysis.interchange import (
     responses_columns,
 )
 from joinedup.instrument import load_instrument
-from joinedup.surveys.models import Rating, Response
+from joinedup.surveys import ratings
+from joinedup.surveys.models import Response
 from joinedup.toolkit.spreadsheets import data_entry_workbook
 
 pytestmark = pytest.mark.django_db
@@ -137,4 +138,4 @@ def test_a_filled_in_workbook_imports_into_a_round_first_time(world, open_round)
     assert police.count() == 3
     assert sorted(r.answers["CASE1"] for r in police) == [2, 4, 5]
     assert {r.role for r in stored} == {"manager"}
-    assert Rating.objects.filter(response__round=open_round).count() == 4
+    assert ratings.count_in_round(open_round.pk) == 4

@@ -14,7 +14,8 @@ from django.db import transaction
 
 from joinedup.actions.models import Action, Commitment, Meeting, PairConversation
 from joinedup.results.models import Download
-from joinedup.surveys.models import Draft, Invitation, OpenLink, Rating, Response, Round
+from joinedup.surveys import ratings as survey_ratings
+from joinedup.surveys.models import Draft, Invitation, OpenLink, Response, Round
 
 from .models import Partnership
 
@@ -36,7 +37,7 @@ def _plural(count: int, one: str, many: str) -> str:
 def what_goes_with_round(survey_round: Round) -> list[Removed]:
     """What deleting this round removes; actions that started from it stay, unlinked."""
     responses = Response.objects.filter(round=survey_round).count()
-    ratings = Rating.objects.filter(response__round=survey_round).count()
+    ratings = survey_ratings.count_in_round(survey_round.pk)
     invitations = Invitation.objects.filter(round=survey_round).count()
     drafts = Draft.objects.filter(round=survey_round).count()
     links = OpenLink.objects.filter(round=survey_round).count()

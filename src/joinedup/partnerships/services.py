@@ -183,16 +183,19 @@ def _count(number: int, one: str, many: str) -> str:
 def reasons_to_keep(organisation: Organisation) -> list[str]:
     """Why an organisation cannot be removed: everything that would go with it.
 
-    Deleting an organisation deletes, by cascade, its survey responses, the
-    ratings partners gave it, invitations, links and its partner lead's
-    access. None of that may disappear as a side effect, so each is a reason
-    to refuse, and anything else that refers to it (a later app's records) too.
+    Deleting an organisation deletes, by cascade, its survey responses,
+    invitations, links and its partner lead's access, and would leave the
+    ratings partners gave it (inside their responses) rating nobody. None of
+    that may happen as a side effect, so each is a reason to refuse, and
+    anything else that refers to it (a later app's records) too.
     """
+    from joinedup.surveys import ratings as survey_ratings  # surveys' models need this app's
+
     reasons = []
     responses = organisation.response_set.count()
     if responses:
         reasons.append(f"it has {_count(responses, 'survey response', 'survey responses')}")
-    ratings = organisation.rating_set.count()
+    ratings = survey_ratings.count_of_partner(organisation.pk, organisation.partnership_id)
     if ratings:
         reasons.append(
             f"partners rated it {_count(ratings, 'time', 'times')} in their survey responses"
@@ -218,7 +221,7 @@ def reasons_to_keep(organisation: Organisation) -> list[str]:
             f"{lead.user.display_name} is its partner lead: give them another role or "
             "remove them from the partnership first"
         )
-    known = {"response", "rating", "invitation", "openlink", "draft", "membership"}
+    known = {"response", "invitation", "openlink", "draft", "membership"}
     known |= {"roundorganisation"}
     for relation in Organisation._meta.related_objects:
         if relation.related_model._meta.model_name in known:

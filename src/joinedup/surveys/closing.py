@@ -7,10 +7,10 @@ transaction, after the analysis core has computed the result:
   organisation id, with the name each organisation had then; every later
   use of the round (the anonymised responses, the next round's trend, the
   pages' sectors) reads these, never today's names or thresholds;
-- `store_afresh`: the round's responses and ratings are deleted and stored
-  again in a random order with new random ids, so that neither row order
-  (SQLite's rowid, PostgreSQL's ctid) nor ids say anything about who
-  answered when;
+- `store_afresh`: the round's responses (their ratings of partners inside
+  them) are deleted and stored again in a random order with new random
+  ids, so that neither row order (SQLite's rowid, PostgreSQL's ctid) nor
+  ids say anything about who answered when;
 - `erase_after_close`: invitations (e-mail addresses, the hashes of every
   link e-mailed), open links and drafts are deleted; the per-organisation
   counts are kept.
@@ -32,7 +32,6 @@ from .models import (
     Invitation,
     InvitationToken,
     OpenLink,
-    Rating,
     ReportingUnit,
     Response,
     Round,
@@ -123,23 +122,23 @@ AFRESH = "joinedup_afresh"
 
 
 def store_afresh(survey_round: Round, unit_of: dict[int, ReportingUnit]) -> int:
-    """Delete the round's responses and ratings and store them again, shuffled, with new ids.
+    """Delete the round's responses and store them again, shuffled, with new ids.
 
     Done in SQL, inside the caller's transaction, so that nothing passes
-    through Python objects (a round may hold 100,000 responses and 1,000,000
-    ratings): each row is copied (INSERT ... SELECT) with a new random id, in
-    the order of those new ids, which is random; then the old rows are deleted.
-    The new ids come from the operating system's random source:
+    through Python objects (a round may hold 100,000 responses): each row is
+    copied (INSERT ... SELECT) with a new random id, in the order of those
+    new ids, which is random; then the old rows are deleted. Each response's
+    ratings of partners are inside its row (`Response.ratings`), so they move
+    with it. The new ids come from the operating system's random source:
     PostgreSQL's `gen_random_uuid()`, or on SQLite Python's `uuid.uuid4()`
-    given to SQLite as a function. Ratings are written in the order of
-    their response's new id (then partner). Each response also gets its fixed
+    given to SQLite as a function. Each response also gets its fixed
     reporting unit. Returns how many responses were stored. Every column is
-    copied as it is, so a field added to `Response` or `Rating` later is kept
-    without a change here.
+    copied as it is, so a field added to `Response` later is kept without a
+    change here.
     """
     quote = connection.ops.quote_name
     new_id = _new_id_function()
-    response_table, rating_table = Response._meta.db_table, Rating._meta.db_table
+    table = Response._meta.db_table
     units = [(organisation, unit.pk) for organisation, unit in sorted(unit_of.items())]
     unit_sql = (
         "CASE r.organisation_id " + " ".join("WHEN %s THEN %s" for _ in units) + " END"
@@ -147,6 +146,8 @@ def store_afresh(survey_round: Round, unit_of: dict[int, ReportingUnit]) -> int:
         else "NULL"
     )
     unit_params = [value for pair in units for value in pair]
+    copied = {"id": "m.new_id", "unit_id": unit_sql}
+    columns = [field.column for field in Response._meta.concrete_fields]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Room to sort a large round's rows in memory (this transaction only).
@@ -156,33 +157,22 @@ def store_afresh(survey_round: Round, unit_of: dict[int, ReportingUnit]) -> int:
         cursor.execute(f"DROP TABLE IF EXISTS {temporary}.{AFRESH}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {AFRESH} AS "
-            f"SELECT id AS old_id, {new_id} AS new_id FROM {response_table} WHERE round_id = %s",
+            f"SELECT id AS old_id, {new_id} AS new_id FROM {table} WHERE round_id = %s",
             [survey_round.pk],
         )
-        cursor.execute(f"CREATE UNIQUE INDEX {AFRESH}_old ON {AFRESH} (old_id)")
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {AFRESH}")
-        copied = {"id": "m.new_id", "unit_id": unit_sql}
-        columns = [field.column for field in Response._meta.concrete_fields]
         cursor.execute(
-            f"INSERT INTO {response_table} ({', '.join(map(quote, columns))}) "
+            f"INSERT INTO {table} ({', '.join(map(quote, columns))}) "
             f"SELECT {', '.join(copied.get(c, f'r.{quote(c)}') for c in columns)} "
-            f"FROM {response_table} r JOIN {AFRESH} m ON m.old_id = r.id ORDER BY m.new_id",
+            f"FROM {table} r JOIN {AFRESH} m ON m.old_id = r.id ORDER BY m.new_id",
             unit_params,
         )
         stored = cursor.rowcount
-        copied = {"id": new_id, "response_id": "m.new_id"}
-        columns = [field.column for field in Rating._meta.concrete_fields]
         cursor.execute(
-            f"INSERT INTO {rating_table} ({', '.join(map(quote, columns))}) "
-            f"SELECT {', '.join(copied.get(c, f't.{quote(c)}') for c in columns)} "
-            f"FROM {rating_table} t JOIN {AFRESH} m ON m.old_id = t.response_id "
-            "ORDER BY m.new_id, t.partner_id"
+            f"DELETE FROM {table} WHERE round_id = %s AND id IN (SELECT old_id FROM {AFRESH})",
+            [survey_round.pk],
         )
-        cursor.execute(
-            f"DELETE FROM {rating_table} WHERE response_id IN (SELECT old_id FROM {AFRESH})"
-        )
-        cursor.execute(f"DELETE FROM {response_table} WHERE id IN (SELECT old_id FROM {AFRESH})")
         cursor.execute(f"DROP TABLE {temporary}.{AFRESH}")
     return stored
 

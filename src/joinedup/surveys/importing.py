@@ -23,8 +23,8 @@ from joinedup.analysis.tables import RawTable, normalise_key
 from joinedup.partnerships.models import Organisation
 from joinedup.site.uploads import read_uploaded_table
 
-from . import audit, channels, services
-from .models import Channel, Rating, Response, Round, RoundStatus
+from . import audit, channels, ratings, services
+from .models import Channel, Response, Round, RoundStatus
 
 
 class ImportRefused(Exception):
@@ -71,6 +71,7 @@ def import_files(
     text = {code: people[code].to_numpy(dtype=object) for code in instrument.text_codes}
     ids = people["respondent_id"].astype(str).to_numpy()
     roles = people["role"].to_numpy(dtype=object)
+    rated = _ratings(dataset, by_name, len(people))
     with transaction.atomic():
         organisations = list(set(organisation_of))
         channels.lock(organisations)
@@ -100,31 +101,36 @@ def import_files(
                 text_important=str(text["TEXT_IMPORTANT"][i] or ""),
                 text_sideshow=str(text["TEXT_SIDESHOW"][i] or ""),
                 text_other=str(text["TEXT_OTHER"][i] or ""),
+                ratings=rated[i],
                 imported_id=ids[i],
                 channel=Channel.IMPORT,
             )
             for i in range(len(people))
-        )
-        ratings = dataset.ratings
-        rating_values = ratings[["contact", *instrument.rating_codes]].to_numpy()
-        respondent = ratings["respondent"].to_numpy()
-        partner = ratings["partner"].to_numpy()
-        Rating.objects.bulk_create(
-            Rating(
-                response=created[respondent[r]],
-                partner=by_name[names[partner[r]].casefold()],
-                **{
-                    code: _integer(rating_values[r, j])
-                    for j, code in enumerate(["contact", *instrument.rating_codes])
-                },
-            )
-            for r in range(len(ratings))
         )
         counts: dict[Organisation, int] = {}
         for organisation in organisation_of:
             counts[organisation] = counts.get(organisation, 0) + 1
         audit.record_import(survey_round, counts, by)
     return len(created), warnings
+
+
+def _ratings(
+    dataset: Any, by_name: dict[str, Organisation], respondents: int
+) -> list[list[dict[str, Any]]]:
+    """Each respondent's ratings of partners (by place in `dataset.respondents`), as stored."""
+    instrument = dataset.instrument
+    names = dataset.organisation_names
+    codes = ["contact", *instrument.rating_codes]
+    table = dataset.ratings
+    values = table[codes].to_numpy()
+    respondent = table["respondent"].to_numpy()
+    partner = table["partner"].to_numpy()
+    scores: list[dict[int, dict[str, int | None]]] = [{} for _ in range(respondents)]
+    for r in range(len(table)):
+        scores[respondent[r]][by_name[names[partner[r]].casefold()].pk] = {
+            code: _integer(values[r, j]) for j, code in enumerate(codes)
+        }
+    return [ratings.entries(given) for given in scores]
 
 
 def _refused_rows(

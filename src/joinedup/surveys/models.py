@@ -6,7 +6,8 @@ Anonymity is a property of this schema (see docs/privacy.md):
 - a `Draft` lives under a token hash while someone answers and is deleted
   when they submit;
 - a `Response` has a random id, its round, organisation, channel and
-  answers, and nothing else: no invitation, no e-mail address, no timestamps;
+  answers (its ratings of partners among them), and nothing else: no
+  invitation, no e-mail address, no timestamps;
 - when a round closes, its reporting units are fixed for good
   (`ReportingUnit`, `RoundOrganisation`, `Response.unit`), its responses are
   stored afresh in random order with new ids, and its invitations (e-mail
@@ -227,7 +228,11 @@ class ClosedLink(models.Model):
     """
 
     token_hash = models.CharField(max_length=64, unique=True)
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    # No database constraint (Django still cascades): only the close writes
+    # these, for its own round, and PostgreSQL checked each one at commit.
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
 
 
 class Response(models.Model):
@@ -239,15 +244,29 @@ class Response(models.Model):
     # (and so out of a published unit); a deleted round or partnership takes them.
     organisation = models.ForeignKey(Organisation, on_delete=models.RESTRICT)
     # The reporting unit the closed round put this response in; None while open.
+    # No database constraint (Django still cascades): only the close writes it,
+    # with units made in the same transaction, and PostgreSQL's check of each
+    # of a large round's 100,000 new rows at commit was a third of the commit
+    # (see docs/operations.md, "Closing a large round").
     unit = models.ForeignKey(
-        ReportingUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="responses"
-    )
+        ReportingUnit, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="responses", db_constraint=False,
+    )  # fmt: skip
     role = models.CharField(max_length=20, blank=True)
     # Statement code -> 1..5, or None for "Don't know".
     answers = models.JSONField(default=dict)
     text_important = models.TextField(blank=True)
     text_sideshow = models.TextField(blank=True)
     text_other = models.TextField(blank=True)
+    # The respondent's ratings of their partners, one entry per partner in
+    # the order of the partners' ids: {"partner": organisation id, "contact":
+    # 1..n or None, and each relationship question's code: 1..5 or None}.
+    # Kept in the response's own row, not a row each, so that closing a round
+    # stores afresh one row per respondent (`closing.store_afresh`): a large
+    # round has ten times as many ratings as responses. A partner's id is not
+    # a database reference: `partnerships.services.reasons_to_keep` keeps an
+    # organisation its partners rated, as RESTRICT did (`ratings_of_partner`).
+    ratings = models.JSONField(default=list, blank=True)
     # Responses imported from a file keep the file's respondent_id, so that
     # a re-import can be checked; survey responses have none.
     imported_id = models.CharField(max_length=200, blank=True)
@@ -259,35 +278,6 @@ class Response(models.Model):
     class Meta:
         # Random ids: the order of rows says nothing about the order of submission.
         ordering = ["id"]
-
-
-class Rating(models.Model):
-    """A respondent's ratings of one partner organisation."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    # No database constraints on these two (Django still cascades and
-    # restricts): closing a round stores its ratings afresh (`closing.py`), a
-    # million rows in a large round, and PostgreSQL's per-row checks of the
-    # two constraints took longer than the whole rest of the close. The ratings
-    # are only ever written with ids just read from the database. The index on
-    # `response` alone is left out: `one_rating_per_partner` starts with it.
-    response = models.ForeignKey(
-        Response, on_delete=models.CASCADE, related_name="ratings",
-        db_constraint=False, db_index=False,
-    )  # fmt: skip
-    partner = models.ForeignKey(Organisation, on_delete=models.RESTRICT, db_constraint=False)
-    contact = models.PositiveSmallIntegerField(null=True, blank=True)
-    reliable = models.PositiveSmallIntegerField(null=True, blank=True)
-    open = models.PositiveSmallIntegerField(null=True, blank=True)
-    purpose = models.PositiveSmallIntegerField(null=True, blank=True)
-    resources = models.PositiveSmallIntegerField(null=True, blank=True)
-    influence = models.PositiveSmallIntegerField(null=True, blank=True)
-    involved = models.PositiveSmallIntegerField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint("response", "partner", name="one_rating_per_partner")
-        ]
 
 
 class AuditWhat(models.TextChoices):

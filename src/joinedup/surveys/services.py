@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from psycopg.adapt import Loader
 
 from joinedup.accounts.models import User
 from joinedup.analysis import SPEC_REVISION, InputError, Settings, analyse, load_tables
@@ -30,9 +31,9 @@ from joinedup.analysis.tables import RawTable, parse_csv_bytes
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Organisation, Partnership
 
-from . import audit, channels, closing, plain_sql, visits
+from . import audit, channels, closing, plain_sql, ratings, visits
 from .errors import ChannelRefused, SurveyError
-from .models import Channel, Draft, Invitation, OpenLink, Rating, Response, Round, RoundStatus
+from .models import Channel, Draft, Invitation, OpenLink, Response, Round, RoundStatus
 from .sending import add_invitations, remind, send_pending, survey_url  # noqa: F401  (interface)
 from .tokens import new_token, token_hash
 from .visits import (  # noqa: F401  (open-link activity is part of this module's interface)
@@ -278,7 +279,8 @@ def published_round(survey_round: Round) -> PublishedRound:
 def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
     """A round's responses, ratings and organisations as interchange tables.
 
-    Respondent ids here are the responses' random ids; they exist only in
+    Respondent ids here are numbers, 1, 2, ... in the order of the responses'
+    random ids (so they say nothing of who answered when); they exist only in
     memory, to link ratings to their respondent during the analysis.
 
     The models are taken from the round's own registry, so that a data
@@ -315,30 +317,54 @@ def round_tables(survey_round: Round) -> tuple[RawTable, RawTable, RawTable]:
 def _frame_tables(
     survey_round: Round, instrument: Any, text_fields: dict[str, str], names: dict[int, str]
 ) -> tuple[RawTable, RawTable]:
-    """The responses and ratings tables through the ORM (SQLite, and data migrations)."""
+    """The responses and ratings tables through the ORM (SQLite, and data migrations).
+
+    Ratings are read from each response's own `ratings`, in the order of the
+    responses' ids; a data migration from before `surveys` 0012 passes a
+    registry that still has the `Rating` model, and its ratings are read from it.
+    """
     registry = survey_round._meta.apps
     responses_of = registry.get_model("surveys", "Response").objects
-    ratings_of = registry.get_model("surveys", "Rating").objects
+    inside = "ratings" in {f.name for f in responses_of.model._meta.concrete_fields}
+    scores = ["contact", *instrument.rating_codes]
     people = pd.DataFrame.from_records(
         responses_of.filter(round=survey_round)
         .order_by("id")
-        .values_list("id", "organisation_id", "role", "answers", *text_fields.values()),
-        columns=["respondent_id", "organisation", "role", "answers", *text_fields],
+        .values_list(
+            "id", "organisation_id", "role", "answers", *text_fields.values(),
+            *(["ratings"] if inside else []),
+        ),
+        columns=["respondent_id", "organisation", "role", "answers", *text_fields,
+                 *(["ratings"] if inside else [])],
+    )  # fmt: skip
+    uuids = people.pop("respondent_id")
+    people.insert(0, "respondent_id", range(1, len(people) + 1))
+    if inside:
+        ties = [
+            (respondent, organisation, entry["partner"], *(entry.get(code) for code in scores))
+            for respondent, organisation, entries in zip(
+                people["respondent_id"], people["organisation"], people.pop("ratings"),
+                strict=True,
+            )
+            for entry in entries
+        ]  # fmt: skip
+    else:
+        number = dict(zip(uuids, people["respondent_id"], strict=True))
+        ties = [
+            (number[response_id], *rest)
+            for response_id, *rest in registry.get_model("surveys", "Rating")
+            .objects.filter(response__round=survey_round)
+            .order_by("id")
+            .values_list("response_id", "response__organisation_id", "partner_id", *scores)
+        ]
+    ratings = pd.DataFrame.from_records(
+        ties, columns=["respondent_id", "organisation", "partner", *scores]
     )
     people["organisation"] = people["organisation"].map(names)
     answers = pd.DataFrame.from_records(
         people.pop("answers").tolist(), columns=instrument.item_codes, index=people.index
     )
     responses = pd.concat([people, answers], axis=1)
-    ratings = pd.DataFrame.from_records(
-        ratings_of.filter(response__round=survey_round)
-        .order_by("id")
-        .values_list(
-            "response_id", "response__organisation_id", "partner_id", "contact",
-            *instrument.rating_codes,
-        ),
-        columns=["respondent_id", "organisation", "partner", "contact", *instrument.rating_codes],
-    )  # fmt: skip
     ratings["organisation"] = ratings["organisation"].map(names)
     ratings["partner"] = ratings["partner"].map(names)
     return RawTable.from_frame("responses", responses), RawTable.from_frame(
@@ -363,59 +389,87 @@ def _stored_tables(
     """The responses and ratings tables on PostgreSQL, read as the files are read.
 
     PostgreSQL writes each table as one CSV text (`string_agg`, a single
-    value to fetch), which the analysis core parses as it parses an uploaded
-    file (Arrow, column by column): no Python object per answer, so a round
-    of 100,000 responses and a million ratings is read in about the time
-    `joinedup analyse` reads the same files. Organisation ids are then given
-    their names, once per organisation.
+    value to fetch: `COPY ... TO STDOUT` hands Python a block per row, which
+    cost more than the query), the ratings taken out of each response's
+    `ratings` by `jsonb_to_recordset`. The analysis core parses it as it
+    parses an uploaded file (Arrow, column by column): no Python object per
+    answer. Organisation ids are then given their names, once per
+    organisation. Rows come in the order of the responses' ids, each
+    response's ratings in their stored order, and respondents are numbered
+    in that order, as `_frame_tables` reads them.
     """
     quote = connection.ops.quote_name
+    table = Response._meta.db_table
+    scores = ["contact", *instrument.rating_codes]
 
     def number(sql: str) -> str:
-        return f"coalesce(({sql})::text, '')"
+        return f"coalesce({sql}, '')"
 
     def text(sql: str) -> str:
         return f"'\"' || replace({sql}, '\"', '\"\"') || '\"'"
 
     people = [
-        ("respondent_id", "r.id::text"),
+        ("respondent_id", "r.n::text"),
         ("organisation", "r.organisation_id::text"),
         ("role", text("r.role")),
-        *((code, number("r.answers ->> %s")) for code in instrument.item_codes),
+        *((code, number(f"r.answers ->> {_literal(code)}")) for code in instrument.item_codes),
         *((code, text(f"r.{quote(field)}")) for code, field in text_fields.items()),
     ]
-    ties = [
-        ("respondent_id", "t.response_id::text"),
-        ("organisation", "r.organisation_id::text"),
-        ("partner", "t.partner_id::text"),
-        *((code, number(f"t.{quote(code)}")) for code in ("contact", *instrument.rating_codes)),
-    ]
-    responses, ratings = Response._meta.db_table, Rating._meta.db_table
+    ties = [("partner", number("t.partner")), *((c, number(f"t.{quote(c)}")) for c in scores)]
+    kinds = ", ".join(f"{quote(name)} text" for name in ("partner", *scores))
+    # The round's responses numbered in the order of their ids; each one's
+    # ratings follow it in stored order (a lateral function's rows keep their
+    # place), each line starting with its respondent's number and organisation.
+    needed = ", ".join(["id", "organisation_id", "role", "answers", *text_fields.values()])
+    numbered = (
+        f"(SELECT row_number() OVER (ORDER BY id) AS n, {needed} FROM {table} "
+        "WHERE round_id = %s ORDER BY id) r"
+    )
+    ratings_of = (
+        f"(SELECT row_number() OVER (ORDER BY id) || ',' || organisation_id || ',' AS prefix, "
+        f"ratings FROM {table} WHERE round_id = %s ORDER BY id) r "
+        f"CROSS JOIN LATERAL jsonb_to_recordset(r.ratings) AS t({kinds})"
+    )
     tables = []
-    for source, columns, rows, order, params, organisation_columns in (
-        ("responses", people, f"{responses} r", "r.id", instrument.item_codes, ["organisation"]),
-        ("relationships", ties, f"{ratings} t JOIN {responses} r ON r.id = t.response_id",
-         "t.id", [], ["organisation", "partner"]),
+    for source, header, line, rows, organisation_columns in (
+        ("responses", [name for name, _ in people],
+         " || ',' || ".join(sql for _, sql in people), numbered, ["organisation"]),
+        ("relationships", ["respondent_id", "organisation", *(name for name, _ in ties)],
+         "r.prefix || " + " || ',' || ".join(sql for _, sql in ties), ratings_of,
+         ["organisation", "partner"]),
     ):  # fmt: skip
-        line = " || ',' || ".join(sql for _, sql in columns)
         with connection.cursor() as cursor:
+            # The file as bytes, header and all, straight from the database's
+            # buffer: no Python text of it, and no second copy to encode.
+            cursor.cursor.adapters.register_loader("text", _TextAsBytes)
             cursor.execute(
-                f"SELECT string_agg({line}, E'\\n' ORDER BY {order}) "
-                f"FROM {rows} WHERE r.round_id = %s",
-                [*params, survey_round.pk],
+                f"SELECT %s || coalesce(string_agg({line} || E'\\n', ''), '') FROM {rows}",
+                [",".join(header) + "\n", survey_round.pk],
             )
-            body = cursor.fetchone()[0]
-        header = ",".join(name for name, _ in columns)
-        csv_text = f"{header}\n{body}\n" if body else f"{header}\n"
-        table = parse_csv_bytes(csv_text.encode(), source, STORED_LIMITS)
-        del body, csv_text
+            csv_bytes = cursor.fetchone()[0]
+        read = parse_csv_bytes(csv_bytes, source, STORED_LIMITS)
+        del csv_bytes
         for name in organisation_columns:
-            place = table.headers.index(name)
-            column = table.columns[place]
+            place = read.headers.index(name)
+            column = read.columns[place]
             named = [names.get(int(id_text), "") for id_text in column.categories]
-            table.columns[place] = pd.Categorical(np.asarray(named, dtype=object)[column.codes])
-        tables.append(table)
+            read.columns[place] = pd.Categorical(np.asarray(named, dtype=object)[column.codes])
+        tables.append(read)
     return tables[0], tables[1]
+
+
+class _TextAsBytes(Loader):
+    """Loads PostgreSQL text as the UTF-8 bytes it arrived as (for one cursor)."""
+
+    def load(self, data: Any) -> bytes:
+        return bytes(data)
+
+
+def _literal(text: str) -> str:
+    """An SQL string literal of an instrument's code (letters, digits and underscores)."""
+    if not text.replace("_", "").isalnum():
+        raise ValueError(f"unexpected instrument code {text!r}")
+    return f"'{text}'"
 
 
 # ------------------------------------------------------------ invitations
@@ -595,8 +649,9 @@ def submit_draft(draft: Draft) -> Round:
 
     In one transaction: the draft is read again under a lock and deleted (if
     another tab already sent it, nothing is stored twice; a page saved just
-    before is included), the response and its ratings are created with no
-    reference to the invitation, and the invitation is only marked done.
+    before is included), the response is created, its ratings of partners
+    inside it, with no reference to the invitation, and the invitation is
+    only marked done.
     """
     with transaction.atomic():
         # Plain statements (plain_sql.py): the ORM compiling these afresh for
@@ -624,35 +679,41 @@ def submit_draft(draft: Draft) -> Round:
             organisation_id=draft.organisation_id,
             role=role if role in {r.code for r in instrument.roles} else "",
             answers={code: _answer(items.get(code), agreement) for code in instrument.item_codes},
+            ratings=_ratings(partnership_id, draft.organisation_id, answers, instrument),
             text_important=answers.get("text", {}).get("TEXT_IMPORTANT", ""),
             text_sideshow=answers.get("text", {}).get("TEXT_SIDESHOW", ""),
             text_other=answers.get("text", {}).get("TEXT_OTHER", ""),
             channel=Channel.INVITATION if invited else Channel.OPEN_LINK,
         )
-        partner_ids = {p.pk for p in visits.partners_of(partnership_id, draft.organisation_id)}
-        ratings = answers.get("ratings", {})
-        allowed = {"contact": _allowed(instrument.contact)}
-        allowed |= dict.fromkeys(instrument.rating_codes, _allowed(instrument.rating))
         plain_sql.insert(Response, [response])
-        plain_sql.insert(
-            Rating,
-            [
-                Rating(
-                    response_id=response.pk,
-                    partner_id=int(partner),
-                    **{
-                        code: _answer(ratings.get(str(partner), {}).get(code), allowed[code])
-                        for code in allowed
-                    },
-                )
-                for partner in answers.get("partners", [])
-                if int(partner) in partner_ids
-            ],
-        )
         survey_round = draft.round
         if not invited:
             audit.count_open_link_answer(survey_round, draft.organisation)
     return survey_round
+
+
+def _ratings(
+    partnership_id: int, organisation_id: int, answers: dict[str, Any], instrument: Any
+) -> list[dict[str, Any]]:
+    """The draft's ratings of its chosen partners, as a response stores them.
+
+    Only the partnership's other organisations can be partners; each score is
+    an instrument value or None.
+    """
+    partner_ids = {p.pk for p in visits.partners_of(partnership_id, organisation_id)}
+    given = answers.get("ratings", {})
+    allowed = {"contact": _allowed(instrument.contact)}
+    allowed |= dict.fromkeys(instrument.rating_codes, _allowed(instrument.rating))
+    return ratings.entries(
+        {
+            int(partner): {
+                code: _answer(given.get(str(partner), {}).get(code), allowed[code])
+                for code in allowed
+            }
+            for partner in answers.get("partners", [])
+            if int(partner) in partner_ids
+        }
+    )
 
 
 def _allowed(choices: Any) -> frozenset[int]:
