@@ -12,12 +12,14 @@ that e-mail, records it, and stops.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -114,10 +116,9 @@ def _site(tmp_path: Path, kind: str, mailbox: Mailbox) -> tuple[dict[str, str], 
     return env, manage
 
 
-@pytest.mark.parametrize("kind", _database_urls())
-def test_a_worker_killed_mid_batch_sends_nothing_twice_and_loses_nothing(
-    tmp_path: Path, kind: str
-) -> None:
+@contextlib.contextmanager
+def _seeded_site(tmp_path: Path, kind: str) -> Iterator[tuple[Any, Any, dict[str, str], Any]]:
+    """A migrated, seeded site whose SMTP server holds the e-mail after LET_THROUGH."""
     mailbox = Mailbox("127.0.0.1", free_port())
     handler = HoldingHandler(mailbox)
     controller = Controller(handler, hostname=mailbox.host, port=mailbox.port)
@@ -126,6 +127,17 @@ def test_a_worker_killed_mid_batch_sends_nothing_twice_and_loses_nothing(
     try:
         manage("migrate", "--verbosity", "0")
         manage("shell", "-c", SEED)
+        yield mailbox, handler, env, manage
+    finally:
+        handler.released.set()
+        controller.stop()
+
+
+@pytest.mark.parametrize("kind", _database_urls())
+def test_a_worker_killed_mid_batch_sends_nothing_twice_and_loses_nothing(
+    tmp_path: Path, kind: str
+) -> None:
+    with _seeded_site(tmp_path, kind) as (mailbox, handler, env, manage):
         assert manage("shell", "-c", STATE).split() == [str(PEOPLE), str(PEOPLE)]
         log = (tmp_path / "worker.log").open("wb")
         worker = subprocess.Popen(
@@ -162,23 +174,13 @@ def test_a_worker_killed_mid_batch_sends_nothing_twice_and_loses_nothing(
         received = Counter(str(message["To"]) for message in mailbox.messages)
         assert received == Counter({f"person{n}@example.org": 1 for n in range(PEOPLE)})
         assert manage("shell", "-c", STATE).split() == ["0", "0"]
-    finally:
-        handler.released.set()
-        controller.stop()
 
 
 @pytest.mark.parametrize("kind", _database_urls())
 def test_a_worker_asked_to_stop_finishes_the_e_mail_it_is_sending_then_stops(
     tmp_path: Path, kind: str
 ) -> None:
-    mailbox = Mailbox("127.0.0.1", free_port())
-    handler = HoldingHandler(mailbox)
-    controller = Controller(handler, hostname=mailbox.host, port=mailbox.port)
-    controller.start()
-    env, manage = _site(tmp_path, kind, mailbox)
-    try:
-        manage("migrate", "--verbosity", "0")
-        manage("shell", "-c", SEED)
+    with _seeded_site(tmp_path, kind) as (mailbox, handler, env, manage):
         worker = subprocess.Popen(
             # One thread, so that exactly one e-mail is mid-send when the signal comes.
             [str(JOINEDUP), "worker", "--threads", "1"],
@@ -201,9 +203,6 @@ def test_a_worker_asked_to_stop_finishes_the_e_mail_it_is_sending_then_stops(
         assert len(mailbox.messages) == LET_THROUGH + 1
         unsent, owed = map(int, manage("shell", "-c", STATE).split())
         assert unsent == owed == PEOPLE - LET_THROUGH - 1
-    finally:
-        handler.released.set()
-        controller.stop()
 
 
 @pytest.mark.parametrize(("value", "message"), [("0", "0 is too few"), ("many", "'many' is not")])
