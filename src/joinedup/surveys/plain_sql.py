@@ -79,16 +79,36 @@ def row(
         found = cursor.fetchone()
     if found is None:
         return None
-    converted = []
-    for name, raw in zip(columns, found, strict=True):
-        field = model._meta.get_field(name)
-        expression = field.get_col(model._meta.db_table)  # type: ignore[union-attr]
-        for convert in database.ops.get_db_converters(expression) + field.get_db_converters(
-            database
-        ):  # type: ignore[union-attr]
-            raw = convert(raw, expression, database)
-        converted.append(raw)
-    return tuple(converted)
+    return tuple(converted(model, columns, table=model._meta.db_table, values=found))
+
+
+@functools.cache
+def _converters(
+    model: type[Model], names: tuple[str, ...], table: str
+) -> list[tuple[list[Any], Any]]:
+    database = _database()
+    found = []
+    for name in names:
+        field: Any = model._meta.get_field(name)
+        expression = field.get_col(table)
+        functions = database.ops.get_db_converters(expression) + field.get_db_converters(database)
+        found.append((functions, expression))
+    return found
+
+
+def converted(
+    model: type[Model], names: tuple[str, ...], table: str, values: Sequence[Any]
+) -> list[Any]:
+    """A row's values for these fields, each converted as the ORM would (JSON, SQLite's dates).
+
+    The converters are looked up once per process for each model and set of fields.
+    """
+    database = _database()
+    result = list(values)
+    for place, (functions, expression) in enumerate(_converters(model, names, table)):
+        for convert in functions:
+            result[place] = convert(result[place], expression, database)
+    return result
 
 
 @functools.cache

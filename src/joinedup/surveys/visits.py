@@ -15,6 +15,7 @@ from django.db.models import F
 
 from joinedup.partnerships.models import Organisation, Partnership
 
+from . import plain_sql
 from .models import Draft, Invitation, InvitationToken, OpenLink, Round
 
 # What a survey page needs of a draft's round, partnership and organisation.
@@ -31,7 +32,7 @@ _VISIT_COLUMNS: tuple[tuple[type[models.Model], str, tuple[str, ...]], ...] = (
 )
 
 
-Plan = tuple[str, list[tuple[type[models.Model], list[str], list[Any]]]]
+Plan = tuple[str, list[tuple[type[models.Model], str, tuple[str, ...]]]]
 
 
 @functools.cache
@@ -39,11 +40,11 @@ def _visit_plan(model: type[models.Model], through_tokens: bool = False) -> Plan
     """One query for a draft or an invitation with its round, and how to turn its row into objects.
 
     Built once per process: the SQL, then for each model (the draft or
-    invitation, its round, partnership and organisation) its field names and,
-    for each column, the converters Django would apply to it (JSON decoding,
-    SQLite's dates), so that a row becomes objects without the ORM's query
-    machinery. `through_tokens` finds an invitation by any link e-mailed to
-    it (`InvitationToken`), not only by its own `token_hash`.
+    invitation, its round, partnership and organisation) its alias and field
+    names, so that a row becomes objects without the ORM's query machinery
+    (each value converted as the ORM would: `plain_sql.converted`).
+    `through_tokens` finds an invitation by any link e-mailed to it
+    (`InvitationToken`), not only by its own `token_hash`.
     """
 
     def table(model: type[models.Model]) -> str:
@@ -56,19 +57,7 @@ def _visit_plan(model: type[models.Model], through_tokens: bool = False) -> Plan
         (model, "x", tuple(f.attname for f in model._meta.concrete_fields)),
         *_VISIT_COLUMNS,
     ]
-    selected: list[str] = []
-    plan: list[tuple[type[models.Model], list[str], list[Any]]] = []
-    for part, alias, names in parts:
-        selected += [f"{alias}.{column(part, name)}" for name in names]
-        converters = []
-        for name in names:
-            field = part._meta.get_field(name)
-            expression = field.get_col(alias)
-            found = connection.ops.get_db_converters(expression) + field.get_db_converters(
-                connection
-            )
-            converters.append((found, expression))
-        plan.append((part, list(names), converters))
+    selected = [f"{alias}.{column(part, name)}" for part, alias, names in parts for name in names]
     if through_tokens:
         where = (
             f"x.{column(model, 'id')} IN (SELECT {column(InvitationToken, 'invitation')} "
@@ -83,7 +72,7 @@ def _visit_plan(model: type[models.Model], through_tokens: bool = False) -> Plan
         f"JOIN {table(Organisation)} o ON o.id = x.{column(model, 'organisation')} "
         f"WHERE {where}"
     )
-    return sql, plan
+    return sql, parts
 
 
 def _with_its_round(
@@ -98,13 +87,10 @@ def _with_its_round(
         return None
     loaded = []
     start = 0
-    for part, names, converters in plan:
-        values = list(row[start : start + len(names)])
+    for part, alias, names in plan:
+        values = plain_sql.converted(part, names, alias, row[start : start + len(names)])
         start += len(names)
-        for place, (functions, expression) in enumerate(converters):
-            for convert in functions:
-                values[place] = convert(values[place], expression, database)
-        loaded.append(part.from_db(DEFAULT_DB_ALIAS, names, values))
+        loaded.append(part.from_db(DEFAULT_DB_ALIAS, list(names), values))
     found, survey_round, partnership, organisation = loaded
     survey_round.partnership = partnership
     found.round = survey_round
