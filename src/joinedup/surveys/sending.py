@@ -331,10 +331,15 @@ class _Names:
     organisation: str
 
 
-def _message(names: _Names, email: str, token: str, reminder: bool) -> EmailMessage:
-    partnership = Partnership(
+def _partnership(names: _Names) -> Partnership:
+    """The partnership as an e-mail needs it (name, phrase, threshold), from the names read."""
+    return Partnership(
         pk=names.partnership_id, name=names.partnership, min_group_size=names.min_group_size
     )
+
+
+def _message(names: _Names, email: str, token: str, reminder: bool) -> EmailMessage:
+    partnership = _partnership(names)
     subject = (
         f"Reminder: {partnership.phrase} survey"
         if reminder
@@ -355,9 +360,7 @@ def _body(names: _Names, reminder: bool) -> str:
     The names are read afresh for every e-mail, so a partnership renamed
     mid-send is named anew at once; only the template's work is saved.
     """
-    partnership = Partnership(
-        pk=names.partnership_id, name=names.partnership, min_group_size=names.min_group_size
-    )
+    partnership = _partnership(names)
     context = {
         "partnership": partnership,
         "round": Round(partnership=partnership, label=names.round),
