@@ -28,16 +28,10 @@ def fold(apps, schema_editor):
     for response_id, partner_id, *scores in rows.iterator(chunk_size=BATCH):
         entry = {"partner": partner_id, **dict(zip(SCORES, scores, strict=True))}
         ratings_of.setdefault(response_id, []).append(entry)
-    changed = []
-    for response in response_model.objects.filter(pk__in=list(ratings_of)).only("pk").iterator(
-        chunk_size=BATCH
-    ):
-        response.ratings = ratings_of[response.pk]
-        changed.append(response)
-        if len(changed) == BATCH:
-            response_model.objects.bulk_update(changed, ["ratings"])
-            changed = []
-    response_model.objects.bulk_update(changed, ["ratings"])
+    # Written by id, in batches: no query lists every id at once (PostgreSQL
+    # takes at most 65,535 parameters, a large install has more responses).
+    changed = [response_model(pk=pk, ratings=entries) for pk, entries in ratings_of.items()]
+    response_model.objects.bulk_update(changed, ["ratings"], batch_size=BATCH)
 
 
 def unfold(apps, schema_editor):
