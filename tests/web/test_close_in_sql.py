@@ -10,6 +10,7 @@ the same tables for the analysis as through the ORM.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from typing import Any
 
@@ -170,3 +171,114 @@ def test_on_postgresql_the_answers_are_read_exactly_as_through_the_orm(world, op
         assert fast.n_rows == slow.n_rows > 0
         assert _cells(fast) == _cells(slow)
     assert AWKWARD in _cells(stored[0])["TEXT_IMPORTANT"]
+
+
+def _thread_of_the_analysis(monkeypatch: Any) -> list[tuple[int, bool]]:
+    """Record, for each analysis, the thread it ran in and whether it was inside a transaction."""
+    seen: list[tuple[int, bool]] = []
+    analyse = services.round_result
+
+    def watched(survey_round: Round, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        seen.append((threading.get_ident(), connection.in_atomic_block))
+        return analyse(survey_round, *args, **kwargs)
+
+    monkeypatch.setattr(services, "round_result", watched)
+    return seen
+
+
+def _closing(survey_round: Round) -> Round:
+    """The round as the round page leaves it: marked "closing" (tests run tasks at once, inside
+    `close_round`'s transaction, where a worker would run them after it)."""
+    Round.objects.filter(pk=survey_round.pk).update(status=RoundStatus.CLOSING)
+    return survey_round
+
+
+def _closed_as_the_worker_does(survey_round: Round) -> Round:
+    assert services.finish_close(_closing(survey_round).pk) == "closed"
+    survey_round.refresh_from_db()
+    return survey_round
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_analysis_runs_beside_the_erasing_on_postgresql_and_gives_the_same_result(
+    world, open_round, monkeypatch
+) -> None:
+    _answered(world, open_round)
+    invite(open_round, [("late@example.org", world.org("Northshire Police"))])
+    expected = services.round_result(open_round)  # the answers as they stand, before the close
+    seen = _thread_of_the_analysis(monkeypatch)
+
+    closed = _closed_as_the_worker_does(open_round)
+
+    assert closed.status == RoundStatus.CLOSED, closed.close_error
+    assert closed.result == expected
+    assert not Invitation.objects.filter(round=closed).exists()
+    [(thread, in_transaction)] = seen
+    if connection.vendor == "postgresql":
+        # On a connection of its own, outside the closing transaction, which
+        # had by then erased the links it could not yet see.
+        assert thread != threading.get_ident() and not in_transaction
+    else:
+        assert thread == threading.get_ident()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_analysis_that_fails_beside_the_erasing_changes_nothing(world, open_round) -> None:
+    _answered(world, open_round)
+    invite(open_round, [("late@example.org", world.org("Northshire Police"))])
+    police = world.org("Northshire Police")
+    Response.objects.create(  # an answer the analysis refuses: 9 on a 1-5 scale
+        round=open_round, organisation=police, role="other",
+        answers=dict.fromkeys(INSTRUMENT.item_codes, 9), ratings=[],
+    )  # fmt: skip
+    before = _content()
+    response_ids = set(Response.objects.values_list("pk", flat=True))
+    hashes = _hashes(open_round)
+
+    assert services.finish_close(_closing(open_round).pk) == "failed"
+
+    open_round.refresh_from_db()
+    assert open_round.status == RoundStatus.OPEN and open_round.result is None
+    assert "could not be analysed" in open_round.close_error
+    # The erasing and storing afresh done meanwhile were undone with the transaction.
+    assert set(Response.objects.values_list("pk", flat=True)) == response_ids
+    assert _content() == before
+    assert _hashes(open_round) == hashes and not ClosedLink.objects.exists()
+    assert not open_round.reporting_units.exists() and not open_round.closed_organisations.exists()
+
+
+@pytest.mark.parametrize(
+    "sizes", [(6, 6, 6, 6), (6, 6, 2, 1), (7, 5, 1, 0), (2, 1, 1, 0), (5, 4, 0, 0)]
+)
+def test_the_units_fixed_before_the_analysis_are_the_units_it_publishes(
+    world, open_round, sizes
+) -> None:
+    names = ["Northshire Police", "Northshire County Council", "Age Well Northshire",
+             "Northshire NHS Foundation Trust"]  # fmt: skip
+    for name, size in zip(names, sizes, strict=True):
+        if size:
+            submit_answers(open_round, world.org(name), size, answers=(2, 4, 5))
+    k = services.round_settings(open_round).min_group_size
+    units = closing.units_to_publish(open_round, k)
+    result = services.round_result(open_round)
+    closing.same_units(units, result)  # raises if they differ
+    assert [u["name"] for u in units] == [u["name"] for u in result["units"]]
+    with pytest.raises(closing.UnitsChanged):
+        closing.same_units(
+            [*units[::-1], {"name": "x", "organisations": [], "combined": True}], result
+        )
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's own indexes")
+def test_link_hashes_have_no_pattern_index_on_postgresql(db) -> None:
+    """A hash is only looked up whole: one unique index each, no `varchar_pattern_ops` twin
+    for every link made, draft started and closed round's hashes kept to pay for."""
+    tables = [m._meta.db_table for m in (ClosedLink, Draft, Invitation, InvitationToken, OpenLink)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexdef FROM pg_indexes WHERE tablename = ANY(%s)", [tables]
+        )
+        found = cursor.fetchall()
+    on_hash = [(table, sql) for table, sql in found if "(token_hash" in sql]
+    assert {table for table, _ in on_hash} == set(tables)
+    assert all("UNIQUE" in sql and "pattern_ops" not in sql for _, sql in on_hash), on_hash

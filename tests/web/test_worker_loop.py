@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
@@ -129,3 +129,46 @@ def test_two_workers_never_claim_the_same_task(settings: Any) -> None:
     rows = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
     assert all(len(row.worker_ids) == 1 for row in rows)
     assert rows.count() == 300
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_task_wakes_a_waiting_worker_when_its_transaction_commits(settings: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's notifications (elsewhere workers poll)")
+    settings.TASKS = DATABASE_BACKEND
+    stop = threading.Event()
+    waker = loop.Waker(stop)
+    waker.start()
+    try:
+        assert waker.listening.wait(10)
+        woken = threading.Event()
+
+        def waiting() -> None:
+            waker.wait(60)  # far longer than the test may take
+            woken.set()
+
+        with transaction.atomic():
+            echo.enqueue("now")
+            threading.Thread(target=waiting, daemon=True).start()
+            assert not woken.wait(0.5)  # queued, but nobody can see it before the commit
+        assert woken.wait(10)
+        assert loop.claim("worker-a") is not None
+    finally:
+        stop.set()
+        waker.wake()
+
+
+def test_asking_a_waiting_loop_to_stop_ends_its_wait() -> None:
+    stop = threading.Event()
+    waker = loop.Waker(stop)  # not started: no notifications, as on SQLite
+    done = threading.Event()
+
+    def waiting() -> None:
+        waker.wait(60)
+        done.set()
+
+    threading.Thread(target=waiting, daemon=True).start()
+    assert not done.wait(0.2)
+    stop.set()
+    waker.wake()
+    assert done.wait(10)

@@ -26,6 +26,9 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.constants import OnConflict
 
+from joinedup.analysis.result import OTHER_ORGANISATIONS
+from joinedup.analysis.scoring import reporting_units
+
 from .models import (
     ClosedLink,
     Draft,
@@ -43,13 +46,49 @@ class UnitsChanged(Exception):
     """A recomputed result would move organisations between a closed round's units."""
 
 
+def units_to_publish(survey_round: Round, k: int) -> list[dict[str, Any]]:
+    """The reporting units the round's result will publish, from its counts alone.
+
+    The analysis core's own rule (SPEC §3.5, `scoring.reporting_units`) over
+    the number of responses of each organisation, under today's names, in the
+    form of the result's `units` (name, organisations, combined). It lets the
+    close store the units while the analysis runs; `same_units` then checks
+    that the result publishes exactly these.
+    """
+    names = dict(survey_round.partnership.organisations.values_list("pk", "name"))
+    counts = (
+        Response.objects.filter(round=survey_round)
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(n=Count("pk"))
+    )
+    sizes = [(names[organisation], n) for organisation, n in counts]
+    return [
+        {"name": unit.name, "organisations": list(unit.members), "combined": unit.combined}
+        for unit in reporting_units(sizes, k, OTHER_ORGANISATIONS)
+    ]
+
+
+def same_units(expected: list[dict[str, Any]], result: dict[str, Any]) -> None:
+    """Raise `UnitsChanged` unless the result publishes the expected units."""
+
+    def shape(units: list[dict[str, Any]]) -> list[tuple[str, list[str], bool]]:
+        return [(u["name"], list(u["organisations"]), bool(u["combined"])) for u in units]
+
+    if shape(expected) != shape(result["units"]):
+        raise UnitsChanged(
+            "The analysis published other reporting units than the round's counts give."
+        )
+
+
 def fix_units(survey_round: Round, result: dict[str, Any]) -> dict[int, ReportingUnit]:
     """Store the result's reporting units by organisation id; return organisation id -> unit.
 
-    Call with the partnership's organisations locked, so that the names the
-    result was computed from are the names matched here. For a round whose
-    units are already stored (a result recomputed later), the stored units
-    stay and the new result must publish the very same ones.
+    `result` needs only its `units` (`units_to_publish` gives them before
+    the analysis ends). Call with the partnership's organisations locked, so
+    that the names the units were made from are the names matched here. For
+    a round whose units are already stored (a result recomputed later), the
+    stored units stay and the new result must publish the very same ones.
     """
     organisations = {o.name: o for o in survey_round.partnership.organisations.all()}
     if survey_round.reporting_units.exists():

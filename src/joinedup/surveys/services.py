@@ -8,6 +8,7 @@ one transaction, so a failure leaves nothing half-done.
 from __future__ import annotations
 
 import datetime
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,38 +107,55 @@ CLOSE_FAILED = (
 def finish_close(round_id: int) -> str:
     """Close a round marked "closing": analyse it, keep the result, erase what it no longer needs.
 
-    Runs in the worker. The analysis reads the answers with no lock held (none
-    can arrive now); then, in one transaction (see `closing`): the result is
-    stored, the reporting units it publishes are fixed by organisation id, the
-    responses are stored afresh in random order with new ids, and what the
-    closed round no longer needs is erased: drafts of people who had not
-    finished, invitations with their e-mail addresses and links (counts per
-    organisation are kept) and open links. A failure opens the round again
-    with the reason, for the round page. Running it twice does nothing more.
+    Runs in the worker, in one transaction (see `closing`): the round and its
+    partnership's organisations are locked against changes (not against
+    answers to other rounds: `FOR NO KEY UPDATE`); the reporting units the
+    result will publish are fixed by organisation id from the counts; the
+    responses are stored afresh in random order with new ids; what the closed
+    round no longer needs is erased (drafts of people who had not finished,
+    invitations with their e-mail addresses and links, open links; counts
+    per organisation are kept); and the result is stored. On PostgreSQL the
+    analysis runs meanwhile on a connection of its own, which still sees the
+    answers as they were (none can arrive now, and this transaction's
+    changes are not yet committed), so the database's work and the
+    analysis's overlap; elsewhere it runs first. No answer waits on these
+    locks: a round marked "closing" refuses answers before taking any.
+    A failure undoes everything and opens the round again with the reason,
+    for the round page. Running it twice does nothing more.
     """
-    survey_round = Round.objects.select_related("partnership").get(pk=round_id)
+    survey_round = Round.objects.get(pk=round_id)
     if survey_round.status != RoundStatus.CLOSING:
         return "nothing to do"
+    beside = connection.vendor == "postgresql" and not connection.in_atomic_block
     try:
-        names = dict(survey_round.partnership.organisations.values_list("pk", "name"))
-        result = round_result(survey_round)
-        with transaction.atomic():
-            locked = Round.objects.select_for_update().get(pk=round_id)
+        with transaction.atomic(), ThreadPoolExecutor(1) as pool:
+            locked = Round.objects.select_for_update(no_key=True).get(pk=round_id)
             if locked.status != RoundStatus.CLOSING:
                 return "nothing to do"
-            # Names are what the result's units are made of: a rename during the
-            # analysis means analysing again, now under the organisations' locks.
-            organisations = locked.partnership.organisations.select_for_update().order_by("pk")
-            if {o.pk: o.name for o in organisations} != names:
-                result = round_result(locked)
+            # The result's units are made of the organisations' names: no
+            # rename until the close is done.
+            list(locked.partnership.organisations.select_for_update(no_key=True).order_by("pk"))
+            analysis: Future[dict[str, Any]]
+            if beside:
+                analysis = pool.submit(_analysed_apart, locked)
+                # Foreign keys checked as the rows are written, while the
+                # analysis runs, not all at the commit.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            else:  # here, before anything changes
+                analysis = Future()
+                analysis.set_result(round_result(locked))
+            units = closing.units_to_publish(locked, round_settings(locked).min_group_size)
+            unit_of = closing.fix_units(locked, {"units": units})
+            closing.store_afresh(locked, unit_of)
+            closing.erase_after_close(locked)
+            result = analysis.result()
+            closing.same_units(units, result)
             locked.result = result
             locked.result_revision = SPEC_REVISION
             locked.status = RoundStatus.CLOSED
             locked.closed_at = timezone.now()
             locked.save(update_fields=["status", "closed_at", "result", "result_revision"])
-            unit_of = closing.fix_units(locked, locked.result)
-            closing.store_afresh(locked, unit_of)
-            closing.erase_after_close(locked)
     except InputError as error:  # stored answers the analysis refuses: say so, change nothing
         _reopen(
             round_id,
@@ -148,6 +166,14 @@ def finish_close(round_id: int) -> str:
         _reopen(round_id, CLOSE_FAILED)
         raise
     return "closed"
+
+
+def _analysed_apart(survey_round: Round) -> dict[str, Any]:
+    """`round_result` in a thread of its own, on that thread's own database connection."""
+    try:
+        return round_result(Round.objects.select_related("partnership").get(pk=survey_round.pk))
+    finally:
+        connection.close()
 
 
 def _reopen(round_id: int, reason: str) -> None:

@@ -18,6 +18,12 @@ change in the same way, in plain SQL:
 A task is still one row and one unit of work; the backend's signals
 (task started, task finished) are sent as its worker sends them, so its
 log lines are the same; `tasks.recover` still finds a task left running.
+
+A loop with nothing to do waits `--interval` seconds before it looks again,
+or less: on PostgreSQL a `Waker` listens for the notification a trigger on
+the task table sends when tasks are queued (migration `worker` 0002), so a
+round's close or an e-mail starts as soon as the request that asked for it
+has committed, not up to a second later.
 """
 
 from __future__ import annotations
@@ -32,7 +38,13 @@ from traceback import format_exception
 from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
-from django.db import OperationalError, close_old_connections, connection
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    OperationalError,
+    close_old_connections,
+    connection,
+    connections,
+)
 from django.utils import timezone
 from django_tasks.base import TaskContext, TaskResultStatus
 from django_tasks.signals import task_finished, task_started
@@ -183,18 +195,83 @@ def run_one(worker_id: str, backend_name: str = "default") -> bool | None:
     return True
 
 
+CHANNEL = "joinedup_tasks"  # the task table's trigger notifies it (migration worker 0002)
+LISTEN_AGAIN_SECONDS = 5  # after the listening connection failed
+
+
+class Waker:
+    """Wakes a process's waiting loops when tasks are queued, and when they must stop.
+
+    On PostgreSQL a thread of its own holds a connection that `LISTEN`s on
+    `CHANNEL`; each notification (sent when a transaction that queued tasks
+    commits) wakes every waiting loop, and one of them takes the task. Elsewhere,
+    or while that connection is down, loops simply wait out their interval.
+    """
+
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop = stop
+        self._changed = threading.Condition()
+        self._wakes = 0
+        self.listening = threading.Event()  # set while notifications can arrive
+
+    def start(self) -> None:
+        if connection.vendor == "postgresql":
+            threading.Thread(target=self._listen, daemon=True, name="worker-waker").start()
+
+    def wake(self) -> None:
+        with self._changed:
+            self._wakes += 1
+            self._changed.notify_all()
+
+    def wait(self, seconds: float) -> None:
+        """Return after `seconds`, or sooner when woken or asked to stop."""
+        with self._changed:
+            seen = self._wakes
+            self._changed.wait_for(
+                lambda: self._wakes != seen or self.stop.is_set(), timeout=seconds
+            )
+
+    def _listen(self) -> None:
+        while not self.stop.is_set():
+            listener = connections.create_connection(DEFAULT_DB_ALIAS)
+            try:
+                listener.ensure_connection()
+                raw = listener.connection
+                raw.execute(f"LISTEN {CHANNEL}")
+                self.wake()  # anything queued while nobody listened
+                self.listening.set()
+                while not self.stop.is_set():
+                    for _ in raw.notifies(timeout=1.0):
+                        self.wake()
+            except Exception:  # the database away: poll meanwhile, listen again soon
+                logger.warning("Listening for queued tasks failed; polling now", exc_info=True)
+                self.stop.wait(LISTEN_AGAIN_SECONDS)
+            finally:
+                self.listening.clear()
+                listener.close()
+
+
 class Loop:
     """One worker loop: take, run, repeat; wait `interval` seconds when nothing is ready.
 
     `stop` (shared by a process's loops) ends every loop after the task it is
-    running; `batch` ends a loop as soon as no task is ready.
+    running; `batch` ends a loop as soon as no task is ready. A `waker`
+    (shared too) ends a wait early when tasks are queued.
     """
 
-    def __init__(self, worker_id: str, stop: threading.Event, interval: float, batch: bool) -> None:
+    def __init__(
+        self,
+        worker_id: str,
+        stop: threading.Event,
+        interval: float,
+        batch: bool,
+        waker: Waker | None = None,
+    ) -> None:
         self.worker_id = worker_id
         self.stop = stop
         self.interval = interval
         self.batch = batch
+        self.waker = waker
         self.failed = False  # stopped on an error, not asked to
 
     def run(self, startup_delay: bool = False) -> None:
@@ -209,6 +286,9 @@ class Loop:
                     logger.info("No more tasks to run for worker_id=%s - exiting.", self.worker_id)
                     return
                 if not ran:
-                    self.stop.wait(self.interval)
+                    if self.waker is not None:
+                        self.waker.wait(self.interval)
+                    else:
+                        self.stop.wait(self.interval)
         finally:
             close_old_connections()

@@ -96,9 +96,12 @@ class Command(BaseCommand):
 
         DbWorker(stdout=self.stdout, stderr=self.stderr).configure_logging(options["verbosity"])
         stop = threading.Event()
+        waker = loop.Waker(stop)
+        if not options["batch"]:
+            waker.start()  # PostgreSQL: woken as soon as a task is queued
         base = get_random_string(24)
         loops = [
-            loop.Loop(f"{base}-{number}", stop, options["interval"], options["batch"])
+            loop.Loop(f"{base}-{number}", stop, options["interval"], options["batch"], waker)
             for number in range(options["threads"])
         ]
         threads = [
@@ -118,6 +121,7 @@ class Command(BaseCommand):
                 signal.strsignal(signum),
             )
             stop.set()
+            waker.wake()
 
         for number in _SIGNALS:
             signal.signal(number, shutdown)
@@ -130,6 +134,7 @@ class Command(BaseCommand):
                     thread.join(0.2)
         finally:
             stop.set()
+            waker.wake()
             _reset_signals()
         if any(each.failed for each in loops):
             raise CommandError("The worker stopped on an error (see above); start it again.")
@@ -152,6 +157,8 @@ def _run(each: loop.Loop, startup_delay: bool) -> None:
         logger.exception("A worker thread stopped")
         each.failed = True
         each.stop.set()
+        if each.waker is not None:
+            each.waker.wake()
     finally:
         drop_kept()
         connection.close()
