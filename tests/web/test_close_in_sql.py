@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
 from joinedup.instrument import load_instrument
 from joinedup.partnerships.models import Organisation
-from joinedup.surveys import closing, services
+from joinedup.surveys import closing, sending, services
 from joinedup.surveys.models import (
     ClosedLink,
     Draft,
@@ -29,7 +31,9 @@ from joinedup.surveys.models import (
     Response,
     Round,
     RoundStatus,
+    SendDue,
 )
+from joinedup.surveys.tokens import token_hash
 
 from .closing_steps import submit_answers
 from .survey_steps import invite
@@ -155,8 +159,22 @@ def _cells(table: Any) -> dict[str, list[str]]:
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the CSV reading is PostgreSQL's")
-def test_on_postgresql_the_answers_are_read_exactly_as_through_the_orm(world, open_round) -> None:
+@pytest.mark.parametrize(
+    "in_a_transaction",
+    [
+        pytest.param(True, id="in a transaction: one query after the other"),
+        pytest.param(
+            False,
+            id="alone: both at once in one snapshot",
+            marks=pytest.mark.django_db(transaction=True),
+        ),
+    ],
+)
+def test_on_postgresql_the_answers_are_read_exactly_as_through_the_orm(
+    world, open_round, in_a_transaction
+) -> None:
     assert connection.vendor == "postgresql"
+    assert connection.in_atomic_block == in_a_transaction
     _answered(world, open_round)
     text_fields = {
         "TEXT_IMPORTANT": "text_important",
@@ -282,3 +300,51 @@ def test_link_hashes_have_no_pattern_index_on_postgresql(db) -> None:
     on_hash = [(table, sql) for table, sql in found if "(token_hash" in sql]
     assert {table for table, _ in on_hash} == set(tables)
     assert all("UNIQUE" in sql and "pattern_ops" not in sql for _, sql in on_hash), on_hash
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_link_e_mailed_while_the_round_closes_is_erased_with_its_invitation(
+    world, open_round
+) -> None:
+    """A sending task that claimed an invitation just before the close: its new link's hash
+    is erased with the rest (no database constraint would catch one left behind)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers with row locks: runs on PostgreSQL (CI)")
+    _answered(world, open_round)
+    [late] = invite(open_round, [("late@example.org", world.org("Age Well Northshire"))])[0]
+    link = late.invitation
+    Invitation.objects.filter(pk=link.pk).update(send_due=SendDue.REMINDER)
+    late_hash = token_hash("a link e-mailed as the round closed")
+    claimed, release = threading.Event(), threading.Event()
+
+    def sending_task() -> None:  # send_one's first transaction, held open
+        sql = sending._statements()
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    sql["claim"],
+                    [timezone.now(), SendDue.REMINDER, late_hash, link.pk,
+                     timezone.now() - timedelta(minutes=5), RoundStatus.OPEN],
+                )  # fmt: skip
+                assert cursor.fetchone() is not None
+                cursor.execute(sql["link"], [link.pk, late_hash])
+                claimed.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    sender = threading.Thread(target=sending_task)
+    sender.start()
+    assert claimed.wait(30)
+    closer = threading.Thread(target=lambda: (services.finish_close(_closing(open_round).pk),
+                                              connection.close()))  # fmt: skip
+    closer.start()
+    closer.join(1.0)
+    assert closer.is_alive()  # waiting for the invitation the sending task holds
+    release.set()
+    sender.join(30)
+    closer.join(60)
+    open_round.refresh_from_db()
+    assert open_round.status == RoundStatus.CLOSED, open_round.close_error
+    assert not InvitationToken.objects.exists() and not Invitation.objects.exists()
+    assert ClosedLink.objects.filter(token_hash=late_hash, round=open_round).exists()

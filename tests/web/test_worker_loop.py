@@ -172,3 +172,19 @@ def test_asking_a_waiting_loop_to_stop_ends_its_wait() -> None:
     stop.set()
     waker.wake()
     assert done.wait(10)
+
+
+def test_a_wake_while_the_loop_looked_at_the_queue_is_not_slept_through() -> None:
+    stop = threading.Event()
+    waker = loop.Waker(stop)
+    mark = waker.mark()  # the loop is about to find the queue empty…
+    waker.wake()  # …as a task is queued and its notification arrives
+    done = threading.Event()
+
+    def waiting() -> None:
+        waker.wait(60, since=mark)
+        done.set()
+
+    threading.Thread(target=waiting, daemon=True).start()
+    assert done.wait(10)
+    stop.set()

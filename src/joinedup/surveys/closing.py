@@ -225,6 +225,10 @@ def _new_id_function() -> str:
     return "joinedup_uuid4()"
 
 
+# The round's deleted invitations (id and hash), for the closing transaction only.
+GONE = "joinedup_gone_invitations"
+
+
 def erase_after_close(survey_round: Round) -> None:
     """Erase what a closed round no longer needs: addresses, token hashes, drafts.
 
@@ -233,29 +237,55 @@ def erase_after_close(survey_round: Round) -> None:
     links' hashes are kept alone (`ClosedLink`), in the order of the hashes,
     so that a link followed later says the survey has closed instead of "not
     found". Done in SQL: a large round has a hundred thousand invitations.
+
+    The invitations go first, each row locked as it is deleted: a sending
+    task that had claimed one (and so may be adding a link to it) has
+    committed before that row goes, and one that comes later finds no
+    invitation to claim. Their links are then read, kept as hashes and
+    deleted, so none is left behind without a database constraint to check it
+    (`InvitationToken.invitation` has none: checking a hundred thousand
+    deleted invitations took longer than deleting them).
     """
     table = {model: model._meta.db_table for model in (Draft, OpenLink, Invitation)}
     tokens = InvitationToken._meta.db_table
-    of_round = f"SELECT id FROM {table[Invitation]} WHERE round_id = %s"
-    # Drafts and open links, every link e-mailed to anyone, and the invitations' draft keys.
-    hashes = " UNION ".join(
-        [f"SELECT token_hash FROM {table[m]} WHERE round_id = %s" for m in table]
-        + [f"SELECT token_hash FROM {tokens} WHERE invitation_id IN ({of_round})"]
-    )
+    round_id = survey_round.pk
+    postgresql = connection.vendor == "postgresql"
+    temporary = "pg_temp" if postgresql else "temp"
     insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
     field = ClosedLink._meta.get_field("token_hash")
     ignore = connection.ops.on_conflict_suffix_sql([field], OnConflict.IGNORE, None, None)
+    # Drafts and open links, the invitations' draft keys and every link e-mailed to anyone.
+    hashes = " UNION ".join(
+        [f"SELECT token_hash FROM {table[m]} WHERE round_id = %s" for m in (Draft, OpenLink)]
+        + [f"SELECT token_hash FROM {GONE}"]
+        + [f"SELECT token_hash FROM {tokens} WHERE invitation_id IN (SELECT id FROM {GONE})"]
+    )
     with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {temporary}.{GONE}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {GONE} (id bigint, token_hash varchar(64))")
+        if postgresql:
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {table[Invitation]} WHERE round_id = %s "
+                f"RETURNING id, token_hash) INSERT INTO {GONE} SELECT id, token_hash FROM gone",
+                [round_id],
+            )
+            cursor.execute(f"ANALYZE {GONE}")
+        else:  # SQLite writes one transaction at a time: nothing comes in between
+            cursor.execute(
+                f"INSERT INTO {GONE} SELECT id, token_hash FROM {table[Invitation]} "
+                "WHERE round_id = %s",
+                [round_id],
+            )
+            cursor.execute(f"DELETE FROM {table[Invitation]} WHERE round_id = %s", [round_id])
         cursor.execute(
             f"{insert} {ClosedLink._meta.db_table} (token_hash, round_id) "
             f"SELECT token_hash, %s FROM ({hashes}) hashes ORDER BY token_hash {ignore}",
-            [survey_round.pk] * 5,
+            [round_id, round_id, round_id],
         )
-        cursor.execute(
-            f"DELETE FROM {tokens} WHERE invitation_id IN ({of_round})", [survey_round.pk]
-        )
-        for name in table.values():
-            cursor.execute(f"DELETE FROM {name} WHERE round_id = %s", [survey_round.pk])
+        cursor.execute(f"DELETE FROM {tokens} WHERE invitation_id IN (SELECT id FROM {GONE})")
+        for model in (Draft, OpenLink):
+            cursor.execute(f"DELETE FROM {table[model]} WHERE round_id = %s", [round_id])
+        cursor.execute(f"DROP TABLE {temporary}.{GONE}")
 
 
 def closed_link_round(digest: str) -> Round | None:

@@ -131,7 +131,14 @@ class Invitation(models.Model):
 class InvitationToken(models.Model):
     """The hash of one link e-mailed to an invited person: each works until the round closes."""
 
-    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tokens")
+    # No database constraint (Django still cascades): PostgreSQL's check of
+    # each of a large round's invitations as the close deleted them took a
+    # second and a half. Only `sending.send_one` adds tokens, with the
+    # invitation's row locked, and `closing.erase_after_close` deletes the
+    # round's invitations before their tokens, so none is left behind.
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="tokens", db_constraint=False
+    )
     token_hash = models.CharField(max_length=64, unique=True)
 
 
@@ -247,10 +254,11 @@ class Response(models.Model):
     # No database constraint (Django still cascades): only the close writes it,
     # with units made in the same transaction, and PostgreSQL's check of each
     # of a large round's 100,000 new rows at commit was a third of the commit
-    # (see docs/operations.md, "Closing a large round").
+    # (see docs/operations.md, "Closing a large round"). No index either: it is
+    # only ever read with its round, whose index finds the rows.
     unit = models.ForeignKey(
         ReportingUnit, on_delete=models.CASCADE, null=True, blank=True,
-        related_name="responses", db_constraint=False,
+        related_name="responses", db_constraint=False, db_index=False,
     )  # fmt: skip
     role = models.CharField(max_length=20, blank=True)
     # Statement code -> 1..5, or None for "Don't know".

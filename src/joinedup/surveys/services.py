@@ -8,6 +8,8 @@ one transaction, so a failure leaves nothing half-done.
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -456,14 +458,15 @@ def _stored_tables(
         f"ratings FROM {table} WHERE round_id = %s ORDER BY id) r "
         f"CROSS JOIN LATERAL jsonb_to_recordset(r.ratings) AS t({kinds})"
     )
-    tables = []
-    for source, header, line, rows, organisation_columns in (
+    specs = [
         ("responses", [name for name, _ in people],
          " || ',' || ".join(sql for _, sql in people), numbered, ["organisation"]),
         ("relationships", ["respondent_id", "organisation", *(name for name, _ in ties)],
          "r.prefix || " + " || ',' || ".join(sql for _, sql in ties), ratings_of,
          ["organisation", "partner"]),
-    ):  # fmt: skip
+    ]  # fmt: skip
+
+    def read(source: str, header: list[str], line: str, rows: str, named: list[str]) -> RawTable:
         with connection.cursor() as cursor:
             # The file as bytes, header and all, straight from the database's
             # buffer: no Python text of it, and no second copy to encode.
@@ -473,15 +476,40 @@ def _stored_tables(
                 [",".join(header) + "\n", survey_round.pk],
             )
             csv_bytes = cursor.fetchone()[0]
-        read = parse_csv_bytes(csv_bytes, source, STORED_LIMITS)
+        table = parse_csv_bytes(csv_bytes, source, STORED_LIMITS)
         del csv_bytes
-        for name in organisation_columns:
-            place = read.headers.index(name)
-            column = read.columns[place]
-            named = [names.get(int(id_text), "") for id_text in column.categories]
-            read.columns[place] = pd.Categorical(np.asarray(named, dtype=object)[column.codes])
-        tables.append(read)
-    return tables[0], tables[1]
+        for name in named:
+            place = table.headers.index(name)
+            column = table.columns[place]
+            given = [names.get(int(id_text), "") for id_text in column.categories]
+            table.columns[place] = pd.Categorical(np.asarray(given, dtype=object)[column.codes])
+        return table
+
+    if connection.in_atomic_block:  # inside a caller's transaction: one query after the other
+        return read(*specs[0]), read(*specs[1])
+    # Both at once, on two connections that see the same snapshot of the
+    # database, so that an answer arriving meanwhile is in both or in neither.
+    with transaction.atomic(), ThreadPoolExecutor(1) as pool:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+        ratings = pool.submit(_in_snapshot, snapshot, lambda: read(*specs[1]))
+        responses = read(*specs[0])
+        return responses, ratings.result()
+
+
+def _in_snapshot(snapshot: str, job: Callable[[], RawTable]) -> RawTable:
+    """Run `job` in this thread's own connection, in a transaction seeing `snapshot`."""
+    if not re.fullmatch(r"[0-9A-F]+-[0-9A-F]+-[0-9]+", snapshot):
+        raise ValueError(f"unexpected snapshot id {snapshot!r}")
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+            return job()
+    finally:
+        connection.close()
 
 
 class _TextAsBytes(Loader):

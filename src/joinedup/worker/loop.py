@@ -223,10 +223,19 @@ class Waker:
             self._wakes += 1
             self._changed.notify_all()
 
-    def wait(self, seconds: float) -> None:
-        """Return after `seconds`, or sooner when woken or asked to stop."""
+    def mark(self) -> int:
+        """The wakes so far: take it before looking at the queue, and wait `since` it."""
         with self._changed:
-            seen = self._wakes
+            return self._wakes
+
+    def wait(self, seconds: float, since: int | None = None) -> None:
+        """Return after `seconds`, or sooner when woken (after `since`) or asked to stop.
+
+        Pass `since` from a `mark()` taken before the queue was found empty, so
+        that a task queued while the loop looked is not slept through.
+        """
+        with self._changed:
+            seen = self._wakes if since is None else since
             self._changed.wait_for(
                 lambda: self._wakes != seen or self.stop.is_set(), timeout=seconds
             )
@@ -281,13 +290,14 @@ class Loop:
         try:
             while not self.stop.is_set():
                 close_old_connections()
+                mark = self.waker.mark() if self.waker is not None else 0
                 ran = run_one(self.worker_id)
                 if ran is False and self.batch:
                     logger.info("No more tasks to run for worker_id=%s - exiting.", self.worker_id)
                     return
                 if not ran:
                     if self.waker is not None:
-                        self.waker.wait(self.interval)
+                        self.waker.wait(self.interval, since=mark)
                     else:
                         self.stop.wait(self.interval)
         finally:
