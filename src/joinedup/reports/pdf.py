@@ -51,23 +51,42 @@ def chart_as_image(match: re.Match[str]) -> str:
 # fixed`), not by measuring every cell's shortest and longest line first:
 # WeasyPrint's automatic table layout was about a third of a 40-organisation
 # report's time. The widths come from `column_widths`; long words still wrap.
-# The few flexible boxes become floats and inline boxes that look the same on
-# paper: WeasyPrint lays a flexible box's contents out more than once.
+# The flexible boxes become blocks, floats and inline boxes that put
+# everything where WeasyPrint's flexible layout did (measured: it spaces
+# some items by twice their gap, and takes one gap off a lone item in a
+# row), as WeasyPrint lays a flexible box's contents out more than once.
+# These rules are a user stylesheet, which loses to the report's own
+# (author) rules unless marked important, hence `!important`.
+# - Page 1's facts: "name: value" pairs in a row, 38px apart, on a line as
+#   tall as the values' (9.5pt).
+# - Page 1's key figures: a 58mm column, 5mm apart, the map beside it from
+#   63mm, 5mm short of the right edge.
+# - The written answers: columns at least 260px wide in a 680px line, 24px
+#   apart, so two to a row, each half the width less half the gap, and a
+#   last odd one the whole width less a gap.
 PRINT_ONLY = """
 @media print {
-  table { table-layout: fixed; }
-  th, td, caption { overflow-wrap: break-word; }
-  .cover__facts { display: block; }
-  .cover__facts div { display: inline-block; margin-right: 18px; }
-  .cover__facts dt, .cover__facts dd { display: inline; }
-  .cover__facts dd { margin-left: 4px; }
-  .standing, .standing .key-figures, .columns { display: block; }
-  .standing .key-figures { float: left; width: 58mm; }
-  .standing .key-figure { margin-bottom: 2.5mm; }
-  .standing .summary-map { float: right; width: calc(100% - 63mm); }
-  .standing::after, .columns::after { content: ""; display: block; clear: both; }
-  .column { float: left; width: 48%; }
-  .column + .column { float: right; }
+  table { table-layout: fixed !important; }
+  th, td, caption { overflow-wrap: break-word !important; }
+  .cover__facts { display: block !important; }
+  .cover__facts::after, .columns::after { content: "" !important; display: block !important;
+    clear: both !important; }
+  .cover__facts div { display: block !important; float: left !important;
+    font-size: 9.5pt !important; }
+  .cover__facts div + div { margin-left: 38px !important; }
+  .cover__facts dt, .cover__facts dd { display: inline !important; }
+  .cover__facts dd { margin-left: 4px !important; }
+  .standing { display: flow-root !important; }
+  .standing .key-figures { display: block !important; float: left !important;
+    width: 58mm !important; }
+  .standing .key-figure + .key-figure { margin-top: 5mm !important; }
+  .standing .summary-map { display: block !important; margin: 0 5mm 0 63mm !important; }
+  .columns { display: block !important; }
+  .column { float: left !important; width: calc(50% - 12px) !important; }
+  .column:nth-child(2n) { float: right !important; }
+  .column:nth-child(2n+1) { clear: both !important; }
+  .column:nth-child(n+3) { margin-top: 24px !important; }
+  .column:nth-child(2n+1):last-child { width: calc(100% - 24px) !important; }
 }
 """
 
