@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import re
+import threading
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,9 @@ from . import typeface
 
 if TYPE_CHECKING:
     from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+BASE_URL = str(Path(__file__).parent)
 
 INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 SVG_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S)
@@ -200,15 +204,47 @@ def print_stylesheet() -> CSS:
     return CSS(string=PRINT_ONLY)
 
 
+# The report's stylesheet (its typeface's @font-face rules and report.css) is
+# the same for every report: each thread parses it once, with the fonts it
+# loads, instead of once per PDF. A thread's own, as WeasyPrint's font
+# configuration (fontconfig and Pango) is not shared between threads.
+STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+_printing = threading.local()
+
+
+def report_stylesheet(css: str) -> tuple[CSS, FontConfiguration]:
+    """The report's stylesheet parsed, and the font configuration holding its fonts."""
+    kept = getattr(_printing, "stylesheet", None)
+    if kept is None or kept[0] != css:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = FontConfiguration()
+        kept = (css, CSS(string=css, base_url=BASE_URL, font_config=fonts), fonts)
+        _printing.stylesheet = kept
+    return kept[1], kept[2]
+
+
 def html_to_pdf(html: str) -> bytes:
-    """A tagged PDF/UA-1 document of the report's HTML, charts drawn as images."""
+    """A tagged PDF/UA-1 document of the report's HTML, charts drawn as images.
+
+    The HTML's <style> is applied as a user stylesheet, parsed once
+    (`report_stylesheet`): with no author stylesheet left, its rules win
+    over the browser's defaults and lose to `style` attributes as before.
+    """
     from weasyprint import HTML
 
     printable = fixed_widths(INLINE_SVG.sub(chart_as_image, html))
     # The same typeface from TrueType files: quicker for WeasyPrint than WOFF2.
     printable = printable.replace(typeface.font_faces(), typeface.print_font_faces(), 1)
-    document = HTML(string=printable, base_url=str(Path(__file__).parent)).render(
-        stylesheets=[print_stylesheet()]
+    stylesheets = [print_stylesheet()]
+    fonts = None
+    if style := STYLE.search(printable):
+        report, fonts = report_stylesheet(style.group(1))
+        stylesheets.insert(0, report)
+        printable = printable[: style.start()] + printable[style.end() :]
+    document = HTML(string=printable, base_url=BASE_URL).render(
+        stylesheets=stylesheets, font_config=fonts
     )
     # Embedding whole fonts is faster than subsetting them; the embedded
     # typeface is split into small Latin subsets, so the cost is a few kB.
