@@ -14,6 +14,7 @@ import base64
 import re
 import threading
 from functools import cache
+from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,20 +34,115 @@ SVG_DESCRIPTION = re.compile(r"<desc[^>]*>(.*?)</desc>", re.S)
 # has no pointer to hover with, so they only cost drawing time.
 SVG_TEXT_ALTERNATIVES = re.compile(r"<(title|desc)\b[^>]*>.*?</\1>", re.S)
 
+# WeasyPrint draws a label anchored at its middle or end (`text-anchor`) into
+# a group of its own (a PDF form with a transparency group) to shift it once
+# measured; a chart has hundreds. Where the report's typeface is in the
+# document, the PDF's copy of a chart measures such a label itself, with
+# the typeface's advances, as WeasyPrint does (a label is drawn letter by
+# letter, so without kerning), and starts it that much to the left instead.
+# Labels set otherwise (italic, spaced, or with characters the bundled
+# typeface lacks, or in charts whose groups set type) keep their anchor.
+ANCHORED_TEXT = re.compile(r'<text\b([^>]*?) text-anchor="(middle|end)"([^>]*)>([^<]*)</text>')
+ATTRIBUTE = re.compile(r'\s([\w:-]+)="([^"]*)"')
+X_ATTRIBUTE = re.compile(r'(\sx=")[^"]*"')
+ROOT_FAMILY = re.compile(r'<svg\b[^>]*?\sfont-family="([^"]*)"')
+TYPE_SET_BY_GROUP = re.compile(
+    r"<(?:svg|g)\b[^>]*\s(?:(?:font-weight|font-style|font-variant|font-stretch|"
+    r'letter-spacing|word-spacing|direction)="|style="[^"]*(?:font|spacing|direction))'
+)
+UNMEASURED = {
+    "font-style",
+    "font-variant",
+    "font-stretch",
+    "style",
+    "letter-spacing",
+    "word-spacing",
+    "textLength",
+    "lengthAdjust",
+    "dx",
+    "rotate",
+    "direction",
+}
+# Groups without attributes: around a cell and its tooltip, say. Each costs
+# WeasyPrint a saved and restored graphics state, and draws the same without.
+GROUP_TAG = re.compile(r"<g\b[^>]*>|</g>")
 
-def chart_as_image(match: re.Match[str]) -> str:
+
+def first_family(families: str) -> str:
+    """The first font family of a `font-family` list, unquoted."""
+    return families.split(",")[0].strip().strip("'\"")
+
+
+def started_text(match: re.Match[str], family: str) -> str:
+    """An anchored `<text>` moved to start where its anchor puts its first letter.
+
+    `family` is the chart's font family; the text is left as it is unless it
+    is set in the bundled typeface, upright, and measurable.
+    """
+    before, anchor, after, content = match.groups()
+    attributes = dict(ATTRIBUTE.findall(before + after))
+    if first_family(attributes.get("font-family", family)) != typeface.FAMILY:
+        return match.group(0)
+    if UNMEASURED & attributes.keys():
+        return match.group(0)
+    weight = {"bold": 700, "700": 700, "normal": 400, "400": 400}.get(
+        attributes.get("font-weight", "normal")
+    )
+    widths = typeface.advance_widths(weight) if weight else {}
+    text = unescape(content)
+    try:
+        x = float(attributes["x"])
+        size = float(attributes["font-size"])
+    except (KeyError, ValueError):
+        return match.group(0)
+    if not text or any(ord(character) not in widths for character in text):
+        return match.group(0)
+    width = sum(widths[ord(character)] for character in text) * size
+    start = x - (width / 2 if anchor == "middle" else width)
+    moved = X_ATTRIBUTE.sub(lambda m: f'{m.group(1)}{start:.3f}"', before + after, count=1)
+    return f"<text{moved}>{content}</text>"
+
+
+def started_labels(svg: str) -> str:
+    """The chart with its anchored labels measured and started (`started_text`)."""
+    root = ROOT_FAMILY.search(svg)
+    if TYPE_SET_BY_GROUP.search(svg):
+        return svg
+    family = root.group(1) if root else ""
+    return ANCHORED_TEXT.sub(lambda match: started_text(match, family), svg)
+
+
+def unwrapped_groups(svg: str) -> str:
+    """The SVG without its `<g>` elements that have no attributes (their children kept)."""
+    kept: list[bool] = []
+
+    def tag(match: re.Match[str]) -> str:
+        if match.group(0) == "</g>":
+            return "</g>" if kept.pop() else ""
+        keep = match.group(0) != "<g>"
+        kept.append(keep)
+        return match.group(0) if keep else ""
+
+    return GROUP_TAG.sub(tag, svg)
+
+
+def chart_as_image(match: re.Match[str], measured: bool = False) -> str:
     """An inline chart as an <img> of the same SVG, its description as alt text.
 
     WeasyPrint gives every inline SVG element a pass through the CSS
     cascade; as an image the chart is drawn directly, which halves the time
     to lay out a large partnership's report. The SVG's <desc> is already
     escaped for XML, so it is safe inside a double-quoted attribute; its
-    <title> and <desc> elements are then left out of the picture.
+    <title> and <desc> elements are then left out of the picture, and so are
+    groups that do nothing. With `measured` (the document has the report's
+    typeface), labels anchored at their middle or end are started instead.
     """
     svg = match.group(0)
     description = SVG_DESCRIPTION.search(svg) or SVG_TITLE.search(svg)
     alt = " ".join(description.group(1).split()) if description else "Chart"
-    svg = SVG_TEXT_ALTERNATIVES.sub("", svg)
+    svg = unwrapped_groups(SVG_TEXT_ALTERNATIVES.sub("", svg))
+    if measured:
+        svg = started_labels(svg)
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return f'<img class="chart-image" alt="{alt}" src="data:image/svg+xml;base64,{data}">'
 
@@ -234,9 +330,12 @@ def html_to_pdf(html: str) -> bytes:
     """
     from weasyprint import HTML
 
-    printable = fixed_widths(INLINE_SVG.sub(chart_as_image, html))
     # The same typeface from TrueType files: quicker for WeasyPrint than WOFF2.
-    printable = printable.replace(typeface.font_faces(), typeface.print_font_faces(), 1)
+    faces = typeface.font_faces()
+    measured = bool(faces) and faces in html
+    printable = html.replace(faces, typeface.print_font_faces(), 1) if measured else html
+    printable = INLINE_SVG.sub(lambda chart: chart_as_image(chart, measured), printable)
+    printable = fixed_widths(printable)
     stylesheets = [print_stylesheet()]
     fonts = None
     if style := STYLE.search(printable):
