@@ -48,7 +48,13 @@ def test_every_table_in_the_pdf_gets_one_width_a_column() -> None:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-def test_chart_labels_land_where_their_anchors_put_them(tmp_path: Path) -> None:
+@pytest.mark.parametrize("bundled", [False, True], ids=["system font", "report typeface"])
+def test_chart_labels_land_where_their_anchors_put_them(tmp_path: Path, bundled: bool) -> None:
+    # With the report's typeface in the document, the PDF measures anchored
+    # labels itself and starts them (`pdf.started_text`); without, WeasyPrint
+    # shifts them.
+    if bundled and not typeface.fonts_installed():
+        pytest.skip("run src/joinedup/site/frontend.py (make setup)")
     family = typeface.FAMILY
     chart = (
         '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="100" viewBox="0 0 400 100">'
@@ -59,7 +65,10 @@ def test_chart_labels_land_where_their_anchors_put_them(tmp_path: Path) -> None:
         f'<text x="380" y="80" text-anchor="end" font-family="{family}" font-size="12">Ended</text>'
         "</svg>"
     )
-    html = f"<html lang='en-GB'><head><title>Labels</title></head><body>{chart}</body></html>"
+    style = f"<style>{typeface.font_faces()}</style>" if bundled else ""
+    html = (
+        f"<html lang='en-GB'><head><title>Labels</title>{style}</head><body>{chart}</body></html>"
+    )
     path = tmp_path / "labels.pdf"
     path.write_bytes(pdf.html_to_pdf(html))
     boxes = subprocess.run(
@@ -77,3 +86,29 @@ def test_chart_labels_land_where_their_anchors_put_them(tmp_path: Path) -> None:
     centre = sum(words["Centred"]) / 2
     assert centre - origin == pytest.approx((200 - 20) * 0.75, abs=1.5)
     assert words["Ended"][1] - origin == pytest.approx((380 - 20) * 0.75, abs=1.5)
+
+
+def test_labels_in_the_report_typeface_are_started_and_others_keep_their_anchor() -> None:
+    if not typeface.fonts_installed():
+        pytest.skip("run src/joinedup/site/frontend.py (make setup)")
+    chart = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" font-family="\'{typeface.FAMILY}\', sans-serif">'
+        '<text x="100" y="10" text-anchor="end" font-size="10">II</text>'
+        '<text x="100" y="20" text-anchor="middle" font-size="10" font-weight="bold">II</text>'
+        '<text x="100" y="30" text-anchor="end" font-size="10" font-style="italic">II</text>'
+        '<text x="100" y="40" text-anchor="end" font-size="10" font-family="Serif">II</text>'
+        "</svg>"
+    )
+    regular, bold = (typeface.advance_widths(weight)[ord("I")] * 10 for weight in (400, 700))
+    starts = [float(x) for x in re.findall(r'<text x="([\d.]+)"', pdf.started_labels(chart))]
+    assert starts == pytest.approx([100 - 2 * regular, 100 - bold, 100, 100], abs=0.001)
+    assert pdf.started_labels(chart).count("text-anchor") == 2
+
+
+def test_groups_that_do_nothing_are_unwrapped_and_others_kept() -> None:
+    svg = (
+        '<svg><g><g class="cell"><g><rect/></g></g><g transform="scale(2)"><circle/></g></g></svg>'
+    )
+    assert pdf.unwrapped_groups(svg) == (
+        '<svg><g class="cell"><rect/></g><g transform="scale(2)"><circle/></g></svg>'
+    )
