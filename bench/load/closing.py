@@ -35,8 +35,8 @@ What it does, on loopback only:
    partnership's overview) and a survey page of the other round; their p95
    is the figure for "other pages" (the same pages are timed for a few
    seconds before the close, for comparison). Fetching back to back, as
-   this benchmark did until session 11, measured how a saturated machine
-   shares its two cores, and took about a core from the close;
+   this benchmark did until session 11 (`BENCH_CLOSE_PAUSE=0`), loads the
+   server as much as it will take, and measures that more than the close;
 6. checks: the round is closed, with every response and rating kept.
 
 Run it alone with BENCH_PARTS=closing python bench/bench_load.py.
