@@ -10,10 +10,13 @@ reader hears what the chart shows, and its table follows it.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import gc
 import re
+import shutil
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -309,6 +312,24 @@ def print_stylesheet() -> CSS:
 # configuration (fontconfig and Pango) is not shared between threads.
 STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 _printing = threading.local()
+# Every kept font configuration, to clean up at exit (see `_forget_kept_fonts`).
+_kept_fonts: weakref.WeakSet[FontConfiguration] = weakref.WeakSet()
+
+
+@atexit.register
+def _forget_kept_fonts() -> None:
+    """Remove the kept font configurations' temporary files while the interpreter still can.
+
+    WeasyPrint removes a configuration's folder of font files when the
+    configuration is deleted; one kept by a thread until the process ends
+    would be deleted too late (its cleanup failing, "Exception ignored in
+    FontConfiguration.__del__", and the folder left behind).
+    """
+    for fonts in list(_kept_fonts):
+        folder = getattr(fonts, "_folder", None)
+        if folder:
+            fonts._folder = None
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def report_stylesheet(css: str) -> tuple[CSS, FontConfiguration]:
@@ -319,6 +340,7 @@ def report_stylesheet(css: str) -> tuple[CSS, FontConfiguration]:
         from weasyprint.text.fonts import FontConfiguration
 
         fonts = FontConfiguration()
+        _kept_fonts.add(fonts)
         kept = (css, CSS(string=css, base_url=BASE_URL, font_config=fonts), fonts)
         _printing.stylesheet = kept
     return kept[1], kept[2]
