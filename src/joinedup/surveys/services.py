@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,8 @@ from .visits import (  # noqa: F401  (open-link activity is part of this module'
     from_open_link,
     open_link_activity,
 )
+
+T = TypeVar("T")
 
 # ----------------------------------------------------------------- rounds
 
@@ -137,17 +139,20 @@ def finish_close(round_id: int) -> str:
             # The result's units are made of the organisations' names: no
             # rename until the close is done.
             list(locked.partnership.organisations.select_for_update(no_key=True).order_by("pk"))
+            # One reading of the thresholds for both the units fixed here and
+            # the analysis (a change meanwhile must not set them apart).
+            settings = round_settings(locked)
             analysis: Future[dict[str, Any]]
             if beside:
-                analysis = pool.submit(_analysed_apart, locked)
+                analysis = pool.submit(_on_its_own_connection, _analysed, locked.pk, settings)
                 # Foreign keys checked as the rows are written, while the
                 # analysis runs, not all at the commit.
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             else:  # here, before anything changes
                 analysis = Future()
-                analysis.set_result(round_result(locked))
-            units = closing.units_to_publish(locked, round_settings(locked).min_group_size)
+                analysis.set_result(round_result(locked, settings))
+            units = closing.units_to_publish(locked, settings.min_group_size)
             unit_of = closing.fix_units(locked, {"units": units})
             closing.store_afresh(locked, unit_of)
             closing.erase_after_close(locked)
@@ -170,10 +175,15 @@ def finish_close(round_id: int) -> str:
     return "closed"
 
 
-def _analysed_apart(survey_round: Round) -> dict[str, Any]:
-    """`round_result` in a thread of its own, on that thread's own database connection."""
+def _analysed(round_id: int, settings: Settings) -> dict[str, Any]:
+    """`round_result` of a round read afresh (for another thread's connection)."""
+    return round_result(Round.objects.select_related("partnership").get(pk=round_id), settings)
+
+
+def _on_its_own_connection(job: Callable[..., T], *arguments: Any) -> T:
+    """Run `job` (in a thread of its own) on that thread's database connection, closed after."""
     try:
-        return round_result(Round.objects.select_related("partnership").get(pk=survey_round.pk))
+        return job(*arguments)
     finally:
         connection.close()
 
@@ -494,22 +504,19 @@ def _stored_tables(
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
-        ratings = pool.submit(_in_snapshot, snapshot, lambda: read(*specs[1]))
+        ratings = pool.submit(_on_its_own_connection, _in_snapshot, snapshot, specs[1], read)
         responses = read(*specs[0])
         return responses, ratings.result()
 
 
-def _in_snapshot(snapshot: str, job: Callable[[], RawTable]) -> RawTable:
-    """Run `job` in this thread's own connection, in a transaction seeing `snapshot`."""
+def _in_snapshot(snapshot: str, spec: tuple[Any, ...], read: Callable[..., RawTable]) -> RawTable:
+    """`read(*spec)` in a transaction that sees the exported `snapshot`."""
     if not re.fullmatch(r"[0-9A-F]+-[0-9A-F]+-[0-9]+", snapshot):
         raise ValueError(f"unexpected snapshot id {snapshot!r}")
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-            return job()
-    finally:
-        connection.close()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+        return read(*spec)
 
 
 class _TextAsBytes(Loader):
