@@ -136,6 +136,10 @@ def delete_partnership(partnership: Partnership, typed_name: str, by: object) ->
     if " ".join(typed_name.split()).casefold() != " ".join(partnership.name.split()).casefold():
         raise ValueError(partnership.name)
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    # Its rounds' rows too, as everything that stores a response holds its
+    # round's: one being stored now is in what is deleted, and none comes
+    # after (responses have no database constraint to stop one).
+    list(Round.objects.select_for_update().filter(partnership=locked).order_by("pk"))
     pk = locked.pk
     locked.delete()
     log.info("partnership %s deleted by %s", pk, by)

@@ -236,9 +236,18 @@ def reasons_to_keep(organisation: Organisation) -> list[str]:
 def remove_organisation(organisation: Organisation) -> None:
     """Remove an organisation that nothing refers to yet (a mistake, a duplicate).
 
-    The row lock makes anything that would refer to it (a response, an
-    invitation) wait until it is gone, or be seen by the check below.
+    The row locks make anything that would refer to it wait until it is
+    gone, or be seen by the check below: an invitation or an import holds the
+    organisation's row, and a response being sent holds its round's (so the
+    partnership's rounds are locked first, in the order the close takes
+    them: rounds, then organisations).
     """
+    from joinedup.surveys.models import Round  # surveys' models need this app's
+
+    list(
+        Round.objects.select_for_update().filter(partnership_id=organisation.partnership_id)
+        .order_by("pk")
+    )  # fmt: skip
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     reasons = reasons_to_keep(organisation)
     if reasons:

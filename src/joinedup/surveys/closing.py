@@ -154,7 +154,7 @@ def _by_organisation(queryset: Any) -> dict[str, Counter[int]]:
     return {"invited": invited, "finished": finished}
 
 
-# The mapping from a response's old id to its new one, only for the closing
+# SQLite: the mapping from a response's old id to its new one, only for the closing
 # transaction (a temporary table: the connection's own, dropped before the
 # transaction ends, and with it if the transaction fails).
 AFRESH = "joinedup_afresh"
@@ -165,15 +165,18 @@ def store_afresh(survey_round: Round, unit_of: dict[int, ReportingUnit]) -> int:
 
     Done in SQL, inside the caller's transaction, so that nothing passes
     through Python objects (a round may hold 100,000 responses): each row is
-    copied (INSERT ... SELECT) with a new random id, in the order of those
-    new ids, which is random; then the old rows are deleted. Each response's
-    ratings of partners are inside its row (`Response.ratings`), so they move
-    with it. The new ids come from the operating system's random source:
-    PostgreSQL's `gen_random_uuid()`, or on SQLite Python's `uuid.uuid4()`
-    given to SQLite as a function. Each response also gets its fixed
-    reporting unit. Returns how many responses were stored. Every column is
-    copied as it is, so a field added to `Response` later is kept without a
-    change here.
+    stored again with a new random id, in the order of those new ids, which
+    is random, and the old row is deleted. On PostgreSQL that is one
+    statement: the rows the DELETE returns are what the INSERT stores (one
+    pass over the round, no table in between). On SQLite the new ids are
+    paired with the old in a temporary table first, and the old rows are
+    deleted after. Each response's ratings of partners are inside its row
+    (`Response.ratings`), so they move with it. The new ids come from the
+    operating system's random source: PostgreSQL's `gen_random_uuid()`, or
+    on SQLite Python's `uuid.uuid4()` given to SQLite as a function. Each
+    response also gets its fixed reporting unit. Returns how many responses
+    were stored. Every column is copied as it is, so a field added to
+    `Response` later is kept without a change here.
     """
     quote = connection.ops.quote_name
     new_id = _new_id_function()
@@ -185,26 +188,30 @@ def store_afresh(survey_round: Round, unit_of: dict[int, ReportingUnit]) -> int:
         else "NULL"
     )
     unit_params = [value for pair in units for value in pair]
-    copied = {"id": "m.new_id", "unit_id": unit_sql}
     columns = [field.column for field in Response._meta.concrete_fields]
+    copied = {"id": "r.new_id", "unit_id": unit_sql}
+    selected = ", ".join(copied.get(c, f"r.{quote(c)}") for c in columns)
+    inserted = f"INSERT INTO {table} ({', '.join(map(quote, columns))}) SELECT {selected}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Room to sort a large round's rows in memory (this transaction only).
             cursor.execute("SET LOCAL work_mem = '256MB'")
-        # Only ever the connection's own temporary table, never one of the schema's.
-        temporary = "pg_temp" if connection.vendor == "postgresql" else "temp"
-        cursor.execute(f"DROP TABLE IF EXISTS {temporary}.{AFRESH}")
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {table} WHERE round_id = %s RETURNING *) "
+                f"{inserted} FROM (SELECT {new_id} AS new_id, gone.* FROM gone) r "
+                "ORDER BY r.new_id",
+                [survey_round.pk, *unit_params],
+            )
+            return cursor.rowcount
+        cursor.execute(f"DROP TABLE IF EXISTS temp.{AFRESH}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {AFRESH} AS "
             f"SELECT id AS old_id, {new_id} AS new_id FROM {table} WHERE round_id = %s",
             [survey_round.pk],
         )
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {AFRESH}")
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(map(quote, columns))}) "
-            f"SELECT {', '.join(copied.get(c, f'r.{quote(c)}') for c in columns)} "
-            f"FROM {table} r JOIN {AFRESH} m ON m.old_id = r.id ORDER BY m.new_id",
+            f"{inserted} FROM (SELECT m.new_id, t.* FROM {table} t "
+            f"JOIN {AFRESH} m ON m.old_id = t.id) r ORDER BY r.new_id",
             unit_params,
         )
         stored = cursor.rowcount
@@ -212,7 +219,7 @@ def store_afresh(survey_round: Round, unit_of: dict[int, ReportingUnit]) -> int:
             f"DELETE FROM {table} WHERE round_id = %s AND id IN (SELECT old_id FROM {AFRESH})",
             [survey_round.pk],
         )
-        cursor.execute(f"DROP TABLE {temporary}.{AFRESH}")
+        cursor.execute(f"DROP TABLE temp.{AFRESH}")
     return stored
 
 

@@ -73,6 +73,17 @@ def import_files(
     roles = people["role"].to_numpy(dtype=object)
     rated = _ratings(dataset, by_name, len(people))
     with transaction.atomic():
+        # The round's row first, as every writer of a response holds it (and
+        # in the close's order: round, then organisations); then the round is
+        # checked again: it may have begun closing since the check above.
+        status = (
+            Round.objects.select_for_update().filter(pk=survey_round.pk)
+            .values_list("status", flat=True).first()
+        )  # fmt: skip
+        if status is None:
+            raise ImportRefused("This round has been deleted: nothing was imported.")
+        if status in (RoundStatus.CLOSING, RoundStatus.CLOSED):
+            raise ImportRefused("This round is closed: nothing more can be added to it.")
         organisations = list(set(organisation_of))
         channels.lock(organisations)
         refused = channels.refusals(survey_round, organisations, Channel.IMPORT)

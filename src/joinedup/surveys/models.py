@@ -246,10 +246,20 @@ class Response(models.Model):
     """One person's submitted answers: anonymous by construction."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
+    # Neither the round nor the organisation has a database constraint
+    # (Django still cascades and restricts): PostgreSQL checking both for each
+    # of a large round's 100,000 rows stored afresh at close cost a third of
+    # that statement. What the constraints guarded, the round's row lock does:
+    # every writer of a response holds it (`submit_draft`, `import_files`,
+    # the close), and whatever deletes a round or an organisation takes it
+    # first (`delete_round`, `delete_partnership`, `remove_organisation`), so
+    # a response is never written for one that is going.
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="responses", db_constraint=False
+    )
     # RESTRICT: removing an organisation must not take answers out of a round
     # (and so out of a published unit); a deleted round or partnership takes them.
-    organisation = models.ForeignKey(Organisation, on_delete=models.RESTRICT)
+    organisation = models.ForeignKey(Organisation, on_delete=models.RESTRICT, db_constraint=False)
     # The reporting unit the closed round put this response in; None while open.
     # No database constraint (Django still cascades): only the close writes it,
     # with units made in the same transaction, and PostgreSQL's check of each

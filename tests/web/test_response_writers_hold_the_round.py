@@ -1,0 +1,171 @@
+"""Responses have no database constraint on their round or organisation (surveys 0016).
+
+What the constraints guarded, the round's row lock keeps: every writer of a
+response holds its round's row, and whatever deletes a round, a partnership or
+an organisation takes the rows of the rounds first. Each test here plays the
+race the constraints used to catch: a response stored while the thing it
+refers to is deleted, or an import into a round that began closing after the
+import looked at it. With the locks missing, each would leave a response that
+refers to nothing, or one added to a closing round.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+
+from joinedup.instrument import load_instrument
+from joinedup.partnerships import deletion
+from joinedup.partnerships.models import Organisation, Partnership
+from joinedup.partnerships.services import PartnershipError, remove_organisation
+from joinedup.surveys import importing, plain_sql
+from joinedup.surveys.models import Channel, Response, Round, RoundStatus
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers with row locks: runs on PostgreSQL (CI)")
+
+
+class HeldWriter:
+    """A response being stored, held open: the round's row locked as `submit_draft` locks it."""
+
+    def __init__(self, survey_round: Round, organisation: Organisation) -> None:
+        self.stored = threading.Event()
+        self.release = threading.Event()
+        self.thread = threading.Thread(target=self._write, args=(survey_round, organisation))
+
+    def _write(self, survey_round: Round, organisation: Organisation) -> None:
+        try:
+            with transaction.atomic():
+                found = plain_sql.row(Round, ("status",), "id", survey_round.pk, lock=True)
+                assert found is not None
+                plain_sql.insert(
+                    Response,
+                    [Response(round_id=survey_round.pk, organisation_id=organisation.pk,
+                              answers={}, ratings=[], channel=Channel.OPEN_LINK)],
+                )  # fmt: skip
+                self.stored.set()
+                self.release.wait(30)
+        finally:
+            connection.close()
+
+    def __enter__(self) -> HeldWriter:
+        self.thread.start()
+        assert self.stored.wait(30)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release.set()
+        self.thread.join(30)
+
+
+def _started(job: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
+    """Run `job` in a thread on its own connection; the list gets its result or its error."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(job())
+        except Exception as error:  # the test looks at it
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def _orphans() -> int:
+    return (
+        Response.objects.exclude(round__in=Round.objects.all()).count()
+        + Response.objects.exclude(organisation__in=Organisation.objects.all()).count()
+    )
+
+
+def test_an_organisation_is_not_removed_under_a_response_being_sent(world, open_round) -> None:
+    organisation = world.org("Age Well Northshire")
+    with HeldWriter(open_round, organisation):
+        remover, outcome = _started(lambda: remove_organisation(organisation))
+        remover.join(1.0)
+        assert remover.is_alive()  # waiting for the round the response holds
+    remover.join(30)
+    [error] = outcome
+    assert isinstance(error, PartnershipError) and "1 survey response" in str(error)
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+    assert Response.objects.filter(organisation=organisation).count() == 1
+    assert _orphans() == 0
+
+
+def test_a_partnership_deleted_under_a_response_being_sent_takes_it_too(world, open_round) -> None:
+    partnership = world.partnership
+    with HeldWriter(open_round, world.org("Northshire Police")):
+        deleter, outcome = _started(
+            lambda: deletion.delete_partnership(partnership, partnership.name, by="test")
+        )
+        deleter.join(1.0)
+        assert deleter.is_alive()
+    deleter.join(30)
+    assert outcome == [None]
+    assert not Partnership.objects.filter(pk=partnership.pk).exists()
+    assert not Response.objects.exists()
+    assert _orphans() == 0
+
+
+def _responses_file(world: Any) -> importing.Upload:
+    instrument = load_instrument()
+    header = ["respondent_id", "organisation", "role", *instrument.item_codes]
+    role = instrument.roles[0].code
+    lines = [",".join(header)] + [
+        ",".join([f"p{n}", "Northshire Police", role, *("3" for _ in instrument.item_codes)])
+        for n in range(1, 6)
+    ]
+    return importing.Upload("responses.csv", ("\n".join(lines) + "\n").encode())
+
+
+def test_an_import_into_a_round_that_began_closing_meanwhile_adds_nothing(
+    world, open_round
+) -> None:
+    upload = _responses_file(world)
+    marked, release = threading.Event(), threading.Event()
+
+    def close_round() -> None:  # `services.close_round`'s transaction, held open
+        try:
+            with transaction.atomic():
+                locked = Round.objects.select_for_update().get(pk=open_round.pk)
+                locked.status = RoundStatus.CLOSING
+                locked.save(update_fields=["status"])
+                marked.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    closer = threading.Thread(target=close_round)
+    closer.start()
+    assert marked.wait(30)
+    # The import reads the round as open (the close is not committed yet).
+    importer, outcome = _started(lambda: importing.import_files(open_round, upload, None))
+    importer.join(1.0)
+    assert importer.is_alive()  # waiting for the round's row
+    release.set()
+    closer.join(30)
+    importer.join(60)
+    [error] = outcome
+    assert isinstance(error, importing.ImportRefused), error
+    assert "closed" in str(error)
+    assert not Response.objects.filter(round=open_round).exists()
+
+
+def test_the_same_import_into_an_open_round_is_stored(world, open_round) -> None:
+    """The file above is a good one: only the close refused it."""
+    stored, _ = importing.import_files(open_round, _responses_file(world), None)
+    assert stored == 5
+    assert Response.objects.filter(round=open_round, channel=Channel.IMPORT).count() == 5
