@@ -15,6 +15,7 @@ from django.db import connection
 
 from joinedup.surveys import channels, ratings, services
 from joinedup.surveys.models import Draft, Invitation, OpenLink, Response
+from joinedup.surveys.tokens import token_hash
 from tests.web.survey_steps import invite
 
 from .closing_steps import INSTRUMENT
@@ -32,6 +33,17 @@ def _physical_order(survey_round) -> list[tuple[str, int]]:
         )
         rows = cursor.fetchall()
     return [(str(row_id), _person(answers)) for row_id, answers in rows]
+
+
+def _kept_hashes(survey_round) -> list[str]:
+    """The closed round's link hashes, in the order the database stores them."""
+    position = "rowid" if connection.vendor == "sqlite" else "ctid"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT token_hash FROM surveys_closedlink WHERE round_id = %s ORDER BY {position}",
+            [survey_round.pk],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _person(answers: str | dict) -> int:
@@ -84,6 +96,12 @@ def test_after_close_row_order_and_ids_say_nothing_about_who_sent_when(world) ->
     assert people != list(range(PEOPLE))  # not in the order sent (chance: 1 in 30!)
     assert people != [person for _, person in open_order]  # nor as they lay while open
     assert {row_id for row_id, _ in closed_order}.isdisjoint(open_ids)
+    # The links are kept as hashes only, each once, in the order of the
+    # hashes: neither the order people were invited in nor the order they
+    # answered in.
+    hashes = _kept_hashes(survey_round)
+    assert hashes == sorted(hashes) and len(set(hashes)) == len(hashes)
+    assert {token_hash(link.token) for link in links} <= set(hashes)
     # Each person's rating moved with their answers (it is inside the row).
     assert ratings.count_in_round(survey_round.pk) == PEOPLE
     # Nothing is left to line rows up with: no invitations (no done flags, no

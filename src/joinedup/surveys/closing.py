@@ -24,7 +24,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q
-from django.db.models.constants import OnConflict
 
 from joinedup.analysis.result import OTHER_ORGANISATIONS
 from joinedup.analysis.scoring import reporting_units
@@ -258,15 +257,18 @@ def erase_after_close(survey_round: Round) -> None:
     round_id = survey_round.pk
     postgresql = connection.vendor == "postgresql"
     temporary = "pg_temp" if postgresql else "temp"
-    insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
-    field = ClosedLink._meta.get_field("token_hash")
-    ignore = connection.ops.on_conflict_suffix_sql([field], OnConflict.IGNORE, None, None)
-    # Drafts and open links, the invitations' draft keys and every link e-mailed to anyone.
-    hashes = " UNION ".join(
-        [f"SELECT token_hash FROM {table[m]} WHERE round_id = %s" for m in (Draft, OpenLink)]
-        + [f"SELECT token_hash FROM {GONE}"]
-        + [f"SELECT token_hash FROM {tokens} WHERE invitation_id IN (SELECT id FROM {GONE})"]
-    )
+    # Hashes are hexadecimal: compared byte by byte they sort as by the
+    # database's language rules, without the cost of those rules.
+    as_bytes = ' COLLATE "C"' if postgresql else ""
+    # Drafts and open links, the invitations' draft keys and every link
+    # e-mailed to anyone: each hash once (UNION), and none is in `ClosedLink`
+    # yet (links are random and only this close adds its round's).
+    hashes = " UNION ".join([
+        f"SELECT token_hash{as_bytes} AS token_hash FROM {table[Draft]} WHERE round_id = %s",
+        f"SELECT token_hash FROM {table[OpenLink]} WHERE round_id = %s",
+        f"SELECT token_hash FROM {GONE}",
+        f"SELECT token_hash FROM {tokens} WHERE invitation_id IN (SELECT id FROM {GONE})",
+    ])  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {temporary}.{GONE}")
         cursor.execute(f"CREATE TEMPORARY TABLE {GONE} (id bigint, token_hash varchar(64))")
@@ -285,8 +287,8 @@ def erase_after_close(survey_round: Round) -> None:
             )
             cursor.execute(f"DELETE FROM {table[Invitation]} WHERE round_id = %s", [round_id])
         cursor.execute(
-            f"{insert} {ClosedLink._meta.db_table} (token_hash, round_id) "
-            f"SELECT token_hash, %s FROM ({hashes}) hashes ORDER BY token_hash {ignore}",
+            f"INSERT INTO {ClosedLink._meta.db_table} (token_hash, round_id) "
+            f"SELECT token_hash, %s FROM ({hashes}) hashes ORDER BY token_hash",
             [round_id, round_id, round_id],
         )
         cursor.execute(f"DELETE FROM {tokens} WHERE invitation_id IN (SELECT id FROM {GONE})")
