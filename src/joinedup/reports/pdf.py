@@ -24,7 +24,7 @@ from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import typeface
+from . import chart_text, typeface
 
 if TYPE_CHECKING:
     from weasyprint import CSS
@@ -377,6 +377,8 @@ def html_to_pdf(html: str) -> bytes:
     """
     from weasyprint import HTML
 
+    # Chart labels drawn one layout each, not letter by letter (chart_text).
+    chart_text.install()
     # The same typeface from TrueType files: quicker for WeasyPrint than WOFF2.
     faces = typeface.font_faces()
     measured = bool(faces) and faces in html
