@@ -325,7 +325,7 @@ def survey_load() -> int:
         ratio = survey["rps"] / bare["rps"] if bare["rps"] else 0.0
         print(
             f"  {users:>5}{survey['rps']:>14.1f}{survey['p95']:>8.0f}{bare['rps']:>12.1f}"
-            f"{bare['p95']:>8.0f}{ratio:>8.2f}{survey['failures'] + bare['failures']:>8}"
+            f"{bare['p95']:>8.0f}{ratio:>8.3f}{survey['failures'] + bare['failures']:>8}"
             f"{survey['cpu_ms']:>8.2f} / {bare['cpu_ms']:.2f}"
         )
         failed |= bool(survey["failures"] or bare["failures"])
