@@ -1,0 +1,108 @@
+"""Review: removing an organisation must not deadlock with invitations or open links being made.
+
+`remove_organisation` now locks the partnership's rounds FOR UPDATE before
+the organisation's row (surveys 0016's guard). Inviting people locks the
+organisations' rows (`channels.lock`) and inserts invitations whose foreign
+key to the round PostgreSQL checks at commit (Django's constraints are
+DEFERRABLE INITIALLY DEFERRED): that check takes FOR KEY SHARE on the
+round's row, which FOR UPDATE blocks. So: the invitations hold the
+organisation and wait for the round; the removal holds the round and waits
+for the organisation. Before 0c89506 the removal locked only the
+organisation: it waited, then refused ("people have been invited").
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from joinedup.partnerships.models import Organisation
+from joinedup.partnerships.services import PartnershipError, remove_organisation
+from joinedup.surveys import sending, services
+from joinedup.surveys.models import Invitation, OpenLink
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NAME = "Age Well Northshire"
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and deferred foreign keys: PostgreSQL")
+
+
+def _in_thread(job, outcome: list[Any]) -> threading.Thread:
+    def run() -> None:
+        try:
+            outcome.append(job())
+        except Exception as error:
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def _race(monkeypatch, module, name: str, make) -> tuple[list[Any], list[Any]]:
+    """Hold `make`'s transaction after `module.name` ran; remove the organisation meanwhile."""
+    written, release = threading.Event(), threading.Event()
+    original = getattr(module, name)
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        value = original(*args, **kwargs)
+        written.set()
+        release.wait(30)
+        return value
+
+    monkeypatch.setattr(module, name, held)
+    made: list[Any] = []
+    removed: list[Any] = []
+    maker = _in_thread(make, made)
+    assert written.wait(30)
+    remover = _in_thread(lambda: remove_organisation(Organisation.objects.get(name=NAME)), removed)
+    remover.join(1.0)
+    assert remover.is_alive()  # waiting for the organisation's row
+    release.set()
+    maker.join(30)
+    remover.join(30)
+    return made, removed
+
+
+def test_inviting_while_the_organisation_is_removed_does_not_deadlock(
+    world, open_round, monkeypatch
+) -> None:
+    organisation = world.org(NAME)
+    made, removed = _race(
+        monkeypatch,
+        sending,
+        "_insert_invitations",
+        lambda: sending.add_invitations(open_round, [("a@example.org", organisation)], send=False),
+    )
+    [invited], [refused] = made, removed
+    assert not isinstance(invited, Exception), invited
+    assert isinstance(refused, PartnershipError), refused
+    assert Invitation.objects.filter(organisation=organisation).count() == 1
+
+
+def test_an_open_link_made_while_the_organisation_is_removed_does_not_deadlock(
+    world, open_round, monkeypatch
+) -> None:
+    organisation = world.org(NAME)
+    from joinedup.surveys import audit
+
+    made, removed = _race(
+        monkeypatch,
+        audit,
+        "record_open_link",
+        lambda: services.create_open_link(open_round, organisation),
+    )
+    [link], [refused] = made, removed
+    assert not isinstance(link, Exception), link
+    assert isinstance(refused, PartnershipError), refused
+    assert OpenLink.objects.filter(organisation=organisation).count() == 1
