@@ -244,10 +244,13 @@ def remove_organisation(organisation: Organisation) -> None:
     """
     from joinedup.surveys.models import Round  # surveys' models need this app's
 
-    list(
-        Round.objects.select_for_update().filter(partnership_id=organisation.partnership_id)
-        .order_by("pk")
-    )  # fmt: skip
+    # FOR NO KEY UPDATE: it still waits for (and stops) every writer of a
+    # response (they take FOR UPDATE) and the close, but not the foreign key
+    # checks (FOR KEY SHARE) that an invitation or open link being made runs
+    # at its commit while holding the organisation's row: FOR UPDATE here
+    # deadlocked with those.
+    rounds = Round.objects.select_for_update(no_key=True)
+    list(rounds.filter(partnership_id=organisation.partnership_id).order_by("pk"))
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     reasons = reasons_to_keep(organisation)
     if reasons:
