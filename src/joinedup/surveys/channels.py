@@ -132,7 +132,7 @@ def open_link_options(
     return options
 
 
-def lock(organisations: list[Organisation]) -> None:
+def lock(organisations: list[Organisation]) -> set[int]:
     """Lock these organisations' rows until the transaction ends.
 
     Two facilitators choosing different channels for one organisation at the
@@ -140,10 +140,12 @@ def lock(organisations: list[Organisation]) -> None:
     makes the second wait and then see the first's choice. The round's row
     is not used: answers being sent lock it, and a long batch of invitations
     must not hold them up. Rows are locked in id order, so that two batches
-    cannot deadlock. Call inside `transaction.atomic`.
+    cannot deadlock. Call inside `transaction.atomic`. Returns the ids of
+    those still there (one removed meanwhile is missing).
     """
     ids = sorted({o.pk for o in organisations})
-    list(Organisation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    locked = Organisation.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    return set(locked.values_list("pk", flat=True))
 
 
 # ----------------------------------------------------------------- counts

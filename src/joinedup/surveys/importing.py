@@ -85,7 +85,14 @@ def import_files(
         if status in (RoundStatus.CLOSING, RoundStatus.CLOSED):
             raise ImportRefused("This round is closed: nothing more can be added to it.")
         organisations = list(set(organisation_of))
-        channels.lock(organisations)
+        # Responses have no database constraint on their organisation: one
+        # removed since the files were read must stop the import here.
+        present = channels.lock(organisations)
+        gone = sorted(o.name for o in organisations if o.pk not in present)
+        if gone:
+            raise ImportRefused(
+                f"{gone[0]} was removed from the partnership meanwhile: nothing was imported."
+            )
         refused = channels.refusals(survey_round, organisations, Channel.IMPORT)
         if refused:
             raise InputError(_refused_rows(responses_table, refused, organisation_of))
