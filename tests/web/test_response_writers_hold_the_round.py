@@ -22,8 +22,11 @@ from joinedup.instrument import load_instrument
 from joinedup.partnerships import deletion
 from joinedup.partnerships.models import Organisation, Partnership
 from joinedup.partnerships.services import PartnershipError, remove_organisation
-from joinedup.surveys import importing, plain_sql
+from joinedup.surveys import importing, plain_sql, services
 from joinedup.surveys.models import Channel, Response, Round, RoundStatus
+
+from .closing_steps import INSTRUMENT
+from .survey_steps import invite
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -169,3 +172,39 @@ def test_the_same_import_into_an_open_round_is_stored(world, open_round) -> None
     stored, _ = importing.import_files(open_round, _responses_file(world), None)
     assert stored == 5
     assert Response.objects.filter(round=open_round, channel=Channel.IMPORT).count() == 5
+
+
+def test_sending_answers_waits_for_whoever_holds_the_round(world, open_round) -> None:
+    """The real writer, not a stand-in: `submit` takes the round's row before it stores.
+
+    The round is held as `remove_organisation` holds it (FOR NO KEY UPDATE);
+    the answers are stored only once it is let go.
+    """
+    [link], _ = invite(open_round, [("sender@example.org", world.org("Northshire Police"))])
+    visit = services.find_link(link.token)
+    assert visit is not None
+    draft, _ = services.start_draft(visit)
+    services.save_draft(draft, {"items": dict.fromkeys(INSTRUMENT.item_codes, 4)})
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                list(Round.objects.select_for_update(no_key=True).filter(pk=open_round.pk))
+                held.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert held.wait(30)
+    sender, outcome = _started(lambda: services.submit(link.token))
+    sender.join(1.0)
+    assert sender.is_alive()  # waiting for the round's row
+    assert not Response.objects.filter(round=open_round).exists()
+    release.set()
+    holder.join(30)
+    sender.join(30)
+    assert len(outcome) == 1 and not isinstance(outcome[0], Exception), outcome
+    assert Response.objects.filter(round=open_round).count() == 1

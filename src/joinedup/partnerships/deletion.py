@@ -135,11 +135,17 @@ def delete_partnership(partnership: Partnership, typed_name: str, by: object) ->
     """
     if " ".join(typed_name.split()).casefold() != " ".join(partnership.name.split()).casefold():
         raise ValueError(partnership.name)
-    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    # Its rounds' rows too, as everything that stores a response holds its
+    # Its rounds' rows first, as everything that stores a response holds its
     # round's: one being stored now is in what is deleted, and none comes
-    # after (responses have no database constraint to stop one).
-    list(Round.objects.select_for_update().filter(partnership=locked).order_by("pk"))
+    # after (responses have no database constraint to stop one). Before the
+    # partnership's row: a writer holding a round may still need that row
+    # (its audit entry's reference to the partnership), so taking it first
+    # could leave each waiting for the other. Then again, for a round made
+    # in between.
+    rounds = Round.objects.select_for_update().filter(partnership_id=partnership.pk)
+    list(rounds.order_by("pk"))
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    list(rounds.order_by("pk"))
     pk = locked.pk
     locked.delete()
     log.info("partnership %s deleted by %s", pk, by)

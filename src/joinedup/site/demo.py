@@ -14,6 +14,7 @@ from django.db import transaction
 from joinedup.accounts.models import User
 from joinedup.analysis.synth import SynthSpec, generate
 from joinedup.outbox.services import outbox_active
+from joinedup.partnerships.deletion import delete_partnership
 from joinedup.partnerships.models import Membership, Organisation, Partnership, Role
 from joinedup.surveys import importing, sending, services
 from joinedup.surveys.models import Invitation, Round
@@ -38,7 +39,10 @@ def _csv(frame: object) -> bytes:
 @transaction.atomic
 def seed_demo(email: str, password: str, seed: int = 7) -> DemoAccounts:
     """Create (or re-create) the demo partnership and its facilitator."""
-    Partnership.objects.filter(name=DEMO_NAME).delete()
+    # As any partnership is deleted: its rounds locked first, so that an
+    # answer being sent to a demo still being served is deleted with it.
+    for earlier in Partnership.objects.filter(name=DEMO_NAME):
+        delete_partnership(earlier, earlier.name, by="the demo's set-up")
     facilitator = User.objects.filter(email__iexact=email).first()
     if facilitator is None:
         facilitator = User.objects.create_user(

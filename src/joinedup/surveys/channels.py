@@ -40,6 +40,7 @@ from .models import (
     OpenLink,
     Response,
     Round,
+    RoundStatus,
     SendDue,
 )
 
@@ -146,6 +147,20 @@ def lock(organisations: list[Organisation]) -> set[int]:
     ids = sorted({o.pk for o in organisations})
     locked = Organisation.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     return set(locked.values_list("pk", flat=True))
+
+
+def closed_meanwhile(survey_round: Round) -> bool:
+    """Whether the round began closing since the caller first looked; ask under `lock`.
+
+    A close locks every organisation of its partnership before it erases the
+    round's invitations and links. Once the caller holds its organisations'
+    rows, a close that began earlier has either committed (and would never
+    erase what the caller adds now) or is marked "closing" and waiting for
+    these rows: either way this says so, and nothing is added. A close asked
+    for later erases what the caller adds, as it erases everything else.
+    """
+    status = Round.objects.filter(pk=survey_round.pk).values_list("status", flat=True).first()
+    return status in (None, RoundStatus.CLOSING, RoundStatus.CLOSED)
 
 
 # ----------------------------------------------------------------- counts

@@ -1,14 +1,12 @@
-"""Review: an import into a round whose organisation was removed meanwhile is refused cleanly.
+"""An import whose organisation was removed after the files were read is refused cleanly.
 
 Responses have no database constraint on their organisation (surveys 0016).
 `import_files` reads the partnership's organisations and parses the files
 before its transaction; an organisation removed in that window (nothing
-refers to it yet, so `remove_organisation` allows it) is then "locked" by id
-(`channels.lock` finds no row and says nothing) and its responses are
-written. Only the audit entry's foreign key, checked at commit, stops them
-now: the facilitator gets an IntegrityError (a server error page), and the
-day that audit entry loses its constraint the responses stay, referring to
-nothing (a round that cannot close: its analysis finds a blank organisation).
+referred to it yet, so `remove_organisation` allowed it) must stop the
+import under the organisations' locks, with a message, never a server error
+nor responses that refer to nothing (a round that could never close: its
+analysis would find a blank organisation).
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
-"""Review: removing an organisation must not deadlock with invitations or open links being made.
+"""Removing an organisation never deadlocks with invitations or an open link being made for it.
 
-`remove_organisation` now locks the partnership's rounds FOR UPDATE before
-the organisation's row (surveys 0016's guard). Inviting people locks the
-organisations' rows (`channels.lock`) and inserts invitations whose foreign
-key to the round PostgreSQL checks at commit (Django's constraints are
-DEFERRABLE INITIALLY DEFERRED): that check takes FOR KEY SHARE on the
-round's row, which FOR UPDATE blocks. So: the invitations hold the
-organisation and wait for the round; the removal holds the round and waits
-for the organisation. Before 0c89506 the removal locked only the
-organisation: it waited, then refused ("people have been invited").
+`remove_organisation` locks the partnership's rounds before the
+organisation's row (so that no response is written for it meanwhile:
+responses have no database constraint, surveys 0016). Inviting people locks
+the organisations' rows (`channels.lock`) and inserts invitations whose
+foreign key to the round PostgreSQL checks at commit, taking FOR KEY SHARE
+on the round's row. The rounds are therefore locked FOR NO KEY UPDATE, which
+that check passes (FOR UPDATE deadlocked: the invitations held the
+organisation and waited for the round, the removal the other way round).
+The removal waits, then refuses cleanly ("people have been invited").
 """
 
 from __future__ import annotations
