@@ -688,6 +688,7 @@ def run_serve(args: argparse.Namespace) -> int:
             markup=False,
         )
         return EXIT_BAD_INPUT
+    quiet_queue_log(server)
     errors.print(
         f"Joined Up is running at http://{args.host}:{args.port}/ (Ctrl+C to stop)", markup=False
     )
@@ -698,6 +699,14 @@ def run_serve(args: argparse.Namespace) -> int:
     finally:
         server.close()
     return EXIT_OK
+
+
+def quiet_queue_log(server: Any) -> None:
+    """Waitress's "Task queue depth" warnings summed up once a minute (`logs.QueueDepthSummary`)."""
+    from joinedup.site.logs import QueueDepthSummary
+
+    dispatcher = server.task_dispatcher
+    dispatcher.queue_logger = QueueDepthSummary(dispatcher.queue_logger)
 
 
 DEMO_SECRET_FILE = ".joinedup-demo-secret"
