@@ -25,6 +25,8 @@ from joinedup.surveys import sending, services
 from joinedup.surveys.errors import SurveyError
 from joinedup.surveys.models import Invitation, OpenLink, Round, RoundStatus
 
+from .race_steps import started
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -37,7 +39,6 @@ def _postgresql_only() -> None:
 def _during_a_close(survey_round: Round, request: Callable[[], Any]) -> list[Any]:
     """Run `request` while a close holds its locks; the list gets its result or its error."""
     locked, release = threading.Event(), threading.Event()
-    outcome: list[Any] = []
 
     def close() -> None:  # `finish_close`'s locks and its last write, held open
         try:
@@ -52,19 +53,10 @@ def _during_a_close(survey_round: Round, request: Callable[[], Any]) -> list[Any
         finally:
             connection.close()
 
-    def ask() -> None:
-        try:
-            outcome.append(request())
-        except Exception as error:  # the test looks at it
-            outcome.append(error)
-        finally:
-            connection.close()
-
     closer = threading.Thread(target=close)
     closer.start()
     assert locked.wait(30)
-    asker = threading.Thread(target=ask)
-    asker.start()
+    asker, outcome = started(request)
     asker.join(1.0)
     assert asker.is_alive()  # it saw the round open, and waits for the organisations
     release.set()

@@ -24,6 +24,8 @@ from joinedup.partnerships.services import PartnershipError, remove_organisation
 from joinedup.surveys import sending, services
 from joinedup.surveys.models import Invitation, OpenLink
 
+from .race_steps import started
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NAME = "Age Well Northshire"
@@ -33,20 +35,6 @@ NAME = "Age Well Northshire"
 def _postgresql_only() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("row locks and deferred foreign keys: PostgreSQL")
-
-
-def _in_thread(job, outcome: list[Any]) -> threading.Thread:
-    def run() -> None:
-        try:
-            outcome.append(job())
-        except Exception as error:
-            outcome.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 def _race(monkeypatch, module, name: str, make) -> tuple[list[Any], list[Any]]:
@@ -61,11 +49,9 @@ def _race(monkeypatch, module, name: str, make) -> tuple[list[Any], list[Any]]:
         return value
 
     monkeypatch.setattr(module, name, held)
-    made: list[Any] = []
-    removed: list[Any] = []
-    maker = _in_thread(make, made)
+    maker, made = started(make)
     assert written.wait(30)
-    remover = _in_thread(lambda: remove_organisation(Organisation.objects.get(name=NAME)), removed)
+    remover, removed = started(lambda: remove_organisation(Organisation.objects.get(name=NAME)))
     remover.join(1.0)
     assert remover.is_alive()  # waiting for the organisation's row
     release.set()

@@ -12,7 +12,6 @@ refers to nothing, or one added to a closing round.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -26,6 +25,7 @@ from joinedup.surveys import importing, plain_sql, services
 from joinedup.surveys.models import Channel, Response, Round, RoundStatus
 
 from .closing_steps import INSTRUMENT
+from .race_steps import started
 from .survey_steps import invite
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,23 +70,6 @@ class HeldWriter:
         self.thread.join(30)
 
 
-def _started(job: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
-    """Run `job` in a thread on its own connection; the list gets its result or its error."""
-    outcome: list[Any] = []
-
-    def run() -> None:
-        try:
-            outcome.append(job())
-        except Exception as error:  # the test looks at it
-            outcome.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
-
-
 def _orphans() -> int:
     return (
         Response.objects.exclude(round__in=Round.objects.all()).count()
@@ -97,7 +80,7 @@ def _orphans() -> int:
 def test_an_organisation_is_not_removed_under_a_response_being_sent(world, open_round) -> None:
     organisation = world.org("Age Well Northshire")
     with HeldWriter(open_round, organisation):
-        remover, outcome = _started(lambda: remove_organisation(organisation))
+        remover, outcome = started(lambda: remove_organisation(organisation))
         remover.join(1.0)
         assert remover.is_alive()  # waiting for the round the response holds
     remover.join(30)
@@ -111,7 +94,7 @@ def test_an_organisation_is_not_removed_under_a_response_being_sent(world, open_
 def test_a_partnership_deleted_under_a_response_being_sent_takes_it_too(world, open_round) -> None:
     partnership = world.partnership
     with HeldWriter(open_round, world.org("Northshire Police")):
-        deleter, outcome = _started(
+        deleter, outcome = started(
             lambda: deletion.delete_partnership(partnership, partnership.name, by="test")
         )
         deleter.join(1.0)
@@ -155,7 +138,7 @@ def test_an_import_into_a_round_that_began_closing_meanwhile_adds_nothing(
     closer.start()
     assert marked.wait(30)
     # The import reads the round as open (the close is not committed yet).
-    importer, outcome = _started(lambda: importing.import_files(open_round, upload, None))
+    importer, outcome = started(lambda: importing.import_files(open_round, upload, None))
     importer.join(1.0)
     assert importer.is_alive()  # waiting for the round's row
     release.set()
@@ -199,7 +182,7 @@ def test_sending_answers_waits_for_whoever_holds_the_round(world, open_round) ->
     holder = threading.Thread(target=hold)
     holder.start()
     assert held.wait(30)
-    sender, outcome = _started(lambda: services.submit(link.token))
+    sender, outcome = started(lambda: services.submit(link.token))
     sender.join(1.0)
     assert sender.is_alive()  # waiting for the round's row
     assert not Response.objects.filter(round=open_round).exists()
