@@ -6,7 +6,7 @@ organisation of its partnership before it erases the round's invitations
 and links, so a request that looked while the round was open and then
 waited behind the close would add, after the close, invitations (with
 their e-mail addresses) or a link that nothing would ever erase. The status
-is read again under the organisations' locks (`channels.closed_meanwhile`).
+is read again under the organisations' locks (`channels.lock`).
 Each test holds a close's transaction open (the locks `finish_close` takes,
 the round marked closed), starts the request, then lets the close commit.
 """

@@ -32,6 +32,7 @@ from django.db.models import Count, Q
 
 from joinedup.partnerships.models import Organisation
 
+from .errors import SurveyError
 from .models import (
     AuditEntry,
     AuditWhat,
@@ -133,34 +134,39 @@ def open_link_options(
     return options
 
 
-def lock(organisations: list[Organisation]) -> set[int]:
-    """Lock these organisations' rows until the transaction ends.
+def lock(organisations: list[Organisation], survey_round: Round) -> None:
+    """Lock these organisations' rows until the transaction ends; refuse if acting is too late.
 
     Two facilitators choosing different channels for one organisation at the
     same moment would each pass the check; holding the organisation's row
     makes the second wait and then see the first's choice. The round's row
     is not used: answers being sent lock it, and a long batch of invitations
     must not hold them up. Rows are locked in id order, so that two batches
-    cannot deadlock. Call inside `transaction.atomic`. Returns the ids of
-    those still there (one removed meanwhile is missing).
+    cannot deadlock. Call inside `transaction.atomic`.
+
+    Then what the caller saw before waiting is looked at again, under the
+    locks (`SurveyError` if it changed, and nothing is added):
+    - the round, which may have begun closing: a close locks every
+      organisation of its partnership before it erases the round's
+      invitations, links and drafts, so a close that began earlier has
+      either committed (and would never erase what is added now) or is
+      marked "closing" and waits for these rows; a close asked for later
+      erases what is added now with the rest;
+    - the organisations, one of which may have been removed (responses have
+      no database constraint on their organisation to stop them).
     """
     ids = sorted({o.pk for o in organisations})
     locked = Organisation.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-    return set(locked.values_list("pk", flat=True))
-
-
-def closed_meanwhile(survey_round: Round) -> bool:
-    """Whether the round began closing since the caller first looked; ask under `lock`.
-
-    A close locks every organisation of its partnership before it erases the
-    round's invitations and links. Once the caller holds its organisations'
-    rows, a close that began earlier has either committed (and would never
-    erase what the caller adds now) or is marked "closing" and waiting for
-    these rows: either way this says so, and nothing is added. A close asked
-    for later erases what the caller adds, as it erases everything else.
-    """
+    present = set(locked.values_list("pk", flat=True))
     status = Round.objects.filter(pk=survey_round.pk).values_list("status", flat=True).first()
-    return status in (None, RoundStatus.CLOSING, RoundStatus.CLOSED)
+    if status is None:
+        raise SurveyError("This round has been deleted: nothing was added to it.")
+    if status in (RoundStatus.CLOSING, RoundStatus.CLOSED):
+        raise SurveyError("This round is closed: nothing more can be added to it.")
+    if gone := sorted({o.name for o in organisations if o.pk not in present}):
+        raise SurveyError(
+            f"{gone[0]} was removed from the partnership meanwhile: nothing was added."
+        )
 
 
 # ----------------------------------------------------------------- counts

@@ -24,6 +24,7 @@ from joinedup.partnerships.models import Organisation
 from joinedup.site.uploads import read_uploaded_table
 
 from . import audit, channels, ratings, services
+from .errors import SurveyError
 from .models import Channel, Response, Round, RoundStatus
 
 
@@ -73,26 +74,17 @@ def import_files(
     roles = people["role"].to_numpy(dtype=object)
     rated = _ratings(dataset, by_name, len(people))
     with transaction.atomic():
-        # The round's row first, as every writer of a response holds it (and
-        # in the close's order: round, then organisations); then the round is
-        # checked again: it may have begun closing since the check above.
-        status = (
-            Round.objects.select_for_update().filter(pk=survey_round.pk)
-            .values_list("status", flat=True).first()
-        )  # fmt: skip
-        if status is None:
-            raise ImportRefused("This round has been deleted: nothing was imported.")
-        if status in (RoundStatus.CLOSING, RoundStatus.CLOSED):
-            raise ImportRefused("This round is closed: nothing more can be added to it.")
+        # The round's row first, as every writer of a response holds it (in
+        # the close's order: round, then organisations); then the round and
+        # the organisations are looked at again (`channels.lock`): the round
+        # may have begun closing, or an organisation been removed, since the
+        # files were read.
+        list(Round.objects.select_for_update().filter(pk=survey_round.pk).values_list("pk"))
         organisations = list(set(organisation_of))
-        # Responses have no database constraint on their organisation: one
-        # removed since the files were read must stop the import here.
-        present = channels.lock(organisations)
-        gone = sorted(o.name for o in organisations if o.pk not in present)
-        if gone:
-            raise ImportRefused(
-                f"{gone[0]} was removed from the partnership meanwhile: nothing was imported."
-            )
+        try:
+            channels.lock(organisations, survey_round)
+        except SurveyError as error:
+            raise ImportRefused(str(error)) from error
         refused = channels.refusals(survey_round, organisations, Channel.IMPORT)
         if refused:
             raise InputError(_refused_rows(responses_table, refused, organisation_of))

@@ -71,11 +71,7 @@ def add_invitations(
     owed = SendDue.INVITATION if send and survey_round.status == RoundStatus.OPEN else ""
     with transaction.atomic():
         organisations = [organisation for _, organisation in people]
-        present = channels.lock(organisations)
-        if channels.closed_meanwhile(survey_round):
-            raise SurveyError("This round is closed: nobody new can be invited.")
-        if gone := sorted({o.name for o in organisations if o.pk not in present}):
-            raise SurveyError(f"{gone[0]} was removed from the partnership meanwhile.")
+        channels.lock(organisations, survey_round)
         refused = channels.refusals(survey_round, organisations, Channel.INVITATION)
         if refused:
             raise ChannelRefused(list(refused.values()))

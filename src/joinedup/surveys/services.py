@@ -559,10 +559,7 @@ def create_open_link(
         raise SurveyError("This round is closed.")
     token = new_token()
     with transaction.atomic():
-        if not channels.lock([organisation]):
-            raise SurveyError(f"{organisation.name} was removed from the partnership meanwhile.")
-        if channels.closed_meanwhile(survey_round):
-            raise SurveyError("This round is closed.")
+        channels.lock([organisation], survey_round)
         refused = channels.refusals(survey_round, [organisation], Channel.OPEN_LINK)
         if refused:
             raise ChannelRefused(list(refused.values()))
