@@ -13,19 +13,18 @@ the round marked closed), starts the request, then lets the close commit.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from joinedup.partnerships.models import Organisation
 from joinedup.surveys import sending, services
 from joinedup.surveys.errors import SurveyError
 from joinedup.surveys.models import Invitation, OpenLink, Round, RoundStatus
 
-from .race_steps import started
+from .race_steps import held, started
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,29 +37,18 @@ def _postgresql_only() -> None:
 
 def _during_a_close(survey_round: Round, request: Callable[[], Any]) -> list[Any]:
     """Run `request` while a close holds its locks; the list gets its result or its error."""
-    locked, release = threading.Event(), threading.Event()
 
     def close() -> None:  # `finish_close`'s locks and its last write, held open
-        try:
-            with transaction.atomic():
-                held = Round.objects.select_for_update(no_key=True).get(pk=survey_round.pk)
-                organisations = Organisation.objects.filter(partnership_id=held.partnership_id)
-                list(organisations.select_for_update(no_key=True).order_by("pk"))
-                held.status = RoundStatus.CLOSED
-                held.save(update_fields=["status"])
-                locked.set()
-                release.wait(30)
-        finally:
-            connection.close()
+        locked = Round.objects.select_for_update(no_key=True).get(pk=survey_round.pk)
+        organisations = Organisation.objects.filter(partnership_id=locked.partnership_id)
+        list(organisations.select_for_update(no_key=True).order_by("pk"))
+        locked.status = RoundStatus.CLOSED
+        locked.save(update_fields=["status"])
 
-    closer = threading.Thread(target=close)
-    closer.start()
-    assert locked.wait(30)
-    asker, outcome = started(request)
-    asker.join(1.0)
-    assert asker.is_alive()  # it saw the round open, and waits for the organisations
-    release.set()
-    closer.join(30)
+    with held(close):
+        asker, outcome = started(request)
+        asker.join(1.0)
+        assert asker.is_alive()  # it saw the round open, and waits for the organisations
     asker.join(30)
     return outcome
 

@@ -11,11 +11,10 @@ refers to nothing, or one added to a closing round.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from joinedup.instrument import load_instrument
 from joinedup.partnerships import deletion
@@ -25,7 +24,7 @@ from joinedup.surveys import importing, plain_sql, services
 from joinedup.surveys.models import Channel, Response, Round, RoundStatus
 
 from .closing_steps import INSTRUMENT
-from .race_steps import started
+from .race_steps import held, started
 from .survey_steps import invite
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,37 +36,19 @@ def _postgresql_only() -> None:
         pytest.skip("needs concurrent writers with row locks: runs on PostgreSQL (CI)")
 
 
-class HeldWriter:
+def _writing(survey_round: Round, organisation: Organisation) -> Any:
     """A response being stored, held open: the round's row locked as `submit_draft` locks it."""
 
-    def __init__(self, survey_round: Round, organisation: Organisation) -> None:
-        self.stored = threading.Event()
-        self.release = threading.Event()
-        self.thread = threading.Thread(target=self._write, args=(survey_round, organisation))
+    def write() -> None:
+        found = plain_sql.row(Round, ("status",), "id", survey_round.pk, lock=True)
+        assert found is not None
+        plain_sql.insert(
+            Response,
+            [Response(round_id=survey_round.pk, organisation_id=organisation.pk,
+                      answers={}, ratings=[], channel=Channel.OPEN_LINK)],
+        )  # fmt: skip
 
-    def _write(self, survey_round: Round, organisation: Organisation) -> None:
-        try:
-            with transaction.atomic():
-                found = plain_sql.row(Round, ("status",), "id", survey_round.pk, lock=True)
-                assert found is not None
-                plain_sql.insert(
-                    Response,
-                    [Response(round_id=survey_round.pk, organisation_id=organisation.pk,
-                              answers={}, ratings=[], channel=Channel.OPEN_LINK)],
-                )  # fmt: skip
-                self.stored.set()
-                self.release.wait(30)
-        finally:
-            connection.close()
-
-    def __enter__(self) -> HeldWriter:
-        self.thread.start()
-        assert self.stored.wait(30)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release.set()
-        self.thread.join(30)
+    return held(write)
 
 
 def _orphans() -> int:
@@ -79,7 +60,7 @@ def _orphans() -> int:
 
 def test_an_organisation_is_not_removed_under_a_response_being_sent(world, open_round) -> None:
     organisation = world.org("Age Well Northshire")
-    with HeldWriter(open_round, organisation):
+    with _writing(open_round, organisation):
         remover, outcome = started(lambda: remove_organisation(organisation))
         remover.join(1.0)
         assert remover.is_alive()  # waiting for the round the response holds
@@ -93,7 +74,7 @@ def test_an_organisation_is_not_removed_under_a_response_being_sent(world, open_
 
 def test_a_partnership_deleted_under_a_response_being_sent_takes_it_too(world, open_round) -> None:
     partnership = world.partnership
-    with HeldWriter(open_round, world.org("Northshire Police")):
+    with _writing(open_round, world.org("Northshire Police")):
         deleter, outcome = started(
             lambda: deletion.delete_partnership(partnership, partnership.name, by="test")
         )
@@ -121,28 +102,17 @@ def test_an_import_into_a_round_that_began_closing_meanwhile_adds_nothing(
     world, open_round
 ) -> None:
     upload = _responses_file(world)
-    marked, release = threading.Event(), threading.Event()
 
     def close_round() -> None:  # `services.close_round`'s transaction, held open
-        try:
-            with transaction.atomic():
-                locked = Round.objects.select_for_update().get(pk=open_round.pk)
-                locked.status = RoundStatus.CLOSING
-                locked.save(update_fields=["status"])
-                marked.set()
-                release.wait(30)
-        finally:
-            connection.close()
+        locked = Round.objects.select_for_update().get(pk=open_round.pk)
+        locked.status = RoundStatus.CLOSING
+        locked.save(update_fields=["status"])
 
-    closer = threading.Thread(target=close_round)
-    closer.start()
-    assert marked.wait(30)
-    # The import reads the round as open (the close is not committed yet).
-    importer, outcome = started(lambda: importing.import_files(open_round, upload, None))
-    importer.join(1.0)
-    assert importer.is_alive()  # waiting for the round's row
-    release.set()
-    closer.join(30)
+    with held(close_round):
+        # The import reads the round as open (the close is not committed yet).
+        importer, outcome = started(lambda: importing.import_files(open_round, upload, None))
+        importer.join(1.0)
+        assert importer.is_alive()  # waiting for the round's row
     importer.join(60)
     [error] = outcome
     assert isinstance(error, importing.ImportRefused), error
@@ -168,26 +138,12 @@ def test_sending_answers_waits_for_whoever_holds_the_round(world, open_round) ->
     assert visit is not None
     draft, _ = services.start_draft(visit)
     services.save_draft(draft, {"items": dict.fromkeys(INSTRUMENT.item_codes, 4)})
-    held, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        try:
-            with transaction.atomic():
-                list(Round.objects.select_for_update(no_key=True).filter(pk=open_round.pk))
-                held.set()
-                release.wait(30)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert held.wait(30)
-    sender, outcome = started(lambda: services.submit(link.token))
-    sender.join(1.0)
-    assert sender.is_alive()  # waiting for the round's row
-    assert not Response.objects.filter(round=open_round).exists()
-    release.set()
-    holder.join(30)
+    rounds = Round.objects.select_for_update(no_key=True).filter(pk=open_round.pk)
+    with held(lambda: list(rounds)):
+        sender, outcome = started(lambda: services.submit(link.token))
+        sender.join(1.0)
+        assert sender.is_alive()  # waiting for the round's row
+        assert not Response.objects.filter(round=open_round).exists()
     sender.join(30)
     assert len(outcome) == 1 and not isinstance(outcome[0], Exception), outcome
     assert Response.objects.filter(round=open_round).count() == 1
