@@ -23,27 +23,26 @@ from .closing_steps import INSTRUMENT
 PEOPLE = 30
 
 
-def _physical_order(survey_round) -> list[tuple[str, int]]:
-    """(id, person number) of the round's responses, in the order the database stores them."""
+def _stored_rows(columns: str, table: str, survey_round) -> list[tuple]:
+    """A round's rows of `table`, in the order the database stores them (SQLite's rowid, ctid)."""
     position = "rowid" if connection.vendor == "sqlite" else "ctid"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, answers FROM surveys_response WHERE round_id = %s ORDER BY {position}",
+            f"SELECT {columns} FROM {table} WHERE round_id = %s ORDER BY {position}",
             [survey_round.pk],
         )
-        rows = cursor.fetchall()
+        return cursor.fetchall()
+
+
+def _physical_order(survey_round) -> list[tuple[str, int]]:
+    """(id, person number) of the round's responses, in the order the database stores them."""
+    rows = _stored_rows("id, answers", "surveys_response", survey_round)
     return [(str(row_id), _person(answers)) for row_id, answers in rows]
 
 
 def _kept_hashes(survey_round) -> list[str]:
     """The closed round's link hashes, in the order the database stores them."""
-    position = "rowid" if connection.vendor == "sqlite" else "ctid"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT token_hash FROM surveys_closedlink WHERE round_id = %s ORDER BY {position}",
-            [survey_round.pk],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    return [row[0] for row in _stored_rows("token_hash", "surveys_closedlink", survey_round)]
 
 
 def _person(answers: str | dict) -> int:
