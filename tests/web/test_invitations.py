@@ -6,6 +6,7 @@ import re
 
 from django.test import Client
 
+from joinedup.partnerships.services import remove_organisation
 from joinedup.surveys import channels, services
 from joinedup.surveys.models import Invitation
 from joinedup.surveys.tokens import token_hash
@@ -166,3 +167,24 @@ def test_an_open_link_is_shown_once_and_a_new_one_replaces_it(world, open_round)
     alice.post(url, {"organisation": police.pk})
     assert Client().get(f"/o/{first}/").status_code == 404
     assert first not in alice.get(url).content.decode()
+
+
+def test_an_organisation_removed_while_the_form_was_checked_is_said_on_the_page(
+    world, open_round, mailbox, monkeypatch
+) -> None:
+    """Another facilitator removes it between the form's check and the invitations: a message
+    on the form, nobody invited, never a server error."""
+    add_invitations = services.add_invitations
+
+    def removed_first(survey_round, people, *args, **kwargs):
+        remove_organisation(people[0][1])  # nothing refers to it yet
+        return add_invitations(survey_round, people, *args, **kwargs)
+
+    monkeypatch.setattr(services, "add_invitations", removed_first)
+    response = _invite(world, open_round, "sam@example.org, Age Well Northshire")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Age Well Northshire was removed from the partnership meanwhile" in page
+    assert "govuk-error-summary" in page
+    assert not Invitation.objects.exists()
+    assert mailbox.messages == []

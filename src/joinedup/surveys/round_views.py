@@ -250,6 +250,8 @@ def invite(request: HttpRequest, membership: Membership, round_id: int) -> HttpR
         except services.ChannelRefused as refused:
             for reason in refused.reasons:
                 form.add_error("people", reason)
+        except services.SurveyError as refused:  # the round closed, or an organisation went
+            form.add_error("people", str(refused))
     if links is not None:
         if survey_round.status == RoundStatus.OPEN:
             note = f"{_emails(len(links), 'invitation')} being sent." + where_it_went()
