@@ -18,7 +18,7 @@ from django.db.migrations.operations.base import Operation
 class InTheDatabasesOrder(Operation):
     """Operations applied to the state in the order given; on PostgreSQL, to the database reversed."""
 
-    reduces_to_sql = False
+    reduces_to_sql = True
     reversible = True
 
     def __init__(self, operations):
