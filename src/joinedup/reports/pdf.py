@@ -17,7 +17,7 @@ import re
 import shutil
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from html import unescape
@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING
 from . import chart_text, typeface
 
 if TYPE_CHECKING:
+    import pydyf
     from weasyprint import CSS
+    from weasyprint.document import Document
     from weasyprint.text.fonts import FontConfiguration
 
 BASE_URL = str(Path(__file__).parent)
@@ -368,23 +370,38 @@ def collected_once() -> Iterator[None]:
             gc.collect(0)
 
 
-def html_to_pdf(html: str) -> bytes:
-    """A tagged PDF/UA-1 document of the report's HTML, charts drawn as images.
+def printable_html(html: str) -> str:
+    """The report's HTML as WeasyPrint prints it: charts as images, tables with column widths.
+
+    The HTML's typeface is swapped for the same faces from TrueType files
+    (quicker for WeasyPrint than WOFF2) and chart labels are measured where
+    that typeface is present (`chart_as_image`).
+    """
+    faces = typeface.font_faces()
+    measured = bool(faces) and faces in html
+    printable = html.replace(faces, typeface.print_font_faces(), 1) if measured else html
+    printable = INLINE_SVG.sub(lambda chart: chart_as_image(chart, measured), printable)
+    return fixed_widths(printable)
+
+
+def print_printable(
+    printable: str,
+    laid_out: Callable[[Document], None] | None = None,
+    finisher: Callable[[Document, pydyf.PDF], None] | None = None,
+) -> bytes:
+    """A tagged PDF/UA-1 document of HTML from `printable_html`.
 
     The HTML's <style> is applied as a user stylesheet, parsed once
     (`report_stylesheet`): with no author stylesheet left, its rules win
     over the browser's defaults and lose to `style` attributes as before.
+    `laid_out` sees the document once its pages are laid out, before they
+    are drawn; `finisher` is WeasyPrint's, given the PDF's objects before
+    they are written.
     """
     from weasyprint import HTML
 
     # Chart labels drawn one layout each, not letter by letter (chart_text).
     chart_text.install()
-    # The same typeface from TrueType files: quicker for WeasyPrint than WOFF2.
-    faces = typeface.font_faces()
-    measured = bool(faces) and faces in html
-    printable = html.replace(faces, typeface.print_font_faces(), 1) if measured else html
-    printable = INLINE_SVG.sub(lambda chart: chart_as_image(chart, measured), printable)
-    printable = fixed_widths(printable)
     stylesheets = [print_stylesheet()]
     fonts = None
     if style := STYLE.search(printable):
@@ -395,6 +412,24 @@ def html_to_pdf(html: str) -> bytes:
         document = HTML(string=printable, base_url=BASE_URL).render(
             stylesheets=stylesheets, font_config=fonts
         )
+        if laid_out is not None:
+            laid_out(document)
         # Embedding whole fonts is faster than subsetting them; the embedded
         # typeface is split into small Latin subsets, so the cost is a few kB.
-        return bytes(document.write_pdf(full_fonts=True, pdf_variant="pdf/ua-1"))
+        return bytes(document.write_pdf(full_fonts=True, pdf_variant="pdf/ua-1", finisher=finisher))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A tagged PDF/UA-1 document of the report's HTML, charts drawn as images.
+
+    A long report is printed in two halves at once, in this process and a
+    helper process, and the halves joined (`pdf_halves`); a short one, or
+    one that cannot be cut, is printed whole here.
+    """
+    from . import pdf_halves
+
+    printable = printable_html(html)
+    joined = pdf_halves.print_in_halves(printable)
+    if joined is not None:
+        return joined
+    return print_printable(printable)

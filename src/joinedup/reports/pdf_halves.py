@@ -1,0 +1,417 @@
+"""A long report printed in two halves at once, on two processor cores.
+
+WeasyPrint lays a document out and draws it on one core, so a large
+partnership's PDF took longer than a browser printing the same HTML. The
+report splits cleanly where a section starts a new page: the pages on each
+side of such a break come out the same whether or not the other side is in
+the document. So the report is cut at the section break that shares the
+work most evenly (`cut`); a helper process prints the second half while this
+process prints the first; and the two tagged PDFs are joined into one
+(`pdf_join.join`).
+
+What one half cannot know about the other is settled while they print:
+
+- Page numbers. Each half lays out its pages, then tells the other how many
+  it has before either makes its footers (`numbered_margin_boxes`), so the
+  footers read "Page 14 of 23" as in the whole document.
+- The second half's first page is not the document's first, so `@page
+  :first` rules are left out of its stylesheet. A stylesheet whose pages
+  depend on their side or order in another way (`:left`, `:right`,
+  `:blank`, `:nth()`) is not cut.
+- A link to an anchor in the other half is given a stand-in anchor, so that
+  WeasyPrint keeps it; the join points it at the real one.
+
+If anything goes wrong (the helper cannot start, dies, or fails) the helper
+is stopped and the report is printed whole in this process: the same PDF,
+more slowly. A short report is printed whole: two processes gain it little.
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import logging
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+from . import pdf, pdf_join
+
+if TYPE_CHECKING:
+    import pydyf
+    from weasyprint.document import Document
+
+LOGGER = logging.getLogger(__name__)
+
+MAIN_START = re.compile(r"<main\b[^>]*>")
+MAIN_END = "</main>"
+BODY_START = re.compile(r"<body\b[^>]*>")
+SECTION_TAG = re.compile(r"<section\b([^>]*)>|</section>")
+PAGE_CLASS = re.compile(r'\sclass="(?:[^"]*\s)?page(?:\s[^"]*)?"')
+FIRST_PAGE_RULE = re.compile(r"@page\s*:first\s*\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
+ORDERED_PAGES = re.compile(r"@page[^{]*:(?:left|right|blank|nth)\b")
+ID_ATTRIBUTE = re.compile(r'\sid="([^"]+)"')
+
+# The work of printing a stretch of the report, in milliseconds of a quiet
+# machine, from what it holds (fitted on a 40-organisation report's
+# sections): each tag, each kilobyte of chart, each word.
+MS_A_TAG = 0.13
+MS_A_CHART_KB = 2.5
+MS_A_WORD = 0.21
+CHART_DATA = re.compile(r'src="data:[^"]*"')
+TAG = re.compile(r"<")
+WORD = re.compile(r"[^\s<>]+")
+# A report whose smaller half would take less than this is printed whole.
+LEAST_HALF_MS = 150.0
+
+# How long the first half waits for the helper's page count, at most, and
+# how often it looks whether the helper is still alive meanwhile.
+PATIENCE_SECONDS = 600.0
+LOOK_EVERY_SECONDS = 0.5
+
+
+class HalvesFailed(Exception):
+    """The halves could not be printed: print the whole document instead."""
+
+
+def work_ms(html: str) -> float:
+    """About how long a stretch of the report's HTML takes to print (`MS_A_*`)."""
+    charts = sum(len(match) for match in CHART_DATA.findall(html))
+    text = CHART_DATA.sub("", html)
+    words = len(WORD.findall(re.sub(r"<[^>]*>", " ", text)))
+    return MS_A_TAG * len(TAG.findall(text)) + MS_A_CHART_KB * charts / 1000 + MS_A_WORD * words
+
+
+@dataclass(frozen=True)
+class Halves:
+    """A printable report cut in two where a section starts a page."""
+
+    first: str
+    second: str
+
+
+def cut(printable: str, least_ms: float = LEAST_HALF_MS) -> Halves | None:
+    """The report cut at the page-starting section that shares the work most evenly.
+
+    Candidates are the sections directly inside `<main>` whose class has
+    `page` (they start a new page in print). The first half keeps
+    everything before the cut and closes `<main>`; the second opens `<body>`
+    and `<main>` as the report does and keeps the rest. None if there is no
+    candidate, the stylesheet numbers pages by side or order, or the smaller
+    half would take under `least_ms`.
+    """
+    main = MAIN_START.search(printable)
+    body = BODY_START.search(printable)
+    end = printable.rfind(MAIN_END)
+    if main is None or body is None or end < main.end() or body.end() > main.start():
+        return None
+    style = pdf.STYLE.search(printable)
+    if style and ORDERED_PAGES.search(style.group(1)):
+        return None
+    candidates = []
+    depth = 0
+    for tag in SECTION_TAG.finditer(printable, main.end(), end):
+        if tag.group(0) == "</section>":
+            depth -= 1
+            continue
+        if depth == 0 and PAGE_CLASS.search(tag.group(1)):
+            candidates.append(tag.start())
+        depth += 1
+    if not candidates:
+        return None
+    bounds = [main.end(), *candidates, end]
+    parts = [work_ms(printable[start:stop]) for start, stop in itertools.pairwise(bounds)]
+    opening = work_ms(printable[body.end() : main.start()])
+    total = opening + sum(parts)
+    best: tuple[float, int] | None = None
+    before = opening
+    for index, position in enumerate(candidates):
+        before += parts[index]
+        larger = max(before, total - before)
+        if min(before, total - before) >= least_ms and (best is None or larger < best[0]):
+            best = (larger, position)
+    if best is None:
+        return None
+    position = best[1]
+    first = printable[:position] + printable[end:]
+    head = printable[: body.start()]
+    if style:
+        head = head.replace(style.group(1), FIRST_PAGE_RULE.sub("", style.group(1)), 1)
+    second = head + body.group(0) + main.group(0) + printable[position:]
+    return Halves(first, second)
+
+
+@dataclass
+class Numbering:
+    """Page numbers across two halves, agreed with the other half once this one is paginated.
+
+    `send` and `receive` reach the other half. The first half's pages are
+    numbered from 1, the second's from after the first's; both count the
+    pages of the whole.
+    """
+
+    second: bool
+    send: Any
+    receive: Any
+    offset: int | None = None
+    total: int | None = None
+
+    def renumbered(self, state: Any) -> Any:
+        """A page's counter state with its page number and the page count of the whole."""
+        counters = state[1]
+        if self.offset is None:
+            own = counters["pages"][0]
+            self.send(own)
+            other = self.receive()
+            self.offset = other if self.second else 0
+            self.total = own + other
+        fixed = dict(counters)
+        fixed["page"] = [counters["page"][0] + self.offset]
+        fixed["pages"] = [self.total]
+        changed = list(state)
+        changed[1] = fixed
+        return type(state)(changed)
+
+
+_numbering = threading.local()
+_original_margin_boxes: Any = None
+
+
+def numbered_margin_boxes(context: Any, page: Any, state: Any) -> Any:
+    """WeasyPrint's margin boxes, numbered across the halves while a half is printed."""
+    numbering = getattr(_numbering, "current", None)
+    if numbering is not None:
+        state = numbering.renumbered(state)
+    return _original_margin_boxes(context, page, state)
+
+
+def install() -> bool:
+    """Number footers across halves (`numbered_margin_boxes`); False where it cannot.
+
+    WeasyPrint makes the margin boxes of every page once all pages are laid
+    out (`weasyprint.layout.layout_document`, 70.x), which is when a half
+    knows its page count.
+    """
+    global _original_margin_boxes
+    import weasyprint
+    from weasyprint import layout
+
+    if not weasyprint.__version__.startswith("70."):
+        return False
+    if _original_margin_boxes is None:
+        _original_margin_boxes = layout.make_margin_boxes
+        layout.make_margin_boxes = numbered_margin_boxes
+    return True
+
+
+@dataclass
+class Printed:
+    """One half's PDF, and what the join needs to know of it."""
+
+    pdf: bytes
+    anchors: list[str] = field(default_factory=list)
+    # Per page: its height in CSS pixels and its bookmarks (level, label,
+    # (x, y), state) as WeasyPrint gathered them.
+    pages: list[tuple[float, list[Any]]] = field(default_factory=list)
+
+
+def print_half(html: str, numbering: Numbering, second: bool, elsewhere: set[str]) -> Printed:
+    """One half printed, its page numbers agreed through `numbering`.
+
+    Links to an anchor in `elsewhere` (the other half's ids) get a stand-in
+    anchor on the first page; the second half's table header ids are made
+    its own (`own_header_ids`).
+    """
+    printed = Printed(b"")
+
+    def laid_out(document: Document) -> None:
+        anchors: set[str] = set()
+        for page in document.pages:
+            anchors.update(page.anchors)
+        printed.anchors = sorted(anchors)
+        printed.pages = [(page.height, list(page.bookmarks)) for page in document.pages]
+        wanted = {
+            target
+            for page in document.pages
+            for kind, target, _, _ in page.links
+            if kind == "internal" and target not in anchors and target in elsewhere
+        }
+        if wanted and document.pages:
+            for name in sorted(wanted):
+                document.pages[0].anchors[name] = (0, 0, 0, 0)
+
+    _numbering.current = numbering
+    try:
+        printed.pdf = pdf.print_printable(
+            html, laid_out=laid_out, finisher=own_header_ids if second else None
+        )
+    finally:
+        _numbering.current = None
+    return printed
+
+
+def own_header_ids(document: Document, written: pydyf.PDF) -> None:
+    """The second half's table header ids, and the cells' references to them, prefixed.
+
+    WeasyPrint names a header cell after its table's object number in the
+    PDF it writes; the two halves number their objects separately.
+    """
+    import pydyf
+
+    renamed: dict[bytes, pydyf.String] = {}
+    for item in written.objects:
+        if isinstance(item, pydyf.Dictionary) and isinstance(item.get("ID"), pydyf.String):
+            old = item["ID"]
+            new = pydyf.String(f"second-{_text(old)}")
+            renamed[_text(old).encode()] = new
+            item["ID"] = new
+    for item in written.objects:
+        if not isinstance(item, pydyf.Dictionary):
+            continue
+        attributes = item.get("A")
+        if isinstance(attributes, pydyf.Dictionary) and "Headers" in attributes:
+            attributes["Headers"] = pydyf.Array(
+                renamed.get(_text(header).encode(), header) for header in attributes["Headers"]
+            )
+
+
+def _text(string: Any) -> str:
+    value = string.string
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def ids_in(html: str) -> set[str]:
+    """The element ids in a stretch of HTML."""
+    return set(ID_ATTRIBUTE.findall(html))
+
+
+class Helper:
+    """A process that prints second halves, started once and kept.
+
+    A plain subprocess of this Python on one end of a socket pair, not a
+    `multiprocessing` one: that would import the caller's main module again
+    in the helper, running whatever a script does at its top level.
+    """
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair()
+        environment = dict(os.environ)
+        environment["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
+        code = (
+            "import sys; from joinedup.reports.pdf_halves import serve_on; "
+            "serve_on(int(sys.argv[1]))"
+        )
+        with theirs:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", code, str(theirs.fileno())],
+                pass_fds=[theirs.fileno()],
+                env=environment,
+                stdin=subprocess.DEVNULL,
+            )
+        self.connection = Connection(ours.detach())
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def receive(self) -> Any:
+        """The helper's next message; HalvesFailed if it dies or stays silent too long."""
+        waited = 0.0
+        while not self.connection.poll(LOOK_EVERY_SECONDS):
+            waited += LOOK_EVERY_SECONDS
+            if not self.alive() or waited >= PATIENCE_SECONDS:
+                raise HalvesFailed("the PDF helper stopped answering")
+        try:
+            return self.connection.recv()
+        except (EOFError, OSError) as error:
+            raise HalvesFailed("the PDF helper went away") from error
+
+    def stop(self) -> None:
+        self.connection.close()
+        if self.alive():
+            self.process.kill()
+        self.process.wait(5)
+
+
+_helper: Helper | None = None
+_helper_lock = threading.Lock()
+
+
+def _kept_helper() -> Helper:
+    global _helper
+    if _helper is None or not _helper.alive():
+        _helper = Helper()
+    return _helper
+
+
+@atexit.register
+def stop_helper() -> None:
+    """Stop the helper process, if there is one (a new one starts when next needed)."""
+    global _helper
+    if _helper is not None:
+        _helper.stop()
+        _helper = None
+
+
+def print_in_halves(printable: str, least_ms: float = LEAST_HALF_MS) -> bytes | None:
+    """The report printed in two halves at once and joined, or None to print it whole.
+
+    None when the report is short or cannot be cut, when another thread of
+    this process is using the helper, or when printing the halves failed
+    (logged, and the helper stopped).
+    """
+    halves = cut(printable, least_ms)
+    if halves is None or not install():
+        return None
+    if not _helper_lock.acquire(blocking=False):
+        return None
+    try:
+        helper = _kept_helper()
+        helper.connection.send(("print", halves.second, sorted(ids_in(halves.first))))
+        numbering = Numbering(
+            second=False, send=lambda count: helper.connection.send(count), receive=helper.receive
+        )
+        first = print_half(halves.first, numbering, False, ids_in(halves.second))
+        reply = helper.receive()
+        if reply[0] != "printed":
+            raise HalvesFailed(f"the PDF helper failed: {reply[1]}")
+        return pdf_join.join(first, reply[1])
+    except Exception:
+        LOGGER.warning("Printing the PDF in halves failed; printing it whole", exc_info=True)
+        stop_helper()
+        return None
+    finally:
+        _helper_lock.release()
+
+
+def serve_on(descriptor: int) -> None:
+    """The helper's entry point: serve on the socket it was given (`Helper`)."""
+    serve(Connection(descriptor))
+
+
+def serve(connection: Connection) -> None:
+    """The helper's loop: print each second half it is sent, until told to stop or left."""
+    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
+    install()
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        _, html, elsewhere = message
+        numbering = Numbering(second=True, send=connection.send, receive=connection.recv)
+        try:
+            printed = print_half(html, numbering, True, set(elsewhere))
+        except (EOFError, OSError):
+            return
+        except Exception as error:  # reported to the first half, which prints whole
+            connection.send(("failed", repr(error)))
+            continue
+        connection.send(("printed", printed))
