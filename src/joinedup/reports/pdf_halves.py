@@ -376,6 +376,8 @@ def print_in_halves(printable: str, least_ms: float = LEAST_HALF_MS) -> bytes | 
         numbering = Numbering(
             second=False, send=lambda count: helper.connection.send(count), receive=helper.receive
         )
+        # The garbage collector runs on this half's objects (`pdf.collected_once`)
+        # as the helper finishes its half.
         first = print_half(halves.first, numbering, False, ids_in(halves.second))
         reply = helper.receive()
         if reply[0] != "printed":
@@ -407,11 +409,13 @@ def serve(connection: Connection) -> None:
             return
         _, html, elsewhere = message
         numbering = Numbering(second=True, send=connection.send, receive=connection.recv)
-        try:
-            printed = print_half(html, numbering, True, set(elsewhere))
-        except (EOFError, OSError):
-            return
-        except Exception as error:  # reported to the first half, which prints whole
-            connection.send(("failed", repr(error)))
-            continue
-        connection.send(("printed", printed))
+        # The garbage collector runs once the half is sent (`pdf.collected_once`).
+        with pdf.collected_once():
+            try:
+                printed = print_half(html, numbering, True, set(elsewhere))
+            except (EOFError, OSError):
+                return
+            except Exception as error:  # reported to the first half, which prints whole
+                connection.send(("failed", repr(error)))
+                continue
+            connection.send(("printed", printed))
