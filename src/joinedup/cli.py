@@ -641,6 +641,11 @@ def run_worker(args: argparse.Namespace) -> int:
 
     console = Console(stderr=True, highlight=False)
     console.print("Joined Up worker: running queued tasks (Ctrl+C to stop)", markup=False)
+    if not args.batch:
+        from joinedup.reports import pdf_halves
+
+        # The process that prints the second half of long PDFs, ready for the first.
+        pdf_halves.start_helper()
     try:
         call_command("worker", batch=args.batch, threads=args.threads)
     except CommandError as error:  # a loop stopped on an error, already logged with its cause

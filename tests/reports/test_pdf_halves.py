@@ -134,10 +134,9 @@ def described(document: bytes) -> dict[str, Any]:
 
 def printed_both_ways(html: str) -> tuple[bytes, bytes]:
     """The report printed whole, and in halves (whatever its length)."""
-    printable = pdf.printable_html(html)
-    halves = pdf_halves.print_in_halves(printable, least_ms=0)
+    halves = pdf_halves.print_in_halves(html, least_ms=0)
     assert halves is not None, "the report was not printed in halves"
-    return pdf.print_printable(printable), halves
+    return pdf.print_printable(pdf.printable_html(html)), halves
 
 
 def assert_same_document(whole: bytes, halves: bytes, tmp_path: Path) -> None:
@@ -266,8 +265,7 @@ def test_when_the_helper_dies_while_printing_the_whole_report_is_printed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     html = document([section(name, 40) for name in ("one", "two", "three", "four")])
-    printable = pdf.printable_html(html)
-    whole = pdf.print_printable(printable)
+    whole = pdf.print_printable(pdf.printable_html(html))
     receive = pdf_halves.Helper.receive
 
     def killed_first(helper: pdf_halves.Helper) -> Any:
@@ -277,7 +275,7 @@ def test_when_the_helper_dies_while_printing_the_whole_report_is_printed(
 
     monkeypatch.setattr(pdf_halves.Helper, "receive", killed_first)
     with caplog.at_level(logging.WARNING, logger="joinedup.reports.pdf_halves"):
-        assert pdf_halves.print_in_halves(printable, least_ms=0) is None
+        assert pdf_halves.print_in_halves(html, least_ms=0) is None
     assert "printing it whole" in caplog.text
     assert pdf_halves._helper is None
     monkeypatch.setattr(pdf_halves, "LEAST_HALF_MS", 0.0)
@@ -285,7 +283,7 @@ def test_when_the_helper_dies_while_printing_the_whole_report_is_printed(
     assert words(pdf.html_to_pdf(html), tmp_path) == words(whole, tmp_path)
     monkeypatch.setattr(pdf_halves.Helper, "receive", receive)
     # The next report starts a new helper and is printed in halves again.
-    assert pdf_halves.print_in_halves(printable, least_ms=0) is not None
+    assert pdf_halves.print_in_halves(html, least_ms=0) is not None
     assert pdf_halves._helper is not None and pdf_halves._helper.alive()
 
 
@@ -319,7 +317,7 @@ def test_a_script_without_a_main_guard_prints_once(tmp_path: Path) -> None:
     script.write_text(
         "from joinedup.reports import pdf, pdf_halves\n"
         f"html = {document([section(n, 30) for n in ('a', 'b', 'c')])!r}\n"
-        "halves = pdf_halves.print_in_halves(pdf.printable_html(html), least_ms=0)\n"
+        "halves = pdf_halves.print_in_halves(html, least_ms=0)\n"
         f"with open({str(out)!r}, 'a') as f:\n"
         "    f.write('halves %s\\n' % (halves is not None))\n"
     )

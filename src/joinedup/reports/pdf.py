@@ -588,8 +588,7 @@ def html_to_pdf(html: str) -> bytes:
     """
     from . import pdf_halves
 
-    printable = printable_html(html)
-    joined = pdf_halves.print_in_halves(printable)
+    joined = pdf_halves.print_in_halves(html)
     if joined is not None:
         return joined
-    return print_printable(printable)
+    return print_printable(printable_html(html))

@@ -65,6 +65,7 @@ MS_A_TAG = 0.13
 MS_A_CHART_KB = 2.5
 MS_A_WORD = 0.21
 CHART_DATA = re.compile(r'src="data:[^"]*"')
+INLINE_CHART = re.compile(r"<svg\b.*?</svg>", re.S)
 TAG = re.compile(r"<")
 WORD = re.compile(r"[^\s<>]+")
 # A report whose smaller half would take less than this is printed whole.
@@ -81,22 +82,28 @@ class HalvesFailed(Exception):
 
 
 def work_ms(html: str) -> float:
-    """About how long a stretch of the report's HTML takes to print (`MS_A_*`)."""
-    charts = sum(len(match) for match in CHART_DATA.findall(html))
-    text = CHART_DATA.sub("", html)
+    """About how long a stretch of the report's HTML takes to print (`MS_A_*`).
+
+    A chart counts by its size as the PDF embeds it: base64 data, a third
+    longer than the SVG inline in the report.
+    """
+    embedded = sum(len(match) for match in CHART_DATA.findall(html))
+    inline = sum(len(match) for match in INLINE_CHART.findall(html))
+    text = INLINE_CHART.sub("", CHART_DATA.sub("", html))
     words = len(WORD.findall(re.sub(r"<[^>]*>", " ", text)))
-    return MS_A_TAG * len(TAG.findall(text)) + MS_A_CHART_KB * charts / 1000 + MS_A_WORD * words
+    charts_kb = (embedded + inline * 4 / 3) / 1000
+    return MS_A_TAG * len(TAG.findall(text)) + MS_A_CHART_KB * charts_kb + MS_A_WORD * words
 
 
 @dataclass(frozen=True)
 class Halves:
-    """A printable report cut in two where a section starts a page."""
+    """A report's HTML cut in two where a section starts a page."""
 
     first: str
     second: str
 
 
-def cut(printable: str, least_ms: float = LEAST_HALF_MS) -> Halves | None:
+def cut(html: str, least_ms: float = LEAST_HALF_MS) -> Halves | None:
     """The report cut at the page-starting section that shares the work most evenly.
 
     Candidates are the sections directly inside `<main>` whose class has
@@ -106,17 +113,17 @@ def cut(printable: str, least_ms: float = LEAST_HALF_MS) -> Halves | None:
     candidate, the stylesheet numbers pages by side or order, or the smaller
     half would take under `least_ms`.
     """
-    main = MAIN_START.search(printable)
-    body = BODY_START.search(printable)
-    end = printable.rfind(MAIN_END)
+    main = MAIN_START.search(html)
+    body = BODY_START.search(html)
+    end = html.rfind(MAIN_END)
     if main is None or body is None or end < main.end() or body.end() > main.start():
         return None
-    style = pdf.STYLE.search(printable)
+    style = pdf.STYLE.search(html)
     if style and ORDERED_PAGES.search(style.group(1)):
         return None
     candidates = []
     depth = 0
-    for tag in SECTION_TAG.finditer(printable, main.end(), end):
+    for tag in SECTION_TAG.finditer(html, main.end(), end):
         if tag.group(0) == "</section>":
             depth -= 1
             continue
@@ -126,8 +133,8 @@ def cut(printable: str, least_ms: float = LEAST_HALF_MS) -> Halves | None:
     if not candidates:
         return None
     bounds = [main.end(), *candidates, end]
-    parts = [work_ms(printable[start:stop]) for start, stop in itertools.pairwise(bounds)]
-    opening = work_ms(printable[body.end() : main.start()])
+    parts = [work_ms(html[start:stop]) for start, stop in itertools.pairwise(bounds)]
+    opening = work_ms(html[body.end() : main.start()])
     total = opening + sum(parts)
     best: tuple[float, int] | None = None
     before = opening
@@ -139,11 +146,11 @@ def cut(printable: str, least_ms: float = LEAST_HALF_MS) -> Halves | None:
     if best is None:
         return None
     position = best[1]
-    first = printable[:position] + printable[end:]
-    head = printable[: body.start()]
+    first = html[:position] + html[end:]
+    head = html[: body.start()]
     if style:
         head = head.replace(style.group(1), FIRST_PAGE_RULE.sub("", style.group(1)), 1)
-    second = head + body.group(0) + main.group(0) + printable[position:]
+    second = head + body.group(0) + main.group(0) + html[position:]
     return Halves(first, second)
 
 
@@ -249,7 +256,7 @@ def print_half(html: str, numbering: Numbering, second: bool, elsewhere: set[str
     _numbering.current = numbering
     try:
         printed.pdf = pdf.print_printable(
-            html, laid_out=laid_out, finisher=own_header_ids if second else None
+            pdf.printable_html(html), laid_out=laid_out, finisher=own_header_ids if second else None
         )
     finally:
         _numbering.current = None
@@ -308,11 +315,14 @@ class Helper:
             "serve_on(int(sys.argv[1]))"
         )
         with theirs:
+            # A session of its own: a Ctrl-C at the terminal reaches this
+            # process, which stops the helper by closing the socket.
             self.process = subprocess.Popen(
                 [sys.executable, "-c", code, str(theirs.fileno())],
                 pass_fds=[theirs.fileno()],
                 env=environment,
                 stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )
         self.connection = Connection(ours.detach())
 
@@ -349,6 +359,12 @@ def _kept_helper() -> Helper:
     return _helper
 
 
+def start_helper() -> None:
+    """Start the helper now, so that the first long report does not wait for it to start."""
+    with _helper_lock:
+        _kept_helper()
+
+
 @atexit.register
 def stop_helper() -> None:
     """Stop the helper process, if there is one (a new one starts when next needed)."""
@@ -358,14 +374,14 @@ def stop_helper() -> None:
         _helper = None
 
 
-def print_in_halves(printable: str, least_ms: float = LEAST_HALF_MS) -> bytes | None:
+def print_in_halves(html: str, least_ms: float = LEAST_HALF_MS) -> bytes | None:
     """The report printed in two halves at once and joined, or None to print it whole.
 
     None when the report is short or cannot be cut, when another thread of
     this process is using the helper, or when printing the halves failed
     (logged, and the helper stopped).
     """
-    halves = cut(printable, least_ms)
+    halves = cut(html, least_ms)
     if halves is None or not install():
         return None
     if not _helper_lock.acquire(blocking=False):
@@ -397,9 +413,15 @@ def serve_on(descriptor: int) -> None:
 
 
 def serve(connection: Connection) -> None:
-    """The helper's loop: print each second half it is sent, until told to stop or left."""
+    """The helper's loop: print each second half it is sent, until told to stop or left.
+
+    WeasyPrint is imported and set up before the first half arrives.
+    """
     logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     install()
+    pdf.chart_text.install()
+    pdf.chart_parsing.install()
+    pdf.deflate_at_default_level()
     while True:
         try:
             message = connection.recv()
