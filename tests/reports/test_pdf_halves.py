@@ -177,6 +177,21 @@ def test_forty_organisations_in_halves_are_the_whole_report(
     assert_same_document(whole, halves, tmp_path)
 
 
+@needs_poppler
+def test_a_report_with_its_plan_and_merged_organisations_in_halves_is_the_whole(
+    northshire: dict[str, Any], small: dict[str, Any], tmp_path: Path
+) -> None:
+    from tests.reports import support
+    from tests.reports.test_pdf_parsing import PLAN
+
+    for result, options in [
+        (northshire, ReportOptions(partnership="Northshire", plan=PLAN, previous=northshire)),
+        (small, ReportOptions(partnership=support.HOSTILE)),
+    ]:
+        whole, halves = printed_both_ways(render_html(result, options))
+        assert_same_document(whole, halves, tmp_path)
+
+
 PAGE_STYLE = """
 @page { size: A5; margin: 15mm;
   @bottom-right { content: "Page " counter(page) " of " counter(pages); } }

@@ -56,7 +56,7 @@ SECTION_TAG = re.compile(r"<section\b([^>]*)>|</section>")
 PAGE_CLASS = re.compile(r'\sclass="(?:[^"]*\s)?page(?:\s[^"]*)?"')
 FIRST_PAGE_RULE = re.compile(r"@page\s*:first\s*\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
 ORDERED_PAGES = re.compile(r"@page[^{]*:(?:left|right|blank|nth)\b")
-ID_ATTRIBUTE = re.compile(r'\sid="([^"]+)"')
+INTERNAL_LINK = re.compile(r'\shref="#([^"]+)"')
 
 # The work of printing a stretch of the report, in milliseconds of a quiet
 # machine, from what it holds (fitted on a 40-organisation report's
@@ -231,7 +231,7 @@ class Printed:
 def print_half(html: str, numbering: Numbering, second: bool, elsewhere: set[str]) -> Printed:
     """One half printed, its page numbers agreed through `numbering`.
 
-    Links to an anchor in `elsewhere` (the other half's ids) get a stand-in
+    Links to an anchor in `elsewhere` (held by the other half) get a stand-in
     anchor on the first page; the second half's table header ids are made
     its own (`own_header_ids`).
     """
@@ -293,9 +293,24 @@ def _text(string: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def ids_in(html: str) -> set[str]:
-    """The element ids in a stretch of HTML."""
-    return set(ID_ATTRIBUTE.findall(html))
+def linked_across(halves: Halves) -> tuple[set[str], set[str]]:
+    """For each half, the anchors it links to that only the other half holds."""
+
+    def holds(html: str, name: str) -> bool:
+        return re.search(rf'\sid="{re.escape(name)}"', html) is not None
+
+    first, second = halves.first, halves.second
+    for_first = {
+        name
+        for name in INTERNAL_LINK.findall(first)
+        if holds(second, name) and not holds(first, name)
+    }
+    for_second = {
+        name
+        for name in INTERNAL_LINK.findall(second)
+        if holds(first, name) and not holds(second, name)
+    }
+    return for_first, for_second
 
 
 class Helper:
@@ -388,13 +403,14 @@ def print_in_halves(html: str, least_ms: float = LEAST_HALF_MS) -> bytes | None:
         return None
     try:
         helper = _kept_helper()
-        helper.connection.send(("print", halves.second, sorted(ids_in(halves.first))))
+        for_first, for_second = linked_across(halves)
+        helper.connection.send(("print", halves.second, sorted(for_second)))
         numbering = Numbering(
             second=False, send=lambda count: helper.connection.send(count), receive=helper.receive
         )
         # The garbage collector runs on this half's objects (`pdf.collected_once`)
         # as the helper finishes its half.
-        first = print_half(halves.first, numbering, False, ids_in(halves.second))
+        first = print_half(halves.first, numbering, False, for_first)
         reply = helper.receive()
         if reply[0] != "printed":
             raise HalvesFailed(f"the PDF helper failed: {reply[1]}")
