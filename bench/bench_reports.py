@@ -17,7 +17,8 @@ page. So neither side counts starting up, and both count everything from the
 HTML on. Chromium without the outline (as this benchmark printed until
 session 13) is timed too and printed for comparison.
 The "PDF report" line is the whole of `render_pdf` (the HTML made first).
-Every job has one warm-up run and the best of five counts (three until
+Every job has one warm-up run, each run waits half a second for the machine
+to settle, and the best of five counts (three until
 session 13: the machine's noise alone moved the ratio by a tenth); the two printers
 take turns, run by run, so that a busy machine slows both alike. Prints the
 figures, the ratio and PASS or MISS; exits 0 either way, because benchmarks
@@ -41,6 +42,7 @@ DATA = Path(__file__).resolve().parent / "data" / "reports-40"
 HTML_TARGET = 1.0
 PDF_TARGET = 5.0
 RATIO_TARGET = 1.0
+SETTLE_SECONDS = 0.5
 
 
 def prepare() -> tuple[dict, ReportOptions]:
@@ -100,6 +102,11 @@ def printing_seconds(html: str, runs: int) -> dict[str, float]:
             job()  # warm-up
         for _ in range(runs):
             for name, job in jobs.items():
+                # Each run starts on a settled machine: Chromium closes a
+                # page's renderer, and the PDF helper collects its garbage,
+                # after their call has returned, on the cores the next run
+                # uses.
+                time.sleep(SETTLE_SECONDS)
                 start = time.perf_counter()
                 job()
                 times[name].append(time.perf_counter() - start)
