@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -137,3 +138,34 @@ def synthetic(folder: Path, organisations: int, respondents: int) -> dict[str, A
         folder / "responses.csv", folder / "relationships.csv", folder / "organisations.csv"
     )
     return analyse_dataset(dataset)
+
+
+def word_boxes(document: bytes, folder: Path) -> str:
+    """`pdftotext -bbox` of a PDF: every word with its box, page by page (poppler-utils)."""
+    path = folder / "boxes.pdf"
+    path.write_bytes(document)
+    return subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+# An action plan's status as the web app passes it to the report (ReportOptions.plan).
+PLAN = {
+    "total": 2,
+    "by_status": [{"label": "Not started", "count": 1}, {"label": "Done", "count": 1}],
+    "overdue": 1,
+    "met": 0,
+    "checked": 1,
+    "rows": [
+        {
+            "title": "Meet the voluntary sector <quarterly>",
+            "area": "Conversations",
+            "owner": "A & B",
+            "due": "1 March 2027",
+            "overdue": True,
+            "status": "Not started",
+            "measure": "Trust",
+            "outcome": "not met",
+        }
+    ],
+}

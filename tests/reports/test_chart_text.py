@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 
 from joinedup.reports import chart_text, pdf, typeface
+from tests.reports import support
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils not installed"
@@ -42,11 +42,7 @@ def chart_html(labels: str, bundled: bool) -> str:
 
 def words(document: bytes, tmp_path: Path) -> list[tuple[str, float, float, float, float]]:
     """Every word of the PDF and its box, in points, as pdftotext reads them."""
-    path = tmp_path / "labels.pdf"
-    path.write_bytes(document)
-    boxes = subprocess.run(
-        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    boxes = support.word_boxes(document, tmp_path)
     return [
         (unescape(word), float(x0), float(y0), float(x1), float(y1))
         for x0, y0, x1, y1, word in WORD.findall(boxes)

@@ -25,6 +25,7 @@ import pytest
 
 from joinedup.reports import pdf, pdf_halves
 from joinedup.reports.report import ReportOptions, render_html
+from tests.reports import support
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils not installed"
@@ -33,11 +34,7 @@ needs_poppler = pytest.mark.skipif(
 
 def words(document: bytes, tmp_path: Path) -> list[list[tuple[float, float, str]]]:
     """Each page's words with where they start, as pdftotext finds them."""
-    path = tmp_path / "words.pdf"
-    path.write_bytes(document)
-    boxes = subprocess.run(
-        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    boxes = support.word_boxes(document, tmp_path)
     return [
         [
             (round(float(x), 2), round(float(y), 2), word)
@@ -181,11 +178,8 @@ def test_forty_organisations_in_halves_are_the_whole_report(
 def test_a_report_with_its_plan_and_merged_organisations_in_halves_is_the_whole(
     northshire: dict[str, Any], small: dict[str, Any], tmp_path: Path
 ) -> None:
-    from tests.reports import support
-    from tests.reports.test_pdf_parsing import PLAN
-
     for result, options in [
-        (northshire, ReportOptions(partnership="Northshire", plan=PLAN, previous=northshire)),
+        (northshire, ReportOptions(partnership="N", plan=support.PLAN, previous=northshire)),
         (small, ReportOptions(partnership=support.HOSTILE)),
     ]:
         whole, halves = printed_both_ways(render_html(result, options))

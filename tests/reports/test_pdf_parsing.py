@@ -18,26 +18,6 @@ from joinedup.reports import pdf
 from joinedup.reports.report import ReportOptions, render_html
 from tests.reports import support
 
-PLAN = {
-    "total": 2,
-    "by_status": [{"label": "Not started", "count": 1}, {"label": "Done", "count": 1}],
-    "overdue": 1,
-    "met": 0,
-    "checked": 1,
-    "rows": [
-        {
-            "title": "Meet the voluntary sector <quarterly>",
-            "area": "Conversations",
-            "owner": "A & B",
-            "due": "1 March 2027",
-            "overdue": True,
-            "status": "Not started",
-            "measure": "Trust",
-            "outcome": "not met",
-        }
-    ],
-}
-
 
 def differences(ours: ET.Element, theirs: ET.Element, path: str = "html") -> list[str]:
     """Where two element trees differ: tags, attributes, text, tails, children."""
@@ -63,7 +43,7 @@ def without_style(printable: str) -> str:
 
 def reports(northshire: dict[str, Any], small: dict[str, Any], forty: dict[str, Any]) -> Any:
     yield "example", northshire, ReportOptions(partnership="Northshire", previous=northshire)
-    yield "with a plan", northshire, ReportOptions(partnership="Northshire", plan=PLAN)
+    yield "with a plan", northshire, ReportOptions(partnership="Northshire", plan=support.PLAN)
     yield "merged organisations", small, ReportOptions(partnership=support.HOSTILE)
     yield "forty", forty, ReportOptions(partnership="Forty")
     yield "no results", support.no_results(), ReportOptions()
