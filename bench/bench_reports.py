@@ -18,7 +18,8 @@ HTML on. Chromium without the outline (as this benchmark printed until
 session 13) is timed too and printed for comparison.
 The "PDF report" line is the whole of `render_pdf` (the HTML made first).
 Every job has one warm-up run, each run waits half a second for the machine
-to settle, and the best of five counts (three until
+to settle, the order of the jobs turns round and reverses from run to run, and the best
+of five counts (three until
 session 13: the machine's noise alone moved the ratio by a tenth); the two printers
 take turns, run by run, so that a busy machine slows both alike. Prints the
 figures, the ratio and PASS or MISS; exits 0 either way, because benchmarks
@@ -100,8 +101,14 @@ def printing_seconds(html: str, runs: int) -> dict[str, float]:
         times: dict[str, list[float]] = {name: [] for name in jobs}
         for job in jobs.values():
             job()  # warm-up
-        for _ in range(runs):
-            for name, job in jobs.items():
+        names = list(jobs)
+        for run in range(runs):
+            # The order turns round and reverses from run to run, so that no
+            # job always follows the same one (a job finishing in the
+            # background slows the next).
+            order = names[run % len(names) :] + names[: run % len(names)]
+            for name in order if run % 2 == 0 else order[::-1]:
+                job = jobs[name]
                 # Each run starts on a settled machine: Chromium closes a
                 # page's renderer, and the PDF helper collects its garbage,
                 # after their call has returned, on the cores the next run
