@@ -545,6 +545,18 @@ def html_document(printable: str) -> HTML:
     return document
 
 
+def quicken_weasyprint() -> None:
+    """WeasyPrint set up as the report prints with it, once per process.
+
+    Chart labels drawn one layout each, not letter by letter (chart_text);
+    chart attribute values parsed once each (chart_parsing); streams
+    compressed at zlib's default level (`deflate_at_default_level`).
+    """
+    chart_text.install()
+    chart_parsing.install()
+    deflate_at_default_level()
+
+
 def print_printable(
     printable: str,
     laid_out: Callable[[Document], None] | None = None,
@@ -559,11 +571,7 @@ def print_printable(
     are drawn; `finisher` is WeasyPrint's, given the PDF's objects before
     they are written.
     """
-    # Chart labels drawn one layout each, not letter by letter (chart_text).
-    chart_text.install()
-    # Chart attribute values parsed once each (chart_parsing).
-    chart_parsing.install()
-    deflate_at_default_level()
+    quicken_weasyprint()
     stylesheets = [print_stylesheet()]
     fonts = None
     if style := STYLE.search(printable):

@@ -271,20 +271,16 @@ def own_header_ids(document: Document, written: pydyf.PDF) -> None:
     """
     import pydyf
 
-    renamed: dict[bytes, pydyf.String] = {}
+    renamed: dict[str, pydyf.String] = {}
     for item in written.objects:
         if isinstance(item, pydyf.Dictionary) and isinstance(item.get("ID"), pydyf.String):
-            old = item["ID"]
-            new = pydyf.String(f"second-{_text(old)}")
-            renamed[_text(old).encode()] = new
-            item["ID"] = new
+            old = _text(item["ID"])
+            item["ID"] = renamed[old] = pydyf.String(f"second-{old}")
     for item in written.objects:
-        if not isinstance(item, pydyf.Dictionary):
-            continue
-        attributes = item.get("A")
+        attributes = item.get("A") if isinstance(item, pydyf.Dictionary) else None
         if isinstance(attributes, pydyf.Dictionary) and "Headers" in attributes:
             attributes["Headers"] = pydyf.Array(
-                renamed.get(_text(header).encode(), header) for header in attributes["Headers"]
+                renamed.get(_text(header), header) for header in attributes["Headers"]
             )
 
 
@@ -295,22 +291,23 @@ def _text(string: Any) -> str:
 
 def linked_across(halves: Halves) -> tuple[set[str], set[str]]:
     """For each half, the anchors it links to that only the other half holds."""
+    return (
+        _held_elsewhere(halves.first, halves.second),
+        _held_elsewhere(halves.second, halves.first),
+    )
+
+
+def _held_elsewhere(linking: str, other: str) -> set[str]:
+    """The anchors `linking` links to that `other` holds and it does not."""
 
     def holds(html: str, name: str) -> bool:
         return re.search(rf'\sid="{re.escape(name)}"', html) is not None
 
-    first, second = halves.first, halves.second
-    for_first = {
+    return {
         name
-        for name in INTERNAL_LINK.findall(first)
-        if holds(second, name) and not holds(first, name)
+        for name in INTERNAL_LINK.findall(linking)
+        if holds(other, name) and not holds(linking, name)
     }
-    for_second = {
-        name
-        for name in INTERNAL_LINK.findall(second)
-        if holds(first, name) and not holds(second, name)
-    }
-    return for_first, for_second
 
 
 class Helper:
@@ -435,9 +432,7 @@ def serve(connection: Connection) -> None:
     """
     logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     install()
-    pdf.chart_text.install()
-    pdf.chart_parsing.install()
-    pdf.deflate_at_default_level()
+    pdf.quicken_weasyprint()
     while True:
         try:
             message = connection.recv()
