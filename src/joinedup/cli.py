@@ -644,7 +644,7 @@ def run_worker(args: argparse.Namespace) -> int:
     if not args.batch:
         from joinedup.reports import pdf_halves
 
-        # The process that prints the second half of long PDFs, ready for the first.
+        # The processes that print the two halves of long PDFs, ready for the first.
         pdf_halves.start_helper()
     try:
         call_command("worker", batch=args.batch, threads=args.threads)

@@ -1,11 +1,11 @@
 """A long report printed in two halves at once gives the PDF the whole would have given.
 
 `pdf_halves` cuts the report where a section starts a page, prints the
-halves in this process and a helper process, and `pdf_join` joins them.
+halves in two helper processes at once, and `pdf_join` joins them.
 These tests print the same reports whole and in halves and compare what a
 reader and assistive technology get: every word where it was (footers'
 page numbers included), the structure tree, the outline, the named
-destinations and links. They also play the helper failing.
+destinations and links. They also play a helper failing.
 """
 
 from __future__ import annotations
@@ -286,14 +286,15 @@ def test_when_the_helper_dies_while_printing_the_whole_report_is_printed(
     with caplog.at_level(logging.WARNING, logger="joinedup.reports.pdf_halves"):
         assert pdf_halves.print_in_halves(html, least_ms=0) is None
     assert "printing it whole" in caplog.text
-    assert pdf_halves._helper is None
+    assert pdf_halves._helpers == []
     monkeypatch.setattr(pdf_halves, "LEAST_HALF_MS", 0.0)
     # html_to_pdf falls back the same way, and gives the whole report.
     assert words(pdf.html_to_pdf(html), tmp_path) == words(whole, tmp_path)
     monkeypatch.setattr(pdf_halves.Helper, "receive", receive)
     # The next report starts a new helper and is printed in halves again.
     assert pdf_halves.print_in_halves(html, least_ms=0) is not None
-    assert pdf_halves._helper is not None and pdf_halves._helper.alive()
+    assert len(pdf_halves._helpers) == 2
+    assert all(helper.alive() for helper in pdf_halves._helpers)
 
 
 @needs_poppler

@@ -5,9 +5,11 @@ partnership's PDF took longer than a browser printing the same HTML. The
 report splits cleanly where a section starts a new page: the pages on each
 side of such a break come out the same whether or not the other side is in
 the document. So the report is cut at the section break that shares the
-work most evenly (`cut`); a helper process prints the second half while this
-process prints the first; and the two tagged PDFs are joined into one
-(`pdf_join.join`).
+work most evenly (`cut`); two kept helper processes print the halves at
+once; and this process joins the two tagged PDFs into one
+(`pdf_join.join`). The helpers, not this process, print: each frees its
+half's objects after sending it, while the halves are joined here, so
+that work is not waited for.
 
 What one half cannot know about the other is settled while they print:
 
@@ -21,8 +23,8 @@ What one half cannot know about the other is settled while they print:
 - A link to an anchor in the other half is given a stand-in anchor, so that
   WeasyPrint keeps it; the join points it at the real one.
 
-If anything goes wrong (the helper cannot start, dies, or fails) the helper
-is stopped and the report is printed whole in this process: the same PDF,
+If anything goes wrong (a helper cannot start, dies, or fails) the helpers
+are stopped and the report is printed whole in this process: the same PDF,
 more slowly. A short report is printed whole: two processes gain it little.
 """
 
@@ -57,6 +59,7 @@ PAGE_CLASS = re.compile(r'\sclass="(?:[^"]*\s)?page(?:\s[^"]*)?"')
 FIRST_PAGE_RULE = re.compile(r"@page\s*:first\s*\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
 ORDERED_PAGES = re.compile(r"@page[^{]*:(?:left|right|blank|nth)\b")
 INTERNAL_LINK = re.compile(r'\shref="#([^"]+)"')
+ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 
 # The work of printing a stretch of the report, in milliseconds of a quiet
 # machine, from what it holds (fitted on a 40-organisation report's
@@ -71,8 +74,8 @@ WORD = re.compile(r"[^\s<>]+")
 # A report whose smaller half would take less than this is printed whole.
 LEAST_HALF_MS = 150.0
 
-# How long the first half waits for the helper's page count, at most, and
-# how often it looks whether the helper is still alive meanwhile.
+# How long this process waits for a helper's message, at most, and how
+# often it looks whether the helper is still alive meanwhile.
 PATIENCE_SECONDS = 600.0
 LOOK_EVERY_SECONDS = 0.5
 
@@ -291,27 +294,20 @@ def _text(string: Any) -> str:
 
 def linked_across(halves: Halves) -> tuple[set[str], set[str]]:
     """For each half, the anchors it links to that only the other half holds."""
+    first_ids, second_ids = (
+        set(ELEMENT_ID.findall(halves.first)),
+        set(ELEMENT_ID.findall(halves.second)),
+    )
+    first_links = set(INTERNAL_LINK.findall(halves.first))
+    second_links = set(INTERNAL_LINK.findall(halves.second))
     return (
-        _held_elsewhere(halves.first, halves.second),
-        _held_elsewhere(halves.second, halves.first),
+        (first_links & second_ids) - first_ids,
+        (second_links & first_ids) - second_ids,
     )
 
 
-def _held_elsewhere(linking: str, other: str) -> set[str]:
-    """The anchors `linking` links to that `other` holds and it does not."""
-
-    def holds(html: str, name: str) -> bool:
-        return re.search(rf'\sid="{re.escape(name)}"', html) is not None
-
-    return {
-        name
-        for name in INTERNAL_LINK.findall(linking)
-        if holds(other, name) and not holds(linking, name)
-    }
-
-
 class Helper:
-    """A process that prints second halves, started once and kept.
+    """A process that prints halves, started once and kept.
 
     A plain subprocess of this Python on one end of a socket pair, not a
     `multiprocessing` one: that would import the caller's main module again
@@ -360,38 +356,41 @@ class Helper:
         self.process.wait(5)
 
 
-_helper: Helper | None = None
+# Two kept helpers: the first prints first halves, the second second halves
+# (each keeps the parsed stylesheet of its own kind of half).
+_helpers: list[Helper] = []
 _helper_lock = threading.Lock()
 
 
-def _kept_helper() -> Helper:
-    global _helper
-    if _helper is None or not _helper.alive():
-        _helper = Helper()
-    return _helper
+def _kept_helpers() -> list[Helper]:
+    if len(_helpers) != 2 or not all(helper.alive() for helper in _helpers):
+        stop_helper()
+        _helpers.extend(Helper() for _ in range(2))
+    return _helpers
 
 
 def start_helper() -> None:
-    """Start the helper now, so that the first long report does not wait for it to start."""
+    """Start the helpers now, so that the first long report does not wait for them to start."""
     with _helper_lock:
-        _kept_helper()
+        _kept_helpers()
 
 
 @atexit.register
 def stop_helper() -> None:
-    """Stop the helper process, if there is one (a new one starts when next needed)."""
-    global _helper
-    if _helper is not None:
-        _helper.stop()
-        _helper = None
+    """Stop the helper processes, if there are any (new ones start when next needed)."""
+    while _helpers:
+        _helpers.pop().stop()
 
 
 def print_in_halves(html: str, least_ms: float = LEAST_HALF_MS) -> bytes | None:
     """The report printed in two halves at once and joined, or None to print it whole.
 
+    Each half is printed by a helper process, on its own core; this process
+    passes page counts between them and joins the two PDFs. Each helper
+    frees its half's objects after sending it, while this process joins.
     None when the report is short or cannot be cut, when another thread of
-    this process is using the helper, or when printing the halves failed
-    (logged, and the helper stopped).
+    this process is using the helpers, or when printing the halves failed
+    (logged, and the helpers stopped).
     """
     halves = cut(html, least_ms)
     if halves is None or not install():
@@ -399,19 +398,20 @@ def print_in_halves(html: str, least_ms: float = LEAST_HALF_MS) -> bytes | None:
     if not _helper_lock.acquire(blocking=False):
         return None
     try:
-        helper = _kept_helper()
+        first, second = _kept_helpers()
         for_first, for_second = linked_across(halves)
-        helper.connection.send(("print", halves.second, sorted(for_second)))
-        numbering = Numbering(
-            second=False, send=lambda count: helper.connection.send(count), receive=helper.receive
-        )
-        # The garbage collector runs on this half's objects (`pdf.collected_once`)
-        # as the helper finishes its half.
-        first = print_half(halves.first, numbering, False, for_first)
-        reply = helper.receive()
-        if reply[0] != "printed":
-            raise HalvesFailed(f"the PDF helper failed: {reply[1]}")
-        return pdf_join.join(first, reply[1])
+        first.connection.send(("print", halves.first, sorted(for_first), False))
+        second.connection.send(("print", halves.second, sorted(for_second), True))
+        counts = first.receive(), second.receive()
+        if not all(isinstance(count, int) for count in counts):
+            raise HalvesFailed(f"a PDF helper failed: {counts}")
+        first.connection.send(counts[1])
+        second.connection.send(counts[0])
+        replies = first.receive(), second.receive()
+        for reply in replies:
+            if reply[0] != "printed":
+                raise HalvesFailed(f"a PDF helper failed: {reply[1]}")
+        return pdf_join.join(replies[0][1], replies[1][1])
     except Exception:
         LOGGER.warning("Printing the PDF in halves failed; printing it whole", exc_info=True)
         stop_helper()
@@ -426,7 +426,7 @@ def serve_on(descriptor: int) -> None:
 
 
 def serve(connection: Connection) -> None:
-    """The helper's loop: print each second half it is sent, until told to stop or left.
+    """A helper's loop: print each half it is sent, until told to stop or left.
 
     WeasyPrint is imported and set up before the first half arrives.
     """
@@ -440,12 +440,12 @@ def serve(connection: Connection) -> None:
             return
         if message is None:
             return
-        _, html, elsewhere = message
-        numbering = Numbering(second=True, send=connection.send, receive=connection.recv)
+        _, html, elsewhere, second = message
+        numbering = Numbering(second=second, send=connection.send, receive=connection.recv)
         # The garbage collector runs once the half is sent (`pdf.collected_once`).
         with pdf.collected_once():
             try:
-                printed = print_half(html, numbering, True, set(elsewhere))
+                printed = print_half(html, numbering, second, set(elsewhere))
             except (EOFError, OSError):
                 return
             except Exception as error:  # reported to the first half, which prints whole
