@@ -27,7 +27,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from . import chart_parsing, chart_text, typeface
+from . import chart_parsing, chart_text, kept_layouts, typeface
 
 if TYPE_CHECKING:
     import pydyf
@@ -549,11 +549,13 @@ def quicken_weasyprint() -> None:
     """WeasyPrint set up as the report prints with it, once per process.
 
     Chart labels drawn one layout each, not letter by letter (chart_text);
-    chart attribute values parsed once each (chart_parsing); streams
+    chart attribute values parsed once each (chart_parsing); text shaped
+    once, its layout kept from layout to drawing (kept_layouts); streams
     compressed at zlib's default level (`deflate_at_default_level`).
     """
     chart_text.install()
     chart_parsing.install()
+    kept_layouts.install()
     deflate_at_default_level()
 
 
