@@ -157,3 +157,43 @@ def test_the_quick_way_is_used_only_with_the_weasyprint_it_knows(
 
     monkeypatch.setattr(weasyprint.draw.text, "draw_first_line", draw_first_line)
     assert chart_text.weasyprint_internals() is None
+
+
+# The same label three times in one type, once bold and once larger, and one
+# other label: laid out four times, not six.
+REPEATED_LABELS = (
+    '<text x="20" y="30" font-size="12">56</text>'
+    '<text x="120" y="30" font-size="12">56</text>'
+    '<text x="220" y="60" font-size="12" text-anchor="middle">56</text>'
+    '<text x="20" y="90" font-size="12" font-weight="bold">56</text>'
+    '<text x="20" y="120" font-size="16">56</text>'
+    '<text x="20" y="150" font-size="12">48</text>'
+)
+
+
+def test_labels_alike_in_a_chart_are_laid_out_once_and_drawn_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert chart_text.install()
+    html = chart_html(REPEATED_LABELS, bundled=typeface.fonts_installed())
+    made: list[str] = []
+    lay_out = chart_text.laid_out_label
+
+    def counted(svg: Any, node: Any, font_size: float, internals: dict[str, Any]) -> Any:
+        before = dict(getattr(svg, chart_text.LAID_OUT, (None, None, {}))[2] or {})
+        found = lay_out(svg, node, font_size, internals)
+        if len(getattr(svg, chart_text.LAID_OUT)[2]) > len(before):
+            made.append(node.text)
+        return found
+
+    monkeypatch.setattr(chart_text, "laid_out_label", counted)
+    once = pdf.html_to_pdf(html)
+    assert made == ["56", "56", "56", "48"]
+
+    def each_afresh(svg: Any, node: Any, font_size: float, internals: dict[str, Any]) -> Any:
+        if hasattr(svg, chart_text.LAID_OUT):
+            delattr(svg, chart_text.LAID_OUT)
+        return lay_out(svg, node, font_size, internals)
+
+    monkeypatch.setattr(chart_text, "laid_out_label", each_afresh)
+    assert pdf.html_to_pdf(html) == once

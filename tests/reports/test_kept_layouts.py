@@ -47,9 +47,7 @@ def test_the_report_is_the_same_with_layouts_kept(
 
 
 def awkward_document() -> str:
-    rows = "".join(
-        f"<tr><td>{index}</td><td>{WORDS} {index}</td></tr>" for index in range(120)
-    )
+    rows = "".join(f"<tr><td>{index}</td><td>{WORDS} {index}</td></tr>" for index in range(120))
     return f"""<!DOCTYPE html><html lang="en-GB"><head><style>
       @page {{ size: A5; margin: 12mm; }}
       body {{ font-family: 'DejaVu Sans', sans-serif; font-size: 10pt; }}

@@ -13,7 +13,8 @@ ligatures (and contextual alternates) off: each letter keeps the advance it
 had alone, and the words land where they did. Any other text node, and any
 label with characters whose shapes or order depend on their neighbours
 (combining marks, right-to-left scripts, joiners), is drawn by WeasyPrint's
-own function.
+own function. Labels alike in text and type are laid out once per chart
+(`laid_out_label`).
 
 The drawing function is swapped into WeasyPrint's table of SVG elements
 (`weasyprint.svg.TAGS`, and the module's `text`, with which WeasyPrint
@@ -127,6 +128,39 @@ def label_style(svg: Any, node: Any, font_size: float, internals: dict[str, Any]
     return style
 
 
+# What a label's layout depends on besides its text and size: labels of a
+# chart alike in these are laid out once (`laid_out_label`).
+LABEL_KEYS = ("font-family", "font-style", "font-weight")
+LAID_OUT = "_joinedup_laid_out_labels"
+
+
+def laid_out_label(
+    svg: Any, node: Any, font_size: float, internals: dict[str, Any]
+) -> tuple[Any, Any, float, float, float]:
+    """A label's style, Pango layout, width, height and baseline, made once per chart.
+
+    A chart repeats its labels (a heatmap's scores, a map's axis numbers):
+    the layouts are kept with the chart, for its fonts and layout context,
+    and drawn again from, never changed (nothing is ellipsised).
+    """
+    key = (node.text, font_size, *(node.get(name) for name in LABEL_KEYS))
+    fonts, context, kept = getattr(svg, LAID_OUT, (None, None, None))
+    if kept is None or fonts is not svg.font_config or context is not svg.context:
+        # A chart drawn again for another document starts afresh.
+        kept = {}
+        setattr(svg, LAID_OUT, (svg.font_config, svg.context, kept))
+    found = kept.get(key)
+    if found is None:
+        style = label_style(svg, node, font_size, internals)
+        layout = internals["create_layout"](node.text, style, svg.context, inf, 0)
+        line, _ = layout.get_first_line()
+        width, height = internals["line_size"](line, style)
+        pango = internals["pango"]
+        baseline = pango.pango_layout_get_baseline(layout.layout) * internals["FROM_UNITS"]
+        found = kept[key] = (style, layout, width, height, baseline)
+    return found
+
+
 def draw_label(svg: Any, node: Any, font_size: float, internals: dict[str, Any]) -> None:
     """Draw a label that `drawn_in_one` accepts: one layout, one run of glyphs.
 
@@ -135,13 +169,9 @@ def draw_label(svg: Any, node: Any, font_size: float, internals: dict[str, Any])
     last letter, from the baseline less the line's ascent.
     """
     size = internals["size"]
-    style = label_style(svg, node, font_size, internals)
     x = size(node.attrib["x"], font_size, svg.inner_width)
     y = size(node.attrib["y"], font_size, svg.inner_height)
-    layout = internals["create_layout"](node.text, style, svg.context, inf, 0)
-    line, _ = layout.get_first_line()
-    width, height = internals["line_size"](line, style)
-    baseline = internals["pango"].pango_layout_get_baseline(layout.layout) * internals["FROM_UNITS"]
+    style, layout, width, height, baseline = laid_out_label(svg, node, font_size, internals)
 
     # As WeasyPrint's: a given coordinate ends any shift from an earlier `dx`.
     if x:
@@ -168,7 +198,6 @@ def draw_label(svg: Any, node: Any, font_size: float, internals: dict[str, Any])
     stream.end_text()
     stream.pop_state()
     internals["draw_emojis"](stream, style, x, y, emojis)
-    layout.deactivate()
 
 
 def weasyprint_internals() -> dict[str, Any] | None:

@@ -63,10 +63,11 @@ ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 
 # The work of printing a stretch of the report, in milliseconds of a quiet
 # machine, from what it holds (fitted on a 40-organisation report's
-# sections): each tag, each kilobyte of chart, each word.
-MS_A_TAG = 0.13
-MS_A_CHART_KB = 2.5
-MS_A_WORD = 0.21
+# sections, each printed alone, in session 14): each tag, each kilobyte of
+# chart, each word.
+MS_A_TAG = 0.25
+MS_A_CHART_KB = 1.9
+MS_A_WORD = 0.14
 CHART_DATA = re.compile(r'src="data:[^"]*"')
 INLINE_CHART = re.compile(r"<svg\b.*?</svg>", re.S)
 TAG = re.compile(r"<")
