@@ -7,15 +7,16 @@ report (issue 11: ratio at most 1.0).
 
 The ratio compares like with like: from the report's HTML (one string, made
 once) to the PDF's bytes, each PDF tagged and with its outline (bookmarks).
-WeasyPrint runs as in the web app's worker: in this process, already
-imported, with its helper process (`reports/pdf_halves.py`: a long report is
-printed in two halves at once, on the machine's two cores) started by the
-warm-up run; Chromium (Debian's, through Playwright) is launched once, as a
-server would keep it running, and each run opens a fresh page, loads the
-HTML, prints it with `page.pdf(tagged=True, outline=True)` and closes the
-page. So neither side counts starting up, and both count everything from the
-HTML on. Chromium without the outline (as this benchmark printed until
-session 13) is timed too and printed for comparison.
+WeasyPrint runs as in the web app's worker: from this process, already
+imported, with its two helper processes (`reports/pdf_halves.py`: a long
+report is printed in two halves at once, on the machine's two cores, and
+joined here) started by the warm-up run; Chromium (Debian's, through
+Playwright) is launched once, as a server would keep it running, and each
+run opens a fresh page, loads the HTML, prints it with
+`page.pdf(tagged=True, outline=True)` and closes the page. So neither side
+counts starting up, and both count everything from the HTML on. Chromium
+without the outline (as this benchmark printed until session 13) is timed
+too and printed for comparison.
 The "PDF report" line is the whole of `render_pdf` (the HTML made first).
 Every job has one warm-up run, each run waits half a second for the machine
 to settle, the order of the jobs turns round and reverses from run to run, and the best
@@ -110,7 +111,7 @@ def printing_seconds(html: str, runs: int) -> dict[str, float]:
             for name in order if run % 2 == 0 else order[::-1]:
                 job = jobs[name]
                 # Each run starts on a settled machine: Chromium closes a
-                # page's renderer, and the PDF helper collects its garbage,
+                # page's renderer, and the PDF helpers collect their garbage,
                 # after their call has returned, on the cores the next run
                 # uses.
                 time.sleep(SETTLE_SECONDS)
