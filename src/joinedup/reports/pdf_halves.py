@@ -81,6 +81,10 @@ PATIENCE_SECONDS = 600.0
 LOOK_EVERY_SECONDS = 0.5
 
 
+# How much lower the helpers' processor priority is than their parent's.
+NICENESS = 10
+
+
 class HalvesFailed(Exception):
     """The halves could not be printed: print the whole document instead."""
 
@@ -319,9 +323,13 @@ class Helper:
         ours, theirs = socket.socketpair()
         environment = dict(os.environ)
         environment["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
+        # At a lower priority (nice 10): printing is background work, which
+        # gives way to the web server's requests and the worker's other
+        # tasks (a round closing as the worker starts, say, while the
+        # helpers import), and takes the cores when they are idle.
         code = (
-            "import sys; from joinedup.reports.pdf_halves import serve_on; "
-            "serve_on(int(sys.argv[1]))"
+            f"import os, sys; os.nice({NICENESS}); "
+            "from joinedup.reports.pdf_halves import serve_on; serve_on(int(sys.argv[1]))"
         )
         with theirs:
             # A session of its own: a Ctrl-C at the terminal reaches this
