@@ -14,20 +14,30 @@ page, the printed (PDF) report and a screen reader alike.
     outputs.py         writing outputs for the command line, atomically
 """
 
-from .charts import (
-    Chart,
-    Table,
-    alignment_diagram,
-    all_charts,
-    figure_html,
-    network_map,
-    perception_gaps,
-    position_map,
-    scale_profile,
-    table_html,
-    unit_heatmap,
-)
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .charts import (
+        Chart,
+        Table,
+        alignment_diagram,
+        all_charts,
+        figure_html,
+        network_map,
+        perception_gaps,
+        position_map,
+        scale_profile,
+        table_html,
+        unit_heatmap,
+    )
+
+# The charts' names load on first use (PEP 562), not with the package: the
+# PDF helper processes import `reports.pdf_halves` and need neither the
+# charts nor the analysis (pandas) behind them, so each starts in half the
+# time and holds about a hundred MiB less.
 __all__ = [
     "Chart",
     "Table",
@@ -41,3 +51,9 @@ __all__ = [
     "table_html",
     "unit_heatmap",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        return getattr(importlib.import_module(".charts", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

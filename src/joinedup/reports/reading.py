@@ -10,13 +10,17 @@ merged into "Other organisations" can never appear on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from joinedup.analysis import vocabulary
+from joinedup.analysis.numbers import present
 from joinedup.instrument import DEFAULT_INSTRUMENT, Instrument, load_instrument
 
-from .charts import svg
-from .charts.figures import Chart, Table, present
+if TYPE_CHECKING:
+    from .charts.figures import Chart, Table
+
+# The charts import this module for its names: it imports theirs where it
+# uses them, so that either can be imported first.
 
 MOMENTUM_SCALES = ("CASE", "TRUST", "CONVERSE", "RELATE", "COMMIT")
 STRAIN_SCALES = ("STRAIN", "SURVIVAL")
@@ -197,6 +201,9 @@ def no_figures(
     chart_id: str, title: str, reason: str, table: Table, description: str | None = None
 ) -> Chart:
     """A chart that says plainly there is nothing to draw, and why."""
+    from .charts import svg
+    from .charts.figures import Chart
+
     message = f"No figures to show: {reason}"
     lines = svg.wrap(message, 580, 14)
     width, height = 640, 64 + 20 * len(lines)
