@@ -457,7 +457,7 @@ def serve(connection: Connection) -> None:
                 printed = print_half(html, numbering, second, set(elsewhere))
             except (EOFError, OSError):
                 return
-            except Exception as error:  # reported to the first half, which prints whole
+            except Exception as error:  # reported to the worker, which prints whole
                 connection.send(("failed", repr(error)))
                 continue
             connection.send(("printed", printed))
