@@ -645,7 +645,7 @@ def run_worker(args: argparse.Namespace) -> int:
         from joinedup.reports import pdf_halves
 
         # The processes that print the two halves of long PDFs, ready for the first.
-        pdf_halves.start_helper()
+        pdf_halves.start_helpers()
     try:
         call_command("worker", batch=args.batch, threads=args.threads)
     except CommandError as error:  # a loop stopped on an error, already logged with its cause

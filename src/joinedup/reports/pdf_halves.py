@@ -373,19 +373,19 @@ _helper_lock = threading.Lock()
 
 def _kept_helpers() -> list[Helper]:
     if len(_helpers) != 2 or not all(helper.alive() for helper in _helpers):
-        stop_helper()
+        stop_helpers()
         _helpers.extend(Helper() for _ in range(2))
     return _helpers
 
 
-def start_helper() -> None:
+def start_helpers() -> None:
     """Start the helpers now, so that the first long report does not wait for them to start."""
     with _helper_lock:
         _kept_helpers()
 
 
 @atexit.register
-def stop_helper() -> None:
+def stop_helpers() -> None:
     """Stop the helper processes, if there are any (new ones start when next needed)."""
     while _helpers:
         _helpers.pop().stop()
@@ -423,7 +423,7 @@ def print_in_halves(html: str, least_ms: float = LEAST_HALF_MS) -> bytes | None:
         return pdf_join.join(replies[0][1], replies[1][1])
     except Exception:
         LOGGER.warning("Printing the PDF in halves failed; printing it whole", exc_info=True)
-        stop_helper()
+        stop_helpers()
         return None
     finally:
         _helper_lock.release()
